@@ -1,0 +1,65 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "warren",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Warren", targets: ["Warren"]),
+        .executable(name: "warren", targets: ["WarrenCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "CWarrenPosix"),
+        .target(name: "WarrenPosix", dependencies: ["CWarrenPosix"]),
+        .target(name: "WarrenAMQP", dependencies: ["CRabbitMQ", "WarrenPosix"]),
+        .target(name: "WarrenPostgres", dependencies: ["CLibPQ", "WarrenPosix"]),
+        .target(name: "WarrenCore"),
+        .target(
+            name: "Warren",
+            dependencies: [
+                "WarrenCore", "WarrenAMQP", "WarrenPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "WarrenAPI",
+            dependencies: [
+                "Warren",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "WarrenCLI",
+            dependencies: [
+                "Warren", "WarrenAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "WarrenCoreTests", dependencies: ["WarrenCore", "WarrenAMQP"]),
+        .testTarget(
+            name: "WarrenIntegrationTests",
+            dependencies: [
+                "Warren", "WarrenAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

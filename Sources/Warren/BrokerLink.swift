@@ -1,0 +1,68 @@
+import Logging
+import WarrenAMQP
+import WarrenCore
+
+/// A publishing connection to RabbitMQ that connects on first use, reconnects after a loss, and
+/// declares each queue's topology before the first publish to it.
+actor BrokerLink {
+    private let endpoint: AMQPEndpoint
+    private let topology: Topology
+    private let name: String
+    private let logger: Logger
+    private var connection: AMQPConnection?
+    private var connecting: Task<AMQPConnection, any Error>?
+    private var declaredQueues: Set<String> = []
+
+    init(endpoint: AMQPEndpoint, topology: Topology, name: String, logger: Logger) {
+        self.endpoint = endpoint
+        self.topology = topology
+        self.name = name
+        self.logger = logger
+    }
+
+    /// Publishes messages, waiting for every confirm; declares any queue not yet declared.
+    func publish(_ messages: [AMQPOutgoingMessage], toQueues queues: Set<String>) async throws {
+        let connection = try await connected()
+        do {
+            for queue in queues where !declaredQueues.contains(queue) {
+                try await topology.declare(queue: queue, on: connection)
+                declaredQueues.insert(queue)
+            }
+            try await connection.publish(messages)
+        } catch {
+            await dropIfDead(connection)
+            throw error
+        }
+    }
+
+    /// True when a connection is open or can be opened now.
+    func isReachable() async -> Bool {
+        (try? await connected()) != nil
+    }
+
+    func close() async {
+        await connection?.close()
+        connection = nil
+    }
+
+    private func connected() async throws -> AMQPConnection {
+        if let connection { return connection }
+        if let connecting { return try await connecting.value }
+        let endpoint = self.endpoint
+        let name = self.name
+        let task = Task { try await AMQPConnection.connect(to: endpoint, name: name) }
+        connecting = task
+        defer { connecting = nil }
+        let connection = try await task.value
+        logger.debug("connected to RabbitMQ", metadata: [LoggingKey.amqpURL: "\(endpoint.redacted)"])
+        self.connection = connection
+        declaredQueues.removeAll()
+        return connection
+    }
+
+    private func dropIfDead(_ dead: AMQPConnection) async {
+        guard connection === dead, !(await dead.isOpen) else { return }
+        connection = nil
+        declaredQueues.removeAll()
+    }
+}

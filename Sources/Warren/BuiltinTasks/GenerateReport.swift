@@ -1,0 +1,98 @@
+import Foundation
+import WarrenCore
+import WarrenPostgres
+
+/// Computes task statistics from Warren's own history — per task type: how many ran, succeeded
+/// and failed, and how long attempts took — and stores the report as the task's result.
+/// Runs on `reports`.
+public struct GenerateReport: TaskDefinition {
+    public struct Arguments: Codable, Sendable {
+        /// How far back to look, in hours (default 24, at most 8784).
+        public var hours: Int?
+        /// Only this task type, when set.
+        public var task: String?
+
+        public init(hours: Int? = nil, task: String? = nil) {
+            self.hours = hours
+            self.task = task
+        }
+    }
+
+    public struct Row: Codable, Sendable, Equatable {
+        public var task: String
+        public var total: Int
+        public var succeeded: Int
+        public var failed: Int
+        public var unfinished: Int
+        /// Mean and 95th percentile of STARTED → finished, in milliseconds (nil when none finished).
+        public var meanMilliseconds: Double?
+        public var p95Milliseconds: Double?
+    }
+
+    public struct Result: Codable, Sendable {
+        public var hours: Int
+        public var generatedAt: Date
+        public var rows: [Row]
+    }
+
+    public static let name = "generate_report"
+    public static let options = TaskOptions(queue: "reports")
+
+    private let pool: PostgresPool
+
+    /// - Parameter databaseURL: the database holding `warren.tasks`.
+    public init(databaseURL: String) {
+        self.pool = PostgresPool(uri: databaseURL, maximumConnections: 1)
+    }
+
+    public func run(_ arguments: Arguments, context: TaskContext) async throws -> Result {
+        let hours = arguments.hours ?? 24
+        guard (1...8784).contains(hours) else { throw ReportError.invalidWindow(hours) }
+        let rows = try await pool.query(
+            """
+            SELECT task,
+                   count(*) AS total,
+                   count(*) FILTER (WHERE state = $3) AS succeeded,
+                   count(*) FILTER (WHERE state = $4) AS failed,
+                   count(*) FILTER (WHERE NOT (state = ANY(ARRAY[$3, $4]))) AS unfinished,
+                   avg(extract(epoch FROM finished_at - started_at) * 1000) AS mean_ms,
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at) * 1000)
+                       AS p95_ms
+            FROM warren.tasks
+            WHERE created_at >= now() - make_interval(hours => $1) AND ($2::text IS NULL OR task = $2)
+            GROUP BY task
+            ORDER BY task
+            """,
+            [hours, arguments.task, "SUCCESS", "FAILURE"])
+        return Result(
+            hours: hours, generatedAt: Date(),
+            rows: try rows.map { row in
+                Row(
+                    task: try row.decode("task"), total: try row.decode("total"), succeeded: try row.decode("succeeded"),
+                    failed: try row.decode("failed"), unfinished: try row.decode("unfinished"),
+                    meanMilliseconds: try row.decodeIfPresent("mean_ms"), p95Milliseconds: try row.decodeIfPresent("p95_ms"))
+            })
+    }
+}
+
+/// Why `generate_report` refused its arguments.
+public enum ReportError: Error, CustomStringConvertible {
+    case invalidWindow(Int)
+
+    public var description: String {
+        switch self {
+        case .invalidWindow(let hours): "hours must be from 1 to 8784, not \(hours)"
+        }
+    }
+}
+
+extension TaskRegistry {
+    /// The tasks the `warren` executable ships: `send_email`, `generate_report` and `noop`.
+    public static func builtin(configuration: WarrenCore.Configuration) -> TaskRegistry {
+        var registry = TaskRegistry()
+        registry.register(SendEmail(mailDirectory: configuration.mailDirectory))
+        registry.register(GenerateReport(databaseURL: configuration.databaseURL))
+        registry.register(Noop())
+        return registry
+    }
+}

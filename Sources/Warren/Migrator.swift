@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import WarrenCore
+import WarrenPostgres
+
+/// One numbered SQL file from `migrations/`.
+public struct Migration: Sendable, Equatable {
+    /// The file name, e.g. `0001_tasks.sql`; files apply in name order.
+    public var name: String
+    /// The SQL text.
+    public var sql: String
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+
+    /// Reads every `*.sql` file in a directory, sorted by name.
+    public static func load(from directory: String) throws -> [Migration] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw WarrenError(.migration, "cannot read the migrations directory \(directory)")
+        }
+        return try names.filter { $0.hasSuffix(".sql") }.sorted().map { name in
+            Migration(name: name, sql: try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8))
+        }
+    }
+}
+
+/// Applies migrations in order, each once and in its own transaction, under an advisory lock so
+/// two migrators never race; refuses to go on if an applied file has changed since.
+public struct Migrator: Sendable {
+    private let databaseURL: String
+    private let logger: Logger
+    /// Any fixed number: the lock only has to be the same for every Warren migrator.
+    private static let lockKey = 7_361_202_601
+
+    public init(databaseURL: String, logger: Logger) {
+        self.databaseURL = databaseURL
+        self.logger = logger
+    }
+
+    /// Applies the migrations not yet applied and returns their names.
+    /// - Throws: ``WarrenError`` `migration` when an applied file's checksum differs, or the
+    ///   database's error for a failing file (which is then rolled back).
+    @discardableResult
+    public func migrate(_ migrations: [Migration]) async throws -> [String] {
+        let connection = try await PostgresConnection.connect(uri: databaseURL, name: "warren-migrate")
+        defer { Task { await connection.close() } }
+        _ = try await connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
+        do {
+            let applied = try await apply(migrations, on: connection)
+            _ = try await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+            return applied
+        } catch {
+            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+            throw error
+        }
+    }
+
+    private func apply(_ migrations: [Migration], on connection: PostgresConnection) async throws -> [String] {
+        try await connection.execute(
+            unsafeSQL: """
+                CREATE SCHEMA IF NOT EXISTS warren;
+                CREATE TABLE IF NOT EXISTS warren.schema_migrations (
+                    name       text        PRIMARY KEY,
+                    checksum   text        NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                );
+                """)
+        var appliedChecksums: [String: String] = [:]
+        for row in try await connection.query("SELECT name, checksum FROM warren.schema_migrations") {
+            appliedChecksums[try row.decode("name")] = try row.decode("checksum")
+        }
+        var newlyApplied: [String] = []
+        for migration in migrations {
+            let checksum: String = try await connection.query(
+                "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS checksum", [migration.sql]
+            ).first!.decode("checksum")
+            if let recorded = appliedChecksums[migration.name] {
+                guard recorded == checksum else {
+                    throw WarrenError(
+                        .migration,
+                        "\(migration.name) was applied with checksum \(recorded.prefix(12)) but the file now has \(checksum.prefix(12)); applied migrations must not change — add a new file instead")
+                }
+                continue
+            }
+            logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
+            try await connection.transaction { connection in
+                try await connection.execute(unsafeSQL: migration.sql)
+                _ = try await connection.query(
+                    "INSERT INTO warren.schema_migrations (name, checksum) VALUES ($1, $2)", [migration.name, checksum])
+            }
+            newlyApplied.append(migration.name)
+        }
+        return newlyApplied
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import WarrenCore
+
+/// A kind of task: a stable name, `Codable` arguments and result, default options, and the
+/// code that runs it.
+///
+/// ```swift
+/// struct Resize: TaskDefinition {
+///     struct Arguments: Codable, Sendable { var url: String; var width: Int }
+///     struct Result: Codable, Sendable { var bytes: Int }
+///     static let name = "resize_image"
+///     static let options = TaskOptions(queue: "images")
+///     func run(_ arguments: Arguments, context: TaskContext) async throws -> Result { … }
+/// }
+/// ```
+public protocol TaskDefinition: Sendable {
+    associatedtype Arguments: Codable & Sendable
+    associatedtype Result: Codable & Sendable
+
+    /// The name producers use; never change it once tasks are in flight.
+    static var name: String { get }
+    /// Defaults for every submission of this task.
+    static var options: TaskOptions { get }
+    /// The JSON Schema of `Arguments`, advertised so the API can validate submissions.
+    /// Inferred from `Arguments` by default.
+    static var argumentSchema: JSONSchema { get }
+
+    /// Runs one attempt. Throwing records FAILURE with the error's type and description.
+    func run(_ arguments: Arguments, context: TaskContext) async throws -> Result
+}
+
+extension TaskDefinition {
+    public static var options: TaskOptions { TaskOptions() }
+    public static var argumentSchema: JSONSchema { .inferred(from: Arguments.self) }
+}
+
+/// Default options of a task type, overridable per submission where noted.
+public struct TaskOptions: Sendable, Equatable {
+    /// The queue its messages go to (per submission: `queue`).
+    public var queue: String
+    /// 0 (default) to 9 (per submission: `priority`).
+    public var priority: Int
+
+    public init(queue: String = "default", priority: Int = 0) {
+        self.queue = queue
+        self.priority = priority
+    }
+}
+
+/// What a running task knows about its attempt.
+public struct TaskContext: Sendable {
+    /// The task's id (the AMQP `message_id` and the row's primary key).
+    public var id: UUID
+    /// The task's name.
+    public var name: String
+    /// The queue it came from.
+    public var queue: String
+    /// The attempt number, starting at 1.
+    public var attempt: Int
+    /// A logger with the task's id, name and attempt in its metadata.
+    public var logger: Logger
+}
+
+/// The error recorded for a failed attempt: the Swift type of the error and its description.
+public struct TaskError: Error, Sendable, Codable, Equatable, CustomStringConvertible {
+    /// The error's type, e.g. `SMTPError`.
+    public var type: String
+    /// What went wrong.
+    public var message: String
+    /// Why a message was dead-lettered, when it was (`invalid_message`, `unknown_task`).
+    public var reason: String?
+
+    public init(type: String, message: String, reason: String? = nil) {
+        self.type = type
+        self.message = message
+        self.reason = reason
+    }
+
+    /// Describes any thrown error.
+    public init(describing error: any Error) {
+        if let error = error as? TaskError {
+            self = error
+        } else {
+            self.init(type: String(describing: Swift.type(of: error)), message: String(describing: error))
+        }
+    }
+
+    public var description: String { "\(type): \(message)" }
+}

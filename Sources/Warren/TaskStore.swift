@@ -1,0 +1,241 @@
+import Foundation
+import WarrenCore
+import WarrenPostgres
+
+/// A task's row in `warren.tasks`.
+public struct TaskRecord: Sendable, Equatable {
+    public var id: UUID
+    public var task: String
+    public var queue: String
+    public var state: TaskState
+    public var args: JSONValue
+    public var result: JSONValue?
+    public var error: JSONValue?
+    public var attempts: Int
+    public var priority: Int
+    public var worker: String?
+    public var createdAt: Date
+    public var queuedAt: Date?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+}
+
+/// A task to insert as PENDING.
+struct NewTask: Sendable {
+    var id: UUID
+    var task: String
+    var queue: String
+    var args: JSONValue
+    var priority: Int
+    var idempotencyKey: String?
+    var createdAt: Date
+}
+
+/// The outcome of one attempt, to record.
+struct AttemptOutcome: Sendable {
+    var id: UUID
+    var attempt: Int
+    var state: TaskState
+    var result: JSONValue?
+    var error: TaskError?
+}
+
+/// Every SQL statement Warren runs against `warren.*`, in one place. Statements take many rows
+/// at once (`unnest` of array parameters), pass states as parameters, and find rows by primary
+/// key, so their plans stay right as the table grows.
+struct TaskStore: Sendable {
+    let pool: PostgresPool
+
+    // MARK: Submitting
+
+    /// Inserts tasks as PENDING with a PENDING event. Returns the ids actually inserted: a task
+    /// whose idempotency key is taken is not.
+    func insert(_ tasks: [NewTask]) async throws -> Set<UUID> {
+        let rows = try await pool.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[],
+                                     $7::float8[])
+                    AS i(id, task, queue, args, priority, idempotency_key, created)
+            ), inserted AS (
+                INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at)
+                SELECT id, task, queue, $8, args, priority, idempotency_key, to_timestamp(created) FROM input
+                ON CONFLICT DO NOTHING
+                RETURNING id, created_at
+            ), events AS (
+                INSERT INTO warren.task_events (task_id, at, state) SELECT id, created_at, $8 FROM inserted
+            )
+            SELECT id FROM inserted
+            """,
+            [
+                tasks.map(\.id), tasks.map(\.task), tasks.map(\.queue), tasks.map { $0.args.jsonText },
+                tasks.map(\.priority), tasks.map(\.idempotencyKey), tasks.map { $0.createdAt.timeIntervalSince1970 },
+                TaskState.pending.rawValue,
+            ])
+        return Set(try rows.map { try $0.decode("id", as: UUID.self) })
+    }
+
+    /// The tasks holding these idempotency keys.
+    func tasks(withIdempotencyKeys keys: [String]) async throws -> [String: TaskRecord] {
+        let rows = try await pool.query(
+            "SELECT \(Self.recordColumns), idempotency_key FROM warren.tasks WHERE idempotency_key = ANY($1::text[])",
+            [keys])
+        var found: [String: TaskRecord] = [:]
+        for row in rows {
+            found[try row.decode("idempotency_key")] = try Self.record(row)
+        }
+        return found
+    }
+
+    /// Marks PENDING tasks QUEUED once the broker confirmed them (tasks already further along are left alone).
+    func markQueued(_ ids: [UUID]) async throws {
+        _ = try await pool.query(
+            """
+            WITH updated AS (
+                UPDATE warren.tasks SET state = $2, queued_at = now()
+                WHERE id = ANY($1::uuid[]) AND state = $3
+                RETURNING id, queued_at
+            )
+            INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, $2 FROM updated
+            """,
+            [ids, TaskState.queued.rawValue, TaskState.pending.rawValue])
+    }
+
+    // MARK: Working
+
+    /// Starts an attempt of each task that is not finished: creates the row if a foreign producer
+    /// sent the message, increments `attempts`, sets STARTED and records a STARTED event.
+    /// Returns the attempt number of each task started; tasks already finished are absent.
+    func start(_ envelopes: [TaskEnvelope], worker: String) async throws -> [UUID: Int] {
+        let rows = try await pool.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS i(id, task, queue, args)
+            ), started AS (
+                INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, started_at)
+                SELECT id, task, queue, $5, args, 1, $6, now() FROM input
+                ON CONFLICT (id) DO UPDATE SET state = $5, attempts = t.attempts + 1, worker = $6, started_at = now()
+                WHERE t.state = ANY($7::text[])
+                RETURNING t.id, t.attempts, t.started_at
+            ), events AS (
+                INSERT INTO warren.task_events (task_id, at, state, attempt, worker)
+                SELECT id, started_at, $5, attempts, $6 FROM started
+            )
+            SELECT id, attempts FROM started
+            """,
+            [
+                envelopes.map(\.id), envelopes.map(\.task), envelopes.map(\.queue), envelopes.map { $0.args.jsonText },
+                TaskState.started.rawValue, worker,
+                [TaskState.pending, .queued, .started].map(\.rawValue),
+            ])
+        var attempts: [UUID: Int] = [:]
+        for row in rows {
+            attempts[try row.decode("id", as: UUID.self)] = try row.decode("attempts", as: Int.self)
+        }
+        return attempts
+    }
+
+    /// Records outcomes, each only if its attempt is still the current one and still STARTED
+    /// (a fenced completion). Returns the ids whose outcome was recorded.
+    func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
+        let errors = try outcomes.map { outcome in
+            try outcome.error.map { String(decoding: try JSONValue.encoder.encode($0), as: UTF8.self) }
+        }
+        let rows = try await pool.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[])
+                    AS i(id, attempt, state, result, error)
+            ), finished AS (
+                UPDATE warren.tasks t
+                SET state = i.state, result = i.result, error = i.error, finished_at = now()
+                FROM input i
+                WHERE t.id = i.id AND t.attempts = i.attempt AND t.state = $6
+                RETURNING t.id, t.state, t.attempts, t.error, t.finished_at
+            ), events AS (
+                INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
+                SELECT id, finished_at, state, attempts, $7, error FROM finished
+            )
+            SELECT id FROM finished
+            """,
+            [
+                outcomes.map(\.id), outcomes.map(\.attempt), outcomes.map(\.state.rawValue),
+                outcomes.map { $0.result?.jsonText }, errors, TaskState.started.rawValue, worker,
+            ])
+        return Set(try rows.map { try $0.decode("id", as: UUID.self) })
+    }
+
+    /// Records a message sent to a dead-letter queue, and fails its task if it has an unfinished row.
+    func recordDeadLetter(queue: String, taskID: UUID?, error: TaskError, body: [UInt8], worker: String) async throws {
+        let errorJSON = String(decoding: try JSONValue.encoder.encode(error), as: UTF8.self)
+        let hex = "\\x" + body.map { String(format: "%02x", $0) }.joined()
+        _ = try await pool.query(
+            """
+            WITH letter AS (
+                INSERT INTO warren.dead_letters (queue, task_id, reason, error, body) VALUES ($1, $2, $3, $4, $5::bytea)
+            ), failed AS (
+                UPDATE warren.tasks SET state = $6, error = $4, finished_at = now(), worker = $7
+                WHERE id = $2 AND NOT (state = ANY($8::text[]))
+                RETURNING id, attempts, finished_at
+            )
+            INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
+            SELECT id, finished_at, $6, attempts, $7, $4 FROM failed
+            """,
+            [
+                queue, taskID, error.reason ?? "unknown", PostgresJSON(errorJSON), hex, TaskState.failure.rawValue,
+                worker, [TaskState.success, .failure].map(\.rawValue),
+            ])
+    }
+
+    // MARK: Reading
+
+    /// One task's row, or nil.
+    func task(_ id: UUID) async throws -> TaskRecord? {
+        let rows = try await pool.query("SELECT \(Self.recordColumns) FROM warren.tasks WHERE id = $1", [id])
+        return try rows.first.map(Self.record)
+    }
+
+    // MARK: Catalog
+
+    /// Advertises task types (name, default queue, argument schema) for the API to validate against.
+    func advertise(_ types: [(name: String, queue: String, schema: JSONSchema)]) async throws {
+        _ = try await pool.query(
+            """
+            INSERT INTO warren.task_types (name, queue, args_schema, updated_at)
+            SELECT name, queue, schema, now() FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS i(name, queue, schema)
+            ON CONFLICT (name) DO UPDATE SET queue = excluded.queue, args_schema = excluded.args_schema, updated_at = now()
+            """,
+            [types.map(\.name), types.map(\.queue), types.map(\.schema.document.jsonText)])
+    }
+
+    /// Every advertised task type.
+    func catalog() async throws -> [String: (queue: String, schema: JSONSchema)] {
+        var types: [String: (queue: String, schema: JSONSchema)] = [:]
+        for row in try await pool.query("SELECT name, queue, args_schema::text AS schema FROM warren.task_types") {
+            let schema = try JSONValue(parsing: Array((try row.decode("schema", as: String.self)).utf8))
+            types[try row.decode("name")] = (try row.decode("queue"), JSONSchema(schema))
+        }
+        return types
+    }
+
+    // MARK: Rows to values
+
+    static let recordColumns = """
+        id, task, queue, state, args::text AS args, result::text AS result, error::text AS error, attempts, priority, \
+        worker, created_at, queued_at, started_at, finished_at
+        """
+
+    static func record(_ row: PostgresRow) throws -> TaskRecord {
+        func json(_ column: String) throws -> JSONValue? {
+            try row.decodeIfPresent(column, as: String.self).map { try JSONValue(parsing: Array($0.utf8)) }
+        }
+        let stateText: String = try row.decode("state")
+        return TaskRecord(
+            id: try row.decode("id"), task: try row.decode("task"), queue: try row.decode("queue"),
+            state: TaskState(rawValue: stateText) ?? .pending, args: try json("args") ?? .null,
+            result: try json("result"), error: try json("error"), attempts: try row.decode("attempts"),
+            priority: try row.decode("priority"), worker: try row.decodeIfPresent("worker"),
+            createdAt: try row.decode("created_at"), queuedAt: try row.decodeIfPresent("queued_at"),
+            startedAt: try row.decodeIfPresent("started_at"), finishedAt: try row.decodeIfPresent("finished_at"))
+    }
+}

@@ -1,0 +1,70 @@
+import WarrenAMQP
+import WarrenCore
+
+/// Warren's exchanges and queues on the broker, and the rules for their names.
+///
+/// - One durable direct exchange, `warren.tasks`, routes a task to the queue named by its
+///   routing key.
+/// - Each queue `<q>` is durable, bound to `warren.tasks` with key `<q>`, and dead-letters to
+///   the direct exchange `warren.dead` with key `<q>`, where the durable queue `<q>.dead` is bound.
+public struct Topology: Sendable {
+    /// The exchange tasks are published to.
+    public static let taskExchange = "warren.tasks"
+    /// The exchange dead letters are published to.
+    public static let deadLetterExchange = "warren.dead"
+    /// The highest priority a task may have on a classic queue.
+    public static let maximumPriority = 9
+
+    /// `classic` or `quorum`.
+    public var queueType: String
+
+    public init(queueType: String = "classic") {
+        self.queueType = queueType
+    }
+
+    /// The dead-letter queue of `queue`.
+    public static func deadLetterQueue(of queue: String) -> String { "\(queue).dead" }
+
+    /// Checks a queue name a user gave: 1–200 characters of letters, digits, `_ - . :`, and not
+    /// itself a dead-letter queue or one of the broker's reserved `amq.` names.
+    public static func validate(queue: String) throws {
+        let allowed = queue.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: ":")
+        }
+        guard !queue.isEmpty, queue.utf8.count <= 200, allowed else {
+            throw WarrenError(.invalidArguments, "a queue name is 1 to 200 letters, digits, '_', '-', '.' or ':'")
+        }
+        guard !queue.hasSuffix(".dead"), !queue.hasPrefix("amq.") else {
+            throw WarrenError(.invalidArguments, "queue names ending in .dead or starting with amq. are reserved")
+        }
+    }
+
+    /// The arguments `queue` is declared with.
+    public func arguments(of queue: String) -> AMQPTable {
+        var arguments: AMQPTable = [
+            "x-dead-letter-exchange": .string(Self.deadLetterExchange),
+            "x-dead-letter-routing-key": .string(queue),
+        ]
+        if queueType == "quorum" {
+            arguments["x-queue-type"] = .string("quorum")
+        } else {
+            arguments["x-max-priority"] = .int(Int64(Self.maximumPriority))
+        }
+        return arguments
+    }
+
+    /// Declares the exchanges, `queue`, its dead-letter queue and their bindings (idempotent).
+    public func declare(queue: String, on connection: AMQPConnection) async throws {
+        try await connection.declareExchange(Self.taskExchange)
+        try await connection.declareExchange(Self.deadLetterExchange)
+        let deadQueue = Self.deadLetterQueue(of: queue)
+        var deadArguments: AMQPTable = [:]
+        if queueType == "quorum" { deadArguments["x-queue-type"] = .string("quorum") }
+        try await connection.declareQueue(deadQueue, arguments: deadArguments)
+        try await connection.bindQueue(deadQueue, exchange: Self.deadLetterExchange, routingKey: queue)
+        try await connection.declareQueue(queue, arguments: arguments(of: queue))
+        try await connection.bindQueue(queue, exchange: Self.taskExchange, routingKey: queue)
+    }
+}

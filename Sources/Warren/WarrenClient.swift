@@ -1,0 +1,249 @@
+import Foundation
+import Logging
+import WarrenAMQP
+import WarrenCore
+import WarrenPostgres
+
+/// A request to run a task, as the REST API and the CLI take it.
+public struct Submission: Sendable {
+    /// The task's registered name.
+    public var task: String
+    /// Its arguments, which must satisfy the task type's advertised schema.
+    public var args: JSONValue
+    /// The queue, when not the task type's default.
+    public var queue: String?
+    /// 0–9; higher runs first within a queue.
+    public var priority: Int?
+    /// Submitting twice with one key returns the first task instead of creating a second.
+    public var idempotencyKey: String?
+
+    public init(task: String, args: JSONValue, queue: String? = nil, priority: Int? = nil, idempotencyKey: String? = nil) {
+        self.task = task
+        self.args = args
+        self.queue = queue
+        self.priority = priority
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// What a submission produced.
+public struct SubmissionReceipt: Sendable, Equatable {
+    public var id: UUID
+    public var task: String
+    public var queue: String
+    /// QUEUED once the broker confirmed it; PENDING if the broker could not be reached (the
+    /// row is kept and published later); or the existing task's state for a repeated key.
+    public var state: TaskState
+    /// False when an idempotency key matched an existing task.
+    public var created: Bool
+}
+
+/// Submits tasks and reads their state: the API, the CLI and Swift producers all use it.
+///
+/// Concurrent submissions are group-committed: one INSERT for many rows, their publishes
+/// confirmed as one window, one UPDATE to QUEUED. A submission returns once its row is
+/// committed and its message is confirmed by the broker.
+public final class WarrenClient: Sendable {
+    let store: TaskStore
+    private let pool: PostgresPool
+    private let broker: BrokerLink
+    private let logger: Logger
+    private let catalogCache: CatalogCache
+    private let batcher: Batcher<NewTask, SubmissionReceipt>
+
+    /// - Parameters:
+    ///   - configuration: the broker and database to use.
+    ///   - maximumConnections: database connections for this client.
+    /// - Throws: ``AMQPError`` `invalidURL` for a bad `amqpURL`.
+    public init(configuration: Configuration, maximumConnections: Int = 4, logger: Logger) throws {
+        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
+        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: maximumConnections)
+        let store = TaskStore(pool: pool)
+        let broker = BrokerLink(
+            endpoint: endpoint, topology: Topology(queueType: configuration.queueType), name: "warren-publish",
+            logger: logger)
+        self.pool = pool
+        self.store = store
+        self.broker = broker
+        self.logger = logger
+        self.catalogCache = CatalogCache(store: store)
+        self.batcher = Batcher(maximumBatchSize: 500, maximumConcurrentBatches: max(1, maximumConnections - 1)) {
+            tasks in
+            await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
+        }
+    }
+
+    /// Closes the client's connections.
+    public func shutdown() async {
+        await broker.close()
+        await pool.close()
+    }
+
+    /// Validates a submission against the advertised task types and submits it.
+    /// - Throws: ``WarrenError`` `unknownTask` or `invalidArguments` (the API's 422s); broker and
+    ///   database errors otherwise.
+    public func submit(_ submission: Submission) async throws -> SubmissionReceipt {
+        guard let type = try await catalogCache.type(named: submission.task) else {
+            throw WarrenError(
+                .unknownTask,
+                "no worker has advertised a task named \(submission.task.prefix(200).debugDescription); start a worker that registers it")
+        }
+        let problems = type.schema.violations(of: submission.args)
+        if !problems.isEmpty {
+            throw WarrenError(.invalidArguments, problems.prefix(20).joined(separator: "; "))
+        }
+        return try await submitValidated(
+            task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
+            priority: submission.priority, idempotencyKey: submission.idempotencyKey)
+    }
+
+    /// Submits a task of a type this process knows; its arguments are checked by the compiler.
+    public func enqueue<Task: TaskDefinition>(
+        _ type: Task.Type, _ arguments: Task.Arguments, queue: String? = nil, priority: Int? = nil,
+        idempotencyKey: String? = nil
+    ) async throws -> TaskHandle<Task> {
+        let receipt = try await submitValidated(
+            task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
+            priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey)
+        return TaskHandle(id: receipt.id, client: self)
+    }
+
+    /// The task's row, or nil for an unknown id.
+    public func status(of id: UUID) async throws -> TaskRecord? {
+        try await store.task(id)
+    }
+
+    /// Waits until the task is finished (SUCCESS or FAILURE) and returns its row.
+    /// - Throws: ``WarrenError`` `notFound` for an unknown id, `timeout` when `timeout` passes first.
+    public func waitForCompletion(of id: UUID, timeout: Duration) async throws -> TaskRecord {
+        let deadline = ContinuousClock.now + timeout
+        var interval = Duration.milliseconds(2)
+        while true {
+            guard let record = try await store.task(id) else {
+                throw WarrenError(.notFound, "no task has the id \(id)")
+            }
+            if record.state.isTerminal { return record }
+            if ContinuousClock.now >= deadline {
+                throw WarrenError(.timeout, "task \(id) is still \(record.state.rawValue) after \(timeout)")
+            }
+            try await Task.sleep(for: interval)
+            interval = min(interval * 2, .milliseconds(200))
+        }
+    }
+
+    /// Whether the broker and the database answer now (for readiness checks).
+    public func reachability() async -> (broker: Bool, database: Bool) {
+        async let broker = broker.isReachable()
+        async let database = (try? await pool.query("SELECT 1")) != nil
+        return (await broker, await database)
+    }
+
+    private func submitValidated(
+        task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?
+    ) async throws -> SubmissionReceipt {
+        try Topology.validate(queue: queue)
+        let priority = priority ?? 0
+        guard (0...Topology.maximumPriority).contains(priority) else {
+            throw WarrenError(.invalidArguments, "priority must be from 0 to \(Topology.maximumPriority)")
+        }
+        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.utf8.count > 200 {
+            throw WarrenError(.invalidArguments, "an idempotency key is 1 to 200 bytes")
+        }
+        return try await batcher.submit(
+            NewTask(
+                id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
+                createdAt: Date()))
+    }
+
+    /// INSERT all, publish the new ones as one confirm window, mark them QUEUED.
+    private static func submitBatch(
+        _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, logger: Logger
+    ) async -> [Result<SubmissionReceipt, any Error>] {
+        let inserted: Set<UUID>
+        do {
+            inserted = try await store.insert(tasks)
+        } catch {
+            return tasks.map { _ in .failure(error) }
+        }
+        let fresh = tasks.filter { inserted.contains($0.id) }
+        var existing: [String: TaskRecord] = [:]
+        let repeatedKeys = tasks.filter { !inserted.contains($0.id) }.compactMap(\.idempotencyKey)
+        if !repeatedKeys.isEmpty {
+            do {
+                existing = try await store.tasks(withIdempotencyKeys: repeatedKeys)
+            } catch {
+                return tasks.map { _ in .failure(error) }
+            }
+        }
+        var state = TaskState.pending
+        do {
+            try await broker.publish(fresh.map(Self.message), toQueues: Set(fresh.map(\.queue)))
+            try await store.markQueued(fresh.map(\.id))
+            state = .queued
+        } catch {
+            // The rows are committed: the tasks are accepted and stay PENDING until published.
+            logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])
+        }
+        return tasks.map { task in
+            if inserted.contains(task.id) {
+                return .success(SubmissionReceipt(id: task.id, task: task.task, queue: task.queue, state: state, created: true))
+            }
+            guard let key = task.idempotencyKey, let record = existing[key] else {
+                return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
+            }
+            return .success(
+                SubmissionReceipt(id: record.id, task: record.task, queue: record.queue, state: record.state, created: false))
+        }
+    }
+
+    static func message(_ task: NewTask) -> AMQPOutgoingMessage {
+        let envelope = TaskEnvelope(id: task.id, task: task.task, queue: task.queue, args: task.args, createdAt: task.createdAt)
+        return AMQPOutgoingMessage(
+            exchange: Topology.taskExchange, routingKey: task.queue,
+            properties: AMQPProperties(
+                contentType: "application/json", contentEncoding: "utf-8",
+                headers: ["warren-version": .int(Int64(TaskEnvelope.version))], persistent: true,
+                priority: UInt8(task.priority), messageID: task.id.uuidString.lowercased(),
+                timestamp: UInt64(task.createdAt.timeIntervalSince1970), type: task.task, appID: "warren"),
+            body: envelope.encoded())
+    }
+}
+
+/// A submitted task of a known type, whose result can be awaited.
+public struct TaskHandle<Task: TaskDefinition>: Sendable {
+    /// The task's id.
+    public let id: UUID
+    let client: WarrenClient
+
+    /// Waits for the task to finish and returns its result.
+    /// - Throws: the recorded ``TaskError`` if it failed; ``WarrenError`` `timeout` if it did not finish in time.
+    public func result(timeout: Duration = .seconds(60)) async throws -> Task.Result {
+        let record = try await client.waitForCompletion(of: id, timeout: timeout)
+        if record.state == .success {
+            return try (record.result ?? .null).decode(as: Task.Result.self)
+        }
+        throw (try? record.error?.decode(as: TaskError.self))
+            ?? TaskError(type: "Unknown", message: "the task failed without an error")
+    }
+}
+
+/// The advertised task types, re-read at most once a second.
+private actor CatalogCache {
+    private let store: TaskStore
+    private var types: [String: (queue: String, schema: JSONSchema)] = [:]
+    private var readAt: ContinuousClock.Instant?
+
+    init(store: TaskStore) {
+        self.store = store
+    }
+
+    func type(named name: String) async throws -> (queue: String, schema: JSONSchema)? {
+        let stale = readAt.map { ContinuousClock.now - $0 > .seconds(1) } ?? true
+        // An unknown name re-reads at once: a worker may have just advertised it.
+        if stale || types[name] == nil {
+            types = try await store.catalog()
+            readAt = .now
+        }
+        return types[name]
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Warren
+import WarrenAMQP
+import WarrenPostgres
+
+/// An error answered as an RFC 9457 problem document (`application/problem+json`).
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    /// A short, stable identifier of the kind of problem (`unknown-task`), used in `type`.
+    public var kind: String
+    public var title: String
+    public var detail: String
+    /// Individual problems, e.g. each argument that failed validation.
+    public var errors: [String]
+
+    public init(_ status: HTTPResponse.Status, kind: String, title: String, detail: String, errors: [String] = []) {
+        self.status = status
+        self.kind = kind
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var document: [String: JSONValue] = [
+            "type": .string("urn:warren:problem:\(kind)"),
+            "title": .string(title),
+            "status": .number(Double(status.code)),
+            "detail": .string(detail),
+            "instance": .string(request.uri.path),
+        ]
+        if !errors.isEmpty { document["errors"] = .array(errors.map(JSONValue.string)) }
+        return Response(
+            status: status, headers: [.contentType: "application/problem+json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(data: JSONValue.object(document).jsonData)))
+    }
+
+    /// Maps any error from Warren's layers to the problem a client sees, in one place.
+    /// Internal details (SQL, broker replies) are logged, not returned.
+    static func from(_ error: any Error) -> Problem {
+        if let problem = error as? Problem { return problem }
+        if let error = error as? WarrenError {
+            switch error.code {
+            case .unknownTask:
+                return Problem(.unprocessableContent, kind: "unknown-task", title: "Unknown task", detail: error.message)
+            case .invalidArguments:
+                return Problem(
+                    .unprocessableContent, kind: "invalid-arguments", title: "Invalid arguments", detail: error.message,
+                    errors: error.message.components(separatedBy: "; "))
+            case .invalidJSON:
+                return Problem(.badRequest, kind: "malformed-json", title: "Malformed JSON", detail: error.message)
+            case .notFound:
+                return Problem(.notFound, kind: "not-found", title: "Not found", detail: error.message)
+            default:
+                break
+            }
+        }
+        if error is AMQPError {
+            return Problem(
+                .serviceUnavailable, kind: "broker-unavailable", title: "Broker unavailable",
+                detail: "RabbitMQ could not be reached; try again")
+        }
+        if error is PostgresError {
+            return Problem(
+                .serviceUnavailable, kind: "database-unavailable", title: "Database unavailable",
+                detail: "PostgreSQL could not be reached or refused the request; try again")
+        }
+        return Problem(.internalServerError, kind: "internal", title: "Internal error", detail: "an unexpected error occurred")
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Warren
+
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit a task and print its id.",
+        discussion: """
+              warren submit send_email --args '{"to":"ada@example.com","subject":"Hi","body":"Hello"}'
+              warren submit generate_report --args '{"hours":24}' --wait
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The task's name.")
+    var task: String
+
+    @Option(help: "The arguments, as a JSON object.")
+    var args: String = "{}"
+
+    @Option(help: "The queue, when not the task's default.")
+    var queue: String?
+
+    @Option(help: "0 to 9; higher runs first.")
+    var priority: Int?
+
+    @Option(help: "Submitting again with the same key returns the first task.")
+    var idempotencyKey: String?
+
+    @Flag(help: "Wait for the task to finish and print its result.")
+    var wait = false
+
+    @Option(help: "Seconds to wait with --wait.")
+    var timeout: Int = 60
+
+    func run() async throws {
+        let configuration = try connection.configuration()
+        let client = try WarrenClient(configuration: configuration, maximumConnections: 2, logger: Logger(label: "warren.cli"))
+        defer { Task { await client.shutdown() } }
+        let arguments = try JSONValue(parsing: Array(args.utf8))
+        let receipt = try await client.submit(
+            Submission(task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey))
+        print(receipt.id.uuidString.lowercased())
+        guard wait else { return }
+        let record = try await client.waitForCompletion(of: receipt.id, timeout: .seconds(timeout))
+        try printRecord(record)
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Print a task's state and result.",
+        discussion: "Exits 1 when the task failed or does not exist.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The task's id.")
+    var id: UUID
+
+    func run() async throws {
+        let configuration = try connection.configuration()
+        let client = try WarrenClient(configuration: configuration, maximumConnections: 1, logger: Logger(label: "warren.cli"))
+        defer { Task { await client.shutdown() } }
+        guard let record = try await client.status(of: id) else {
+            throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())")
+        }
+        try printRecord(record)
+    }
+}
+
+/// Prints a task's row for a person; throws (exit 1) if it failed.
+func printRecord(_ record: TaskRecord) throws {
+    print("state: \(record.state.rawValue)")
+    print("task: \(record.task) on \(record.queue), attempts: \(record.attempts)")
+    if let result = record.result { print("result: \(result.jsonText)") }
+    if let error = record.error { print("error: \(error.jsonText)") }
+    if record.state == .failure { throw ExitCode(1) }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Warren's settings, read from `WARREN_*` environment variables; command-line flags override
+/// them in one place (``merging(_:)``).
+public struct Configuration: Sendable, Equatable {
+    /// `WARREN_AMQP_URL`: the broker, `amqp://user:pass@host:port/vhost`.
+    public var amqpURL: String
+    /// `WARREN_DATABASE_URL`: a libpq connection URI.
+    public var databaseURL: String
+    /// `WARREN_HTTP_HOST`: the API's listen address.
+    public var httpHost: String
+    /// `WARREN_HTTP_PORT`: the API's port.
+    public var httpPort: Int
+    /// `WARREN_API_KEYS`: comma-separated keys; empty means the API is open.
+    public var apiKeys: [String]
+    /// `WARREN_LOG_LEVEL`: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String
+    /// `WARREN_MAX_BODY_BYTES`: the largest request body the API reads.
+    public var maximumBodyBytes: Int
+    /// `WARREN_QUEUE_TYPE`: `classic` or `quorum`, for queues Warren declares.
+    public var queueType: String
+    /// `WARREN_MAIL_DIR`: where `send_email` drops messages when no SMTP server is set.
+    public var mailDirectory: String
+    /// `WARREN_MIGRATIONS_DIR`: where `warren migrate` finds its SQL files.
+    public var migrationsDirectory: String?
+
+    public static let defaults = Configuration(
+        amqpURL: "amqp://guest:guest@127.0.0.1:5672/%2f",
+        databaseURL: "postgresql://postgres@127.0.0.1:5432/warren",
+        httpHost: "127.0.0.1",
+        httpPort: 8080,
+        apiKeys: [],
+        logLevel: "info",
+        maximumBodyBytes: 1_048_576,
+        queueType: "classic",
+        mailDirectory: "mail",
+        migrationsDirectory: nil
+    )
+
+    public init(
+        amqpURL: String, databaseURL: String, httpHost: String, httpPort: Int, apiKeys: [String], logLevel: String,
+        maximumBodyBytes: Int, queueType: String, mailDirectory: String, migrationsDirectory: String?
+    ) {
+        self.amqpURL = amqpURL
+        self.databaseURL = databaseURL
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.apiKeys = apiKeys
+        self.logLevel = logLevel
+        self.maximumBodyBytes = maximumBodyBytes
+        self.queueType = queueType
+        self.mailDirectory = mailDirectory
+        self.migrationsDirectory = migrationsDirectory
+    }
+
+    /// Reads the environment over the defaults.
+    /// - Throws: ``WarrenError`` `invalidConfiguration` naming the variable that is wrong.
+    public init(environment: [String: String]) throws {
+        self = Self.defaults
+        func text(_ name: String) -> String? {
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return value
+        }
+        func number(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let value = text(name) else { return nil }
+            guard let number = Int(value), range.contains(number) else {
+                throw WarrenError(.invalidConfiguration, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        amqpURL = text("WARREN_AMQP_URL") ?? amqpURL
+        databaseURL = text("WARREN_DATABASE_URL") ?? databaseURL
+        httpHost = text("WARREN_HTTP_HOST") ?? httpHost
+        httpPort = try number("WARREN_HTTP_PORT", 0...65535) ?? httpPort
+        if let keys = text("WARREN_API_KEYS") {
+            apiKeys = keys.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if let level = text("WARREN_LOG_LEVEL") {
+            guard Self.logLevels.contains(level) else {
+                throw WarrenError(.invalidConfiguration, "WARREN_LOG_LEVEL must be one of \(Self.logLevels.joined(separator: ", "))")
+            }
+            logLevel = level
+        }
+        maximumBodyBytes = try number("WARREN_MAX_BODY_BYTES", 1...(256 * 1_048_576)) ?? maximumBodyBytes
+        if let type = text("WARREN_QUEUE_TYPE") {
+            guard type == "classic" || type == "quorum" else {
+                throw WarrenError(.invalidConfiguration, "WARREN_QUEUE_TYPE must be classic or quorum")
+            }
+            queueType = type
+        }
+        mailDirectory = text("WARREN_MAIL_DIR") ?? mailDirectory
+        migrationsDirectory = text("WARREN_MIGRATIONS_DIR")
+    }
+
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}

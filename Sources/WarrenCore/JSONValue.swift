@@ -1,0 +1,128 @@
+import Foundation
+
+/// Any JSON value: task arguments, results and errors travel as these.
+public enum JSONValue: Sendable, Hashable, Codable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 9.0e15 {
+                try container.encode(Int64(value))
+            } else {
+                try container.encode(value)
+            }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// Parses JSON text.
+    /// - Throws: ``WarrenError`` `invalidJSON` with the parser's explanation.
+    public init(parsing data: some Collection<UInt8>) throws {
+        do {
+            self = try JSONDecoder().decode(JSONValue.self, from: Data(data))
+        } catch let DecodingError.dataCorrupted(context) {
+            let reason = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            throw WarrenError(.invalidJSON, reason ?? context.debugDescription)
+        } catch {
+            throw WarrenError(.invalidJSON, "\(error)")
+        }
+    }
+
+    /// Compact JSON text with sorted keys.
+    public var jsonText: String {
+        String(decoding: jsonData, as: UTF8.self)
+    }
+
+    /// Compact JSON bytes with sorted keys.
+    public var jsonData: Data {
+        (try? JSONValue.encoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    /// Decodes this value as a `Decodable` type.
+    public func decode<T: Decodable>(as type: T.Type) throws -> T {
+        try JSONValue.decoder.decode(T.self, from: jsonData)
+    }
+
+    /// Encodes a value as JSON.
+    public init<T: Encodable>(encoding value: T) throws {
+        self = try JSONValue.decoder.decode(JSONValue.self, from: JSONValue.encoder.encode(value))
+    }
+
+    public subscript(_ key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The JSON type name, as JSON Schema spells it.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number(let value): value.rounded() == value ? "integer" : "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    /// The encoder Warren uses for task values: ISO 8601 dates, sorted keys.
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    /// The decoder Warren uses for task values: ISO 8601 dates.
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(nilLiteral: ()) { self = .null }
+}

@@ -1,0 +1,161 @@
+internal import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+import WarrenPosix
+
+/// One libpq connection on its own thread. Queries are parameterized; results come back as text.
+///
+/// Every session is set to UTC with ISO dates, so `timestamptz` columns read back unambiguously.
+public final class PostgresConnection: @unchecked Sendable {
+    private let thread: ConnectionThread
+    // Touched only on `thread`.
+    private var connection: OpaquePointer?
+    /// Set on the thread when libpq reports the connection bad; read from anywhere.
+    private let brokenFlag = Atomic<Bool>(false)
+    private var broken: Bool {
+        get { brokenFlag.load(ordering: .relaxed) }
+        set { brokenFlag.store(newValue, ordering: .relaxed) }
+    }
+
+    private init(thread: ConnectionThread) {
+        self.thread = thread
+    }
+
+    /// Connects with a libpq connection URI (`postgresql://user@host:port/db`).
+    /// - Throws: ``PostgresError`` `connectionFailed` with libpq's message (never the password).
+    public static func connect(uri: String, name: String = "warren-pg") async throws -> PostgresConnection {
+        let connection = PostgresConnection(thread: ConnectionThread(name: name))
+        do {
+            try await connection.thread.run { try connection.open(uri: uri) }
+        } catch {
+            connection.thread.stop()
+            throw error
+        }
+        return connection
+    }
+
+    /// False once the connection broke; a pool drops such connections.
+    public var isUsable: Bool { !broken }
+
+    /// Closes the connection and ends its thread.
+    public func close() async {
+        _ = try? await thread.run { [self] in
+            if let connection { PQfinish(connection) }
+            connection = nil
+            broken = true
+        }
+        thread.stop()
+    }
+
+    /// Runs one statement with `$1…$n` parameters and returns its rows.
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+        let texts = parameters.map(\.postgresText)
+        return try await thread.run { [self] in try execute(sql, texts) }
+    }
+
+    /// Runs SQL text that may hold several statements and no parameters (migrations).
+    /// The caller vouches that the text holds no user data.
+    public func execute(unsafeSQL sql: String) async throws {
+        _ = try await thread.run { [self] in try execute(sql, nil) }
+    }
+
+    /// Runs `body` inside `BEGIN … COMMIT`, rolling back if it throws.
+    public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        _ = try await query("BEGIN")
+        do {
+            let result = try await body(self)
+            _ = try await query("COMMIT")
+            return result
+        } catch {
+            _ = try? await query("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: On the connection's thread
+
+    private func open(uri: String) throws {
+        let connection = PQconnectdb(uri)
+        self.connection = connection
+        guard let connection, PQstatus(connection) == CONNECTION_OK else {
+            let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            broken = true
+            throw PostgresError(.connectionFailed, message: message.trimmingTrailingNewlines())
+        }
+        // Notices ("schema already exists, skipping") are not errors; keep them off stderr.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        _ = try execute("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'", nil)
+    }
+
+    /// With `parameters` nil, runs `PQexec` (several statements allowed); otherwise `PQexecParams`.
+    private func execute(_ sql: String, _ parameters: [String?]?) throws -> PostgresRows {
+        guard let connection, !broken else {
+            throw PostgresError(.connectionLost, message: "the connection is closed")
+        }
+        let result: OpaquePointer?
+        if let parameters {
+            result = withCStrings(parameters) { values in
+                PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            }
+        } else {
+            result = PQexec(connection, sql)
+        }
+        defer { PQclear(result) }
+        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        switch status {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return rows(result!)
+        default:
+            if PQstatus(connection) != CONNECTION_OK {
+                broken = true
+                throw PostgresError(
+                    .connectionLost, message: String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines())
+            }
+            func field(_ code: Character) -> String? {
+                guard let result, let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+                return String(cString: value)
+            }
+            throw PostgresError(
+                .server, sqlState: field("C"),
+                message: field("M") ?? String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines(),
+                detail: field("D"))
+        }
+    }
+
+    private func rows(_ result: OpaquePointer) -> PostgresRows {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        var values: [[String?]] = []
+        values.reserveCapacity(rowCount)
+        for row in 0..<Int32(rowCount) {
+            var line: [String?] = []
+            line.reserveCapacity(columnCount)
+            for column in 0..<Int32(columnCount) {
+                line.append(PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column)))
+            }
+            values.append(line)
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? rowCount
+        return PostgresRows(columns: columns, values: values, affectedRows: affected)
+    }
+}
+
+/// Calls `body` with a C array of C strings (NULL for nil) that lives for the call.
+private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } }
+    defer { for pointer in pointers { free(pointer) } }
+    return pointers.withUnsafeMutableBufferPointer { buffer in
+        body(buffer.map { $0.map { UnsafePointer($0) } })
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var text = self
+        while text.last == "\n" { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,142 @@
+# Shared set-up for scripts/run, scripts/test and scripts/bench: source it, then call
+# `warren_stack_up`. It installs what is missing, starts a private RabbitMQ and PostgreSQL
+# on loopback with data under .local/ (unless WARREN_AMQP_URL / WARREN_DATABASE_URL are
+# set), and exports the URLs. `warren_stack_down` stops only what this shell started.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOCAL="$ROOT/.local"
+mkdir -p "$LOCAL"
+# A name unique to this checkout, so two clones never share a node or a data directory.
+STACK_ID=$(printf '%s' "$ROOT" | md5sum | cut -c1-8)
+STARTED_RABBIT=""
+STARTED_POSTGRES=""
+
+log() { printf '[warren] %s\n' "$*" >&2; }
+die() { printf '[warren] error: %s\n' "$*" >&2; exit 1; }
+
+warren_install_packages() {
+    local missing=()
+    local pkg
+    for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" = 0 ] || die "missing packages (${missing[*]}); run as root or install them"
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # Package scripts must not start system-wide services: we start our own, on our own ports.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+    fi
+    apt-get update -qq || die "apt-get update failed"
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$LOCAL/apt.log" 2>&1 \
+        || { tail -20 "$LOCAL/apt.log" >&2; die "apt-get install failed (see .local/apt.log)"; }
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The first port at or above $1 that nothing listens on.
+free_port() {
+    local port=$1
+    while port_in_use "$port"; do port=$((port + 1)); done
+    echo "$port"
+}
+
+as_user() { local user=$1; shift; runuser -u "$user" -- "$@"; }
+
+rabbit_env() {
+    local dir="$LOCAL/rabbitmq"
+    export RABBITMQ_NODENAME="warren-$STACK_ID@localhost"
+    export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    export RABBITMQ_MNESIA_BASE="$dir/mnesia"
+    export RABBITMQ_LOG_BASE="$dir/log"
+    export RABBITMQ_PID_FILE="$dir/rabbit.pid"
+    export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+    export RABBITMQ_CONFIG_FILE="$dir/rabbitmq"
+}
+
+rabbitmqctl_local() { rabbitmqctl -n "$RABBITMQ_NODENAME" "$@"; }
+
+start_rabbitmq() {
+    rabbit_env
+    local dir="$LOCAL/rabbitmq"
+    mkdir -p "$dir/mnesia" "$dir/log"
+    [ -f "$dir/enabled_plugins" ] || echo '[].' > "$dir/enabled_plugins"
+    chown -R rabbitmq:rabbitmq "$dir"
+    if [ -f "$dir/port" ] && rabbitmqctl_local -q status >/dev/null 2>&1; then
+        AMQP_PORT=$(cat "$dir/port")
+        log "RabbitMQ already running on 127.0.0.1:$AMQP_PORT (node $RABBITMQ_NODENAME)"
+        return 0
+    fi
+    AMQP_PORT=$(free_port "${WARREN_LOCAL_AMQP_PORT:-35672}")
+    export RABBITMQ_NODE_PORT=$AMQP_PORT
+    export RABBITMQ_DIST_PORT=$(free_port $((AMQP_PORT + 20000)))
+    # Tasks may run for a long time; keep RabbitMQ's consumer timeout at its 30-minute default.
+    printf 'loopback_users = none\n' > "$dir/rabbitmq.conf"
+    chown rabbitmq:rabbitmq "$dir/rabbitmq.conf"
+    echo "$AMQP_PORT" > "$dir/port"
+    log "starting RabbitMQ on 127.0.0.1:$AMQP_PORT (node $RABBITMQ_NODENAME)"
+    rabbitmq-server -detached >/dev/null 2>&1 || die "rabbitmq-server failed to start (see $dir/log)"
+    STARTED_RABBIT=1
+    # await_startup fails at once until the Erlang node has registered, so retry it.
+    local tries=0
+    until rabbitmqctl_local -q await_startup >/dev/null 2>&1; do
+        tries=$((tries + 1))
+        [ $tries -lt 60 ] || die "RabbitMQ did not come up within 60 s (see $dir/log)"
+        sleep 1
+    done
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+start_postgres() {
+    local dir="$LOCAL/postgres" bin
+    bin=$(pg_bin)
+    [ -n "$bin" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+    mkdir -p "$dir"
+    chown postgres:postgres "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        log "initialising PostgreSQL in $dir/data"
+        as_user postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
+            || die "initdb failed (see $dir/initdb.log)"
+    fi
+    if [ -f "$dir/port" ] && as_user postgres "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        PG_PORT=$(cat "$dir/port")
+        log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
+        return 0
+    fi
+    PG_PORT=$(free_port "${WARREN_LOCAL_PG_PORT:-35432}")
+    echo "$PG_PORT" > "$dir/port"
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_user postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+        -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+        || die "PostgreSQL did not start (see $dir/postgres.log)"
+    STARTED_POSTGRES=1
+    as_user postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = 'warren'" | grep -q 1 \
+        || as_user postgres createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres warren
+}
+
+warren_stack_up() {
+    warren_install_packages
+    if [ -z "${WARREN_AMQP_URL:-}" ]; then
+        start_rabbitmq
+        export WARREN_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/%2f"
+    fi
+    if [ -z "${WARREN_DATABASE_URL:-}" ]; then
+        start_postgres
+        export WARREN_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/warren"
+    fi
+}
+
+warren_stack_down() {
+    if [ -n "$STARTED_RABBIT" ]; then
+        log "stopping RabbitMQ"
+        rabbitmqctl_local -q stop >/dev/null 2>&1 || true
+    fi
+    if [ -n "$STARTED_POSTGRES" ]; then
+        log "stopping PostgreSQL"
+        as_user postgres "$(pg_bin)/pg_ctl" -D "$LOCAL/postgres/data" -m fast stop >/dev/null 2>&1 || true
+    fi
+}
