@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -52,12 +53,29 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "WarrenCoreTests", dependencies: ["WarrenCore", "WarrenAMQP"]),
+        .executableTarget(
+            name: "WordCountWorker",
+            dependencies: ["Warren", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Examples/WordCountWorker"
+        ),
+        .target(name: "WarrenTesting", dependencies: ["Warren"]),
+        .executableTarget(
+            name: "WarrenTestWorker",
+            dependencies: [
+                "WarrenTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/WarrenTestWorker"
+        ),
+        .testTarget(name: "WarrenCoreTests", dependencies: ["WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
         .testTarget(
             name: "WarrenIntegrationTests",
             dependencies: [
-                "Warren", "WarrenAPI",
+                "Warren", "WarrenAPI", "WarrenTesting", "WarrenAMQP", "WarrenPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ],

@@ -17,7 +17,7 @@ die() { printf '[warren] error: %s\n' "$*" >&2; exit 1; }
 warren_install_packages() {
     local missing=()
     local pkg
-    for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools; do
+    for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools pkg-config; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -128,6 +128,16 @@ warren_stack_up() {
         start_postgres
         export WARREN_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/warren"
     fi
+}
+
+# The URLs for another shell: `source .local/env` to use the CLI against this stack.
+warren_write_env() {
+    {
+        echo "export WARREN_AMQP_URL='$WARREN_AMQP_URL'"
+        echo "export WARREN_DATABASE_URL='$WARREN_DATABASE_URL'"
+        [ -n "${WARREN_HTTP_PORT:-}" ] && echo "export WARREN_HTTP_PORT='$WARREN_HTTP_PORT'"
+        echo "export PATH=\"$ROOT/.build/debug:\$PATH\""
+    } > "$LOCAL/env"
 }
 
 warren_stack_down() {

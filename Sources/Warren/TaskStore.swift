@@ -165,25 +165,38 @@ struct TaskStore: Sendable {
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
 
-    /// Records a message sent to a dead-letter queue, and fails its task if it has an unfinished row.
-    func recordDeadLetter(queue: String, taskID: UUID?, error: TaskError, body: [UInt8], worker: String) async throws {
+    /// Records a message sent to a dead-letter queue and fails its task: the task's row is
+    /// created from `envelope` when a foreign producer sent it, or, without an envelope, the row
+    /// with `taskID` is failed if it exists. Finished tasks are left as they are.
+    func recordDeadLetter(
+        queue: String, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError, body: [UInt8], worker: String
+    ) async throws {
         let errorJSON = String(decoding: try JSONValue.encoder.encode(error), as: UTF8.self)
         let hex = "\\x" + body.map { String(format: "%02x", $0) }.joined()
         _ = try await pool.query(
             """
             WITH letter AS (
                 INSERT INTO warren.dead_letters (queue, task_id, reason, error, body) VALUES ($1, $2, $3, $4, $5::bytea)
+            ), created AS (
+                INSERT INTO warren.tasks AS t (id, task, queue, state, args, error, worker, finished_at)
+                SELECT $2, $9, $1, $6, $10::jsonb, $4, $7, now() WHERE $9::text IS NOT NULL
+                ON CONFLICT (id) DO UPDATE SET state = $6, error = $4, finished_at = now(), worker = $7
+                WHERE NOT (t.state = ANY($8::text[]))
+                RETURNING t.id, t.attempts, t.finished_at
             ), failed AS (
                 UPDATE warren.tasks SET state = $6, error = $4, finished_at = now(), worker = $7
-                WHERE id = $2 AND NOT (state = ANY($8::text[]))
+                WHERE $9::text IS NULL AND id = $2 AND NOT (state = ANY($8::text[]))
                 RETURNING id, attempts, finished_at
             )
             INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
+            SELECT id, finished_at, $6, attempts, $7, $4 FROM created
+            UNION ALL
             SELECT id, finished_at, $6, attempts, $7, $4 FROM failed
             """,
             [
-                queue, taskID, error.reason ?? "unknown", PostgresJSON(errorJSON), hex, TaskState.failure.rawValue,
-                worker, [TaskState.success, .failure].map(\.rawValue),
+                queue, taskID ?? envelope?.id, error.reason ?? "unknown", PostgresJSON(errorJSON), hex,
+                TaskState.failure.rawValue, worker, [TaskState.success, .failure].map(\.rawValue), envelope?.task,
+                envelope?.args.jsonText,
             ])
     }
 

@@ -165,7 +165,7 @@ private final class Pipeline: Sendable {
             envelope = try TaskEnvelope(decoding: delivery.body)
         } catch {
             await deadLetter(
-                delivery, taskID: delivery.properties.messageID.flatMap(UUID.init(uuidString:)),
+                delivery, taskID: delivery.properties.messageID.flatMap(UUID.init(uuidString:)), envelope: nil,
                 error: TaskError(type: "InvalidMessage", message: "\(error)", reason: "invalid_message"))
             return
         }
@@ -174,7 +174,7 @@ private final class Pipeline: Sendable {
         logger[metadataKey: LoggingKey.taskName] = "\(envelope.task)"
         guard let entry = registry[envelope.task] else {
             await deadLetter(
-                delivery, taskID: envelope.id,
+                delivery, taskID: envelope.id, envelope: envelope,
                 error: TaskError(
                     type: "UnknownTask", message: "this worker has no task named \(envelope.task.prefix(200).debugDescription)",
                     reason: "unknown_task"))
@@ -211,7 +211,7 @@ private final class Pipeline: Sendable {
     }
 
     /// Publishes the message to `<queue>.dead` with the reason in its headers, records it, then acks.
-    private func deadLetter(_ delivery: AMQPDelivery, taskID: UUID?, error: TaskError) async {
+    private func deadLetter(_ delivery: AMQPDelivery, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError) async {
         let queue = delivery.routingKey
         logger.warning(
             "dead-lettering a message",
@@ -226,7 +226,8 @@ private final class Pipeline: Sendable {
             try await connection.publish(
                 AMQPOutgoingMessage(
                     exchange: Topology.deadLetterExchange, routingKey: queue, properties: properties, body: delivery.body))
-            try await store.recordDeadLetter(queue: queue, taskID: taskID, error: error, body: delivery.body, worker: worker)
+            try await store.recordDeadLetter(
+                queue: queue, taskID: taskID, envelope: envelope, error: error, body: delivery.body, worker: worker)
             await acks.done([delivery.deliveryTag])
         } catch {
             await giveBack(delivery, error, logger)

@@ -1,0 +1,28 @@
+import Foundation
+import Warren
+
+/// The servers `scripts/test` started, from the environment.
+public enum TestEnvironment {
+    /// The configuration for tests: `WARREN_AMQP_URL` and `WARREN_DATABASE_URL` must be set
+    /// (scripts/test sets them); without them the tests fail rather than skip.
+    public static func configuration() throws -> Configuration {
+        let environment = ProcessInfo.processInfo.environment
+        for name in ["WARREN_AMQP_URL", "WARREN_DATABASE_URL"] where environment[name]?.isEmpty ?? true {
+            throw WarrenError(.invalidConfiguration, "\(name) is not set: run the tests with scripts/test, which starts the servers")
+        }
+        var configuration = try Configuration(environment: environment)
+        configuration.mailDirectory = NSTemporaryDirectory() + "warren-mail-\(UUID().uuidString.prefix(8))"
+        return configuration
+    }
+
+    /// A queue name no other test uses.
+    public static func uniqueQueue(_ prefix: String = "test") -> String {
+        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// The repository's `migrations/` directory, found from this source file.
+    public static var migrationsDirectory: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("migrations").path
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Warren
+import WarrenPostgres
+
+/// Tasks with controllable behaviour, for Warren's own tests and fault scenarios.
+public enum TestTasks {
+    /// All of them, registered.
+    public static func registry(databaseURL: String) -> TaskRegistry {
+        var registry = TaskRegistry()
+        registry.register(Echo())
+        registry.register(Fail())
+        registry.register(Sleep())
+        registry.register(CountRun(databaseURL: databaseURL))
+        return registry
+    }
+
+    /// Returns its argument.
+    public struct Echo: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var value: JSONValue
+            public init(value: JSONValue) { self.value = value }
+        }
+        public typealias Result = JSONValue
+        public static let name = "test.echo"
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> JSONValue { arguments.value }
+    }
+
+    /// Always throws ``Failure`` with the message given.
+    public struct Fail: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var message: String
+            public init(message: String) { self.message = message }
+        }
+        public struct Failure: Error, CustomStringConvertible {
+            public var description: String
+        }
+        public typealias Result = JSONValue
+        public static let name = "test.fail"
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> JSONValue {
+            throw Failure(description: arguments.message)
+        }
+    }
+
+    /// Sleeps, honouring cancellation.
+    public struct Sleep: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var seconds: Double
+            public init(seconds: Double) { self.seconds = seconds }
+        }
+        public struct Result: Codable, Sendable {
+            public var slept: Double
+        }
+        public static let name = "test.sleep"
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Result {
+            try await Task.sleep(for: .milliseconds(Int(arguments.seconds * 1000)))
+            return Result(slept: arguments.seconds)
+        }
+    }
+
+    /// Inserts a row per run into `warren_test.runs`, so a test can count how often a task
+    /// really ran.
+    public struct CountRun: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public init() {}
+        }
+        public struct Result: Codable, Sendable {
+            public var runs: Int
+        }
+        public static let name = "test.count"
+        private let pool: PostgresPool
+
+        public init(databaseURL: String) {
+            pool = PostgresPool(uri: databaseURL, maximumConnections: 1)
+        }
+
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Result {
+            let rows = try await pool.query(
+                """
+                WITH inserted AS (INSERT INTO warren_test.runs (task_id, attempt) VALUES ($1, $2))
+                SELECT count(*) + 1 AS runs FROM warren_test.runs WHERE task_id = $1
+                """, [context.id, context.attempt])
+            return Result(runs: try rows.first!.decode("runs"))
+        }
+
+        /// Creates `warren_test.runs` if needed.
+        public static func prepare(_ pool: PostgresPool) async throws {
+            _ = try await pool.query("CREATE SCHEMA IF NOT EXISTS warren_test")
+            _ = try await pool.query(
+                "CREATE TABLE IF NOT EXISTS warren_test.runs (task_id uuid NOT NULL, attempt int NOT NULL, at timestamptz NOT NULL DEFAULT now())")
+        }
+    }
+}

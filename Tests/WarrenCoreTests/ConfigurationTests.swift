@@ -1,0 +1,37 @@
+import Testing
+import WarrenCore
+
+@Suite struct ConfigurationTests {
+    @Test func readsTheEnvironment() throws {
+        let configuration = try Configuration(environment: [
+            "WARREN_AMQP_URL": "amqp://a", "WARREN_DATABASE_URL": "postgresql://b", "WARREN_HTTP_PORT": "9000",
+            "WARREN_API_KEYS": "k1, k2,", "WARREN_LOG_LEVEL": "debug", "WARREN_QUEUE_TYPE": "quorum",
+        ])
+        #expect(configuration.amqpURL == "amqp://a")
+        #expect(configuration.databaseURL == "postgresql://b")
+        #expect(configuration.httpPort == 9000)
+        #expect(configuration.apiKeys == ["k1", "k2"])
+        #expect(configuration.logLevel == "debug")
+        #expect(configuration.queueType == "quorum")
+    }
+
+    @Test func keepsDefaultsForWhatIsUnset() throws {
+        #expect(try Configuration(environment: [:]) == .defaults)
+    }
+
+    @Test(arguments: [
+        ("WARREN_HTTP_PORT", "http"), ("WARREN_HTTP_PORT", "70000"), ("WARREN_LOG_LEVEL", "loud"),
+        ("WARREN_QUEUE_TYPE", "stream"), ("WARREN_MAX_BODY_BYTES", "0"),
+    ])
+    func namesTheInvalidVariable(name: String, value: String) {
+        do {
+            _ = try Configuration(environment: [name: value])
+            Issue.record("expected \(name)=\(value) to be rejected")
+        } catch let error as WarrenError {
+            #expect(error.code == .invalidConfiguration)
+            #expect(error.message.contains(name))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

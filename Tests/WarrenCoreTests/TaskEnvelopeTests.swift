@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import WarrenCore
+
+@Suite struct TaskEnvelopeTests {
+    let envelope = TaskEnvelope(
+        id: UUID(uuidString: "5F0C2A9E-1B7D-4C3E-9A51-2D4E6F708192")!, task: "send_email", queue: "emails",
+        args: ["to": "ada@example.com", "n": 3], createdAt: Date(timeIntervalSince1970: 1_764_078_480.25))
+
+    @Test func roundTrips() throws {
+        #expect(try TaskEnvelope(decoding: envelope.encoded()) == envelope)
+    }
+
+    @Test func writesTheDocumentedFormat() throws {
+        let text = String(decoding: envelope.encoded(), as: UTF8.self)
+        #expect(
+            text
+                == #"{"args":{"n":3,"to":"ada@example.com"},"created_at":"2025-11-25T13:48:00.250Z","id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","queue":"emails","task":"send_email","v":1}"#
+        )
+    }
+
+    @Test func readsTimestampsWithoutFractions() throws {
+        let body = #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#
+        #expect(try TaskEnvelope(decoding: Array(body.utf8)).createdAt == Date(timeIntervalSince1970: 1_764_078_480))
+    }
+
+    @Test(arguments: [
+        ("not json", "not JSON"),
+        (#"{"v":2,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "version 2"),
+        (#"{"v":1,"id":"nope","task":"t","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "not a UUID"),
+        (#"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "\"task\" is missing"),
+        (#"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":5,"queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "wrong type"),
+        (#"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "empty"),
+    ])
+    func rejectsBrokenMessagesWithAReason(body: String, reason: String) {
+        do {
+            _ = try TaskEnvelope(decoding: Array(body.utf8))
+            Issue.record("expected \(body) to be rejected")
+        } catch let error as WarrenError {
+            #expect(error.code == .invalidMessage)
+            #expect(error.message.contains(reason), "\(error.message)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+import Warren
+import WarrenAPI
+import WarrenTesting
+
+/// The REST API, served for real, in front of a real worker, broker and database.
+@Suite(.timeLimit(.minutes(2))) struct HTTPAPITests {
+    @Test func submittedTaskRunsAndItsResultIsVisible() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue()
+        try await withWorker(queues: [queue], configuration: configuration) {
+            try await withAPI(configuration) { client in
+                let submitted = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.echo","args":{"value":{"greeting":"hi","n":2}},"queue":"\#(queue)"}"#)
+                #expect(submitted.status == .accepted)
+                #expect(submitted.json["state"] == "QUEUED")
+                #expect(submitted.json["task"] == "test.echo")
+                #expect(submitted.json["queue"] == .string(queue))
+                let id = try #require(submitted.json["id"]?.stringValue)
+                let finished = try await client.waitForTerminal(id)
+                #expect(finished["state"] == "SUCCESS")
+                #expect(finished["result"] == ["greeting": "hi", "n": 2])
+                #expect(finished["attempts"] == 1)
+                #expect(finished["started_at"] != .null && finished["finished_at"] != .null)
+            }
+        }
+    }
+
+    @Test func taskThatThrowsEndsInFailureWithItsError() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue()
+        try await withWorker(queues: [queue], configuration: configuration) {
+            try await withAPI(configuration) { client in
+                let submitted = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.fail","args":{"message":"disk on fire"},"queue":"\#(queue)"}"#)
+                let id = try #require(submitted.json["id"]?.stringValue)
+                let finished = try await client.waitForTerminal(id)
+                #expect(finished["state"] == "FAILURE")
+                #expect(finished["error"]?["type"] == "Failure")
+                #expect(finished["error"]?["message"] == "disk on fire")
+                #expect(finished["result"] == .null)
+            }
+        }
+    }
+
+    @Test func badRequestsGetProblemDocuments() async throws {
+        var configuration = try await Servers.configuration()
+        configuration.maximumBodyBytes = 2048
+        // A worker advertises the test tasks, so argument validation has a schema to use.
+        try await withWorker(queues: [TestEnvironment.uniqueQueue()], configuration: configuration) {
+            try await withAPI(configuration) { client in
+                let cases: [(body: String, status: HTTPResponse.Status, kind: String)] = [
+                    (#"{"task":"no_such_task","args":{}}"#, .unprocessableContent, "unknown-task"),
+                    (#"{"task":"test.sleep","args":"#, .badRequest, "malformed-json"),
+                    (#"[1,2]"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"args":{}}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.sleep","args":{"seconds":"soon"}}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.sleep","args":{}}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.sleep","args":{"seconds":1},"priority":"high"}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.sleep","args":{"seconds":1},"queue":"x.dead"}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.echo","args":{"value":"\#(String(repeating: "x", count: 4096))"}}"#, .contentTooLarge, "body-too-large"),
+                ]
+                for item in cases {
+                    let response = try await client.postJSON("/v1/tasks", item.body)
+                    #expect(response.status == item.status, "\(item.body.prefix(80))")
+                    #expect(response.contentType == "application/problem+json")
+                    #expect(response.json["type"] == .string("urn:warren:problem:\(item.kind)"), "\(item.body.prefix(80))")
+                    #expect(response.json["status"] == .number(Double(item.status.code)))
+                }
+                let wrongTypes = try await client.postJSON("/v1/tasks", #"{"task":"test.sleep","args":{"seconds":"soon"}}"#)
+                #expect(wrongTypes.json["errors"] == ["$.seconds: expected number, got string"])
+
+                let badID = try await client.get("/v1/tasks/not-a-uuid")
+                #expect(badID.status == .badRequest)
+                let unknown = try await client.get("/v1/tasks/\(UUID().uuidString)")
+                #expect(unknown.status == .notFound)
+                #expect(unknown.json["type"] == "urn:warren:problem:not-found")
+            }
+        }
+    }
+
+    @Test func healthAndReadiness() async throws {
+        let configuration = try await Servers.configuration()
+        try await withAPI(configuration) { client in
+            let health = try await client.get("/healthz")
+            #expect(health.status == .ok)
+            let ready = try await client.get("/readyz")
+            #expect(ready.status == .ok)
+            #expect(ready.json == ["status": "ready", "rabbitmq": "ok", "postgresql": "ok"])
+        }
+        var broken = configuration
+        broken.amqpURL = "amqp://guest:guest@127.0.0.1:1/%2f"
+        try await withAPI(broken) { client in
+            let ready = try await client.get("/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.json["rabbitmq"] == "unreachable")
+            #expect(ready.json["postgresql"] == "ok")
+        }
+    }
+
+    @Test func apiKeysProtectEverythingButHealth() async throws {
+        var configuration = try await Servers.configuration()
+        configuration.apiKeys = ["k-123"]
+        try await withAPI(configuration) { client in
+            #expect(try await client.get("/healthz").status == .ok)
+            let refused = try await client.get("/v1/tasks/\(UUID().uuidString)")
+            #expect(refused.status == .unauthorized)
+            let allowed = try await client.get("/v1/tasks/\(UUID().uuidString)", headers: [.authorization: "Bearer k-123"])
+            #expect(allowed.status == .notFound)
+        }
+    }
+}
+
+/// Serves the API on a free port for `body`.
+func withAPI(_ configuration: Configuration, _ body: @escaping @Sendable (APITestClient) async throws -> Void) async throws {
+    var configuration = configuration
+    configuration.httpPort = 0
+    let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+    let app = APIServer.application(client: client, configuration: configuration, logger: Servers.logger)
+    do {
+        try await app.test(.live) { testClient in try await body(APITestClient(client: testClient)) }
+    } catch {
+        await client.shutdown()
+        throw error
+    }
+    await client.shutdown()
+}
+
+struct APIResponse {
+    var status: HTTPResponse.Status
+    var contentType: String?
+    var json: JSONValue
+}
+
+struct APITestClient {
+    let client: any TestClientProtocol
+
+    func postJSON(_ path: String, _ body: String) async throws -> APIResponse {
+        try await client.execute(
+            uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
+        ) { response in Self.read(response) }
+    }
+
+    func get(_ path: String, headers: HTTPFields = [:]) async throws -> APIResponse {
+        try await client.execute(uri: path, method: .get, headers: headers) { response in Self.read(response) }
+    }
+
+    /// Polls `GET /v1/tasks/{id}` until the task is SUCCESS or FAILURE.
+    func waitForTerminal(_ id: String) async throws -> JSONValue {
+        var last: JSONValue = .null
+        try await eventually("task \(id) finished") {
+            last = try await get("/v1/tasks/\(id)").json
+            return last["state"] == "SUCCESS" || last["state"] == "FAILURE"
+        }
+        return last
+    }
+
+    private static func read(_ response: TestResponse) -> APIResponse {
+        let json = (try? JSONValue(parsing: response.body.readableBytesView)) ?? .null
+        return APIResponse(status: response.status, contentType: response.headers[.contentType], json: json)
+    }
+}

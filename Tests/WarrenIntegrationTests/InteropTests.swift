@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import Warren
+import WarrenTesting
+
+/// docs/protocol.md, proven with a foreign client: `amqp-publish` and `amqp-get` from Debian's amqp-tools.
+@Suite(.timeLimit(.minutes(2))) struct InteropTests {
+    @Test func aForeignConsumerReadsWhatWarrenPublishes() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue()
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: ["k": "v"]), queue: queue, priority: 3)
+        let (status, output) = try runProgram("/usr/bin/amqp-get", ["--url", configuration.amqpURL, "-q", queue])
+        #expect(status == 0)
+        let body = try JSONValue(parsing: Array(output.utf8))
+        #expect(body["v"] == 1)
+        #expect(body["id"] == .string(handle.id.uuidString.lowercased()))
+        #expect(body["task"] == "test.echo")
+        #expect(body["queue"] == .string(queue))
+        #expect(body["args"] == ["value": ["k": "v"]])
+        #expect(body["created_at"]?.stringValue.flatMap(ISO8601Timestamp.parse) != nil)
+        await client.shutdown()
+    }
+
+    @Test func warrenRunsWhatAForeignProducerPublishes() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue()
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        let id = UUID()
+        let body = #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z"}"#
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let (status, _) = try runProgram(
+                "/usr/bin/amqp-publish",
+                ["--url", configuration.amqpURL, "-e", Topology.taskExchange, "-r", queue, "-p", "-C", "application/json",
+                 "-b", body])
+            #expect(status == 0)
+            let record = try await client.waitForCompletion(of: id, timeout: .seconds(15))
+            #expect(record.state == .success)
+            #expect(record.result == [1, 2, 3])
+            #expect(record.task == "test.echo")
+        }
+        await client.shutdown()
+    }
+}

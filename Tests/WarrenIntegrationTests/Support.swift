@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+import Warren
+import WarrenAMQP
+import WarrenPostgres
+import WarrenTesting
+
+/// Shared set-up for tests against the real RabbitMQ and PostgreSQL that scripts/test started.
+enum Servers {
+    /// The test configuration, with the schema migrated (once per process).
+    static func configuration() async throws -> Configuration {
+        let configuration = try TestEnvironment.configuration()
+        try await migration.value
+        return configuration
+    }
+
+    private static let migration = Task {
+        let configuration = try TestEnvironment.configuration()
+        try await Migrator(databaseURL: configuration.databaseURL, logger: logger)
+            .migrate(try Migration.load(from: TestEnvironment.migrationsDirectory))
+        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+        try await TestTasks.CountRun.prepare(pool)
+        await pool.close()
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "warren.test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    static func endpoint() throws -> AMQPEndpoint {
+        try AMQPEndpoint(url: TestEnvironment.configuration().amqpURL)
+    }
+}
+
+/// Runs an in-process worker with the test tasks on `queues` for the duration of `body`, then
+/// shuts it down gracefully.
+func withWorker<T: Sendable>(
+    queues: [String], concurrency: Int = 4, configuration: Configuration,
+    _ body: () async throws -> T
+) async throws -> T {
+    let worker = Worker(
+        configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
+        options: Worker.Options(queues: queues, concurrency: concurrency, gracePeriod: .seconds(10), name: "test-worker"),
+        logger: Servers.logger)
+    let group = ServiceGroup(configuration: .init(services: [worker], logger: Servers.logger))
+    let running = Task { try await group.run() }
+    do {
+        for queue in queues { try await waitForConsumer(on: queue) }
+        let result = try await body()
+        await group.triggerGracefulShutdown()
+        try await running.value
+        return result
+    } catch {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        throw error
+    }
+}
+
+/// Waits until `queue` exists and has a consumer.
+func waitForConsumer(on queue: String, timeout: Duration = .seconds(15)) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let connection = try? await AMQPConnection.connect(to: Servers.endpoint()) {
+            let info = try? await connection.declareQueue(queue, passive: true)
+            await connection.close()
+            if let info, info.consumerCount > 0 { return }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw WarrenError(.timeout, "no consumer appeared on \(queue)")
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(
+    timeout: Duration = .seconds(15), _ what: String, _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    throw WarrenError(.timeout, "timed out waiting until \(what)")
+}
+
+/// Runs a program to completion and returns its exit status and standard output.
+func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// An executable built beside the test bundle (`.build/debug/<name>`).
+func builtExecutable(_ name: String) -> String {
+    URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent(name).path
+}

@@ -1,0 +1,26 @@
+// A worker that runs Warren's test tasks (test.echo, test.fail, test.sleep, test.count), for tests
+// that need a real worker process: signals, SIGKILL, network cuts.
+//
+//   WarrenTestWorker <queue> [concurrency]
+import Foundation
+import Logging
+import ServiceLifecycle
+import Warren
+import WarrenTesting
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: WarrenTestWorker <queue> [concurrency]\n".utf8))
+    exit(2)
+}
+LoggingSystem.bootstrap(StreamLogHandler.standardError)
+let logger = Logger(label: "warren.test-worker")
+let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+let worker = Worker(
+    configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
+    options: Worker.Options(
+        queues: [arguments[1]], concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 4 : 4, gracePeriod: .seconds(20)),
+    logger: logger)
+let group = ServiceGroup(
+    configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+try await group.run()
