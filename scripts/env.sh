@@ -64,18 +64,23 @@ start_rabbitmq() {
     mkdir -p "$dir/mnesia" "$dir/log"
     [ -f "$dir/enabled_plugins" ] || echo '[].' > "$dir/enabled_plugins"
     chown -R rabbitmq:rabbitmq "$dir"
-    if [ -f "$dir/port" ] && rabbitmqctl_local -q status >/dev/null 2>&1; then
-        AMQP_PORT=$(cat "$dir/port")
-        log "RabbitMQ already running on 127.0.0.1:$AMQP_PORT (node $RABBITMQ_NODENAME)"
-        return 0
+    if [ -f "$dir/ports" ]; then
+        read -r AMQP_PORT RABBITMQ_DIST_PORT < "$dir/ports"
+        rabbit_ports
+        if rabbitmqctl_local -q status >/dev/null 2>&1; then
+            log "RabbitMQ already running on 127.0.0.1:$AMQP_PORT (node $RABBITMQ_NODENAME)"
+            return 0
+        fi
     fi
-    AMQP_PORT=$(free_port "${WARREN_LOCAL_AMQP_PORT:-35672}")
-    export RABBITMQ_NODE_PORT=$AMQP_PORT
-    export RABBITMQ_DIST_PORT=$(free_port $((AMQP_PORT + 20000)))
+    # Ports well away from RabbitMQ's defaults (5672, 25672, and 35672-35682 for CLI tools), so a
+    # system RabbitMQ and its rabbitmqctl never collide with ours.
+    AMQP_PORT=$(free_port "${WARREN_LOCAL_AMQP_PORT:-45672}")
+    RABBITMQ_DIST_PORT=$(free_port $((AMQP_PORT + 100)))
+    rabbit_ports
+    echo "$AMQP_PORT $RABBITMQ_DIST_PORT" > "$dir/ports"
     # Tasks may run for a long time; keep RabbitMQ's consumer timeout at its 30-minute default.
     printf 'loopback_users = none\n' > "$dir/rabbitmq.conf"
     chown rabbitmq:rabbitmq "$dir/rabbitmq.conf"
-    echo "$AMQP_PORT" > "$dir/port"
     log "starting RabbitMQ on 127.0.0.1:$AMQP_PORT (node $RABBITMQ_NODENAME)"
     rabbitmq-server -detached >/dev/null 2>&1 || die "rabbitmq-server failed to start (see $dir/log)"
     STARTED_RABBIT=1
@@ -86,6 +91,14 @@ start_rabbitmq() {
         [ $tries -lt 60 ] || die "RabbitMQ did not come up within 60 s (see $dir/log)"
         sleep 1
     done
+}
+
+# The node's ports, and the range rabbitmqctl's own Erlang node may use, all derived from ours.
+rabbit_ports() {
+    export RABBITMQ_NODE_PORT=$AMQP_PORT
+    export RABBITMQ_DIST_PORT
+    export RABBITMQ_CTL_DIST_PORT_MIN=$((RABBITMQ_DIST_PORT + 10000))
+    export RABBITMQ_CTL_DIST_PORT_MAX=$((RABBITMQ_DIST_PORT + 10010))
 }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -106,7 +119,7 @@ start_postgres() {
         log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
         return 0
     fi
-    PG_PORT=$(free_port "${WARREN_LOCAL_PG_PORT:-35432}")
+    PG_PORT=$(free_port "${WARREN_LOCAL_PG_PORT:-45432}")
     echo "$PG_PORT" > "$dir/port"
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     as_user postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
