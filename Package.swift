@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        // Already built for HummingbirdTesting's live tests; the benchmark's HTTP load uses it too.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -57,6 +59,15 @@ let package = Package(
             name: "WordCountWorker",
             dependencies: ["Warren", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Examples/WordCountWorker"
+        ),
+        .executableTarget(
+            name: "WarrenBench",
+            dependencies: [
+                "Warren", "WarrenAMQP", "WarrenPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/WarrenBench"
         ),
         .target(name: "WarrenTesting", dependencies: ["Warren"]),
         .executableTarget(

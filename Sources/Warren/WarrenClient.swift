@@ -238,9 +238,9 @@ private actor CatalogCache {
     }
 
     func type(named name: String) async throws -> (queue: String, schema: JSONSchema)? {
-        let stale = readAt.map { ContinuousClock.now - $0 > .seconds(1) } ?? true
-        // An unknown name re-reads at once: a worker may have just advertised it.
-        if stale || types[name] == nil {
+        let age = readAt.map { ContinuousClock.now - $0 } ?? .seconds(3600)
+        // An unknown name re-reads soon: a worker may have just advertised it.
+        if age > .seconds(1) || (types[name] == nil && age > .milliseconds(100)) {
             types = try await store.catalog()
             readAt = .now
         }

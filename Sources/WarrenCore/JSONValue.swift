@@ -47,7 +47,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// - Throws: ``WarrenError`` `invalidJSON` with the parser's explanation.
     public init(parsing data: some Collection<UInt8>) throws {
         do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(data))
+            self = try JSONValue.decoder.decode(JSONValue.self, from: Data(data))
         } catch let DecodingError.dataCorrupted(context) {
             let reason = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
             throw WarrenError(.invalidJSON, reason ?? context.debugDescription)
@@ -98,20 +98,20 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// The encoder Warren uses for task values: ISO 8601 dates, sorted keys.
-    public static var encoder: JSONEncoder {
+    /// The encoder Warren uses for task values: ISO 8601 dates, sorted keys. Shared; do not change it.
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
-    }
+    }()
 
-    /// The decoder Warren uses for task values: ISO 8601 dates.
-    public static var decoder: JSONDecoder {
+    /// The decoder Warren uses for task values: ISO 8601 dates. Shared; do not change it.
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
+    }()
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,

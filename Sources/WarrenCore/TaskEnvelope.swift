@@ -71,7 +71,8 @@ public struct TaskEnvelope: Sendable, Equatable {
     }
 
     private static let encoder: JSONEncoder = {
-        let encoder = JSONValue.encoder
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(ISO8601Timestamp.format(date))

@@ -34,6 +34,8 @@ import WarrenTesting
                 ["--url", configuration.amqpURL, "-e", Topology.taskExchange, "-r", queue, "-p", "-C", "application/json",
                  "-b", body])
             #expect(status == 0)
+            // The row appears only when the worker starts the task: nobody submitted it through Warren.
+            try await eventually("the worker created the task's row") { try await client.status(of: id) != nil }
             let record = try await client.waitForCompletion(of: id, timeout: .seconds(15))
             #expect(record.state == .success)
             #expect(record.result == [1, 2, 3])

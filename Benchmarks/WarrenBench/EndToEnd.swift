@@ -1,0 +1,160 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import Warren
+import WarrenAMQP
+import WarrenPostgres
+
+/// Warren measured as a user runs it: real worker and API processes, noop tasks, every result
+/// stored before its ack.
+struct EndToEnd {
+    let configuration: Configuration
+    let logger: Logger
+    let pool: PostgresPool
+
+    struct Run {
+        var tasks: Int
+        var seconds: Double
+        var workers: [ProcessSample]
+        var tasksPerSecond: Double { Double(tasks) / seconds }
+    }
+
+    struct ProcessSample {
+        var name: String
+        var peakResidentBytes: Int
+        var cpuSeconds: Double
+    }
+
+    /// Starts `count` worker processes on `queue` and waits until each consumes.
+    func startWorkers(_ count: Int, queue: String, concurrency: Int, prefetch: Int) async throws -> [BenchProcess] {
+        var workers: [BenchProcess] = []
+        for index in 0..<count {
+            workers.append(
+                try BenchProcess(
+                    name: "worker\(index + 1)",
+                    arguments: ["worker", "--queues", queue, "--concurrency", "\(concurrency)", "--prefetch", "\(prefetch)",
+                        "--log-level", "warning"],
+                    environment: [:]))
+        }
+        try await waitForConsumers(count, on: queue)
+        return workers
+    }
+
+    /// Submits `count` noop tasks through the typed client, `submitters` at a time, and waits
+    /// until every row is SUCCESS.
+    func typedClientRun(count: Int, queue: String, submitters: Int, workers: [BenchProcess]) async throws -> Run {
+        let client = try WarrenClient(configuration: configuration, maximumConnections: 4, logger: logger)
+        defer { Task { await client.shutdown() } }
+        let cpuBefore = workers.map(\.cpuSeconds)
+        let start = ContinuousClock.now
+        let ids = try await withThrowingTaskGroup(of: [UUID].self) { group in
+            for lane in 0..<submitters {
+                group.addTask {
+                    var ids: [UUID] = []
+                    for _ in stride(from: lane, to: count, by: submitters) {
+                        ids.append(try await client.enqueue(Noop.self, .init(), queue: queue).id)
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        try await waitForSuccess(ids)
+        let seconds = (ContinuousClock.now - start).seconds
+        return Run(
+            tasks: count, seconds: seconds,
+            workers: zip(workers, cpuBefore).map { worker, before in
+                ProcessSample(name: worker.name, peakResidentBytes: worker.peakResidentBytes, cpuSeconds: worker.cpuSeconds - before)
+            })
+    }
+
+    /// `POST /v1/tasks` from `clients` concurrent HTTP clients; returns accepted tasks per second
+    /// and the ids.
+    func restSubmission(count: Int, queue: String, clients: Int, port: Int) async throws -> (rate: Double, ids: [UUID]) {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = http.shutdown() }
+        let body = #"{"task":"noop","args":{},"queue":"\#(queue)"}"#
+        let start = ContinuousClock.now
+        let ids = try await withThrowingTaskGroup(of: [UUID].self) { group in
+            for lane in 0..<clients {
+                group.addTask {
+                    var ids: [UUID] = []
+                    for _ in stride(from: lane, to: count, by: clients) {
+                        ids.append(try await postTask(http, port: port, body: body))
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        return (Double(count) / (ContinuousClock.now - start).seconds, ids)
+    }
+
+    /// Sequential submit → SUCCESS seen through `GET /v1/tasks/{id}`, in milliseconds.
+    func latency(samples: Int, queue: String, port: Int) async throws -> [Double] {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = http.shutdown() }
+        let body = #"{"task":"noop","args":{},"queue":"\#(queue)"}"#
+        var latencies: [Double] = []
+        for _ in 0..<samples {
+            let start = ContinuousClock.now
+            let id = try await postTask(http, port: port, body: body)
+            while true {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/tasks/\(id.uuidString.lowercased())")
+                request.method = .GET
+                let response = try await http.execute(request, timeout: .seconds(10))
+                let document = try JSONValue(parsing: Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+                if document["state"] == "SUCCESS" { break }
+                if document["state"] == "FAILURE" { throw BenchError("a noop task failed: \(document)") }
+            }
+            latencies.append((ContinuousClock.now - start).seconds * 1000)
+        }
+        return latencies
+    }
+
+    func waitForSuccess(_ ids: [UUID], timeout: Duration = .seconds(600)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var remaining = ids
+        while !remaining.isEmpty {
+            if ContinuousClock.now > deadline { throw BenchError("\(remaining.count) tasks did not finish in time") }
+            var unfinished: [UUID] = []
+            for chunk in stride(from: 0, to: remaining.count, by: 5000).map({ Array(remaining[$0..<min($0 + 5000, remaining.count)]) }) {
+                let rows = try await pool.query(
+                    "SELECT id FROM warren.tasks WHERE id = ANY($1::uuid[]) AND state <> $2", [chunk, "SUCCESS"])
+                unfinished += try rows.map { try $0.decode("id", as: UUID.self) }
+            }
+            remaining = unfinished
+            if !remaining.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        }
+    }
+
+    private func waitForConsumers(_ count: Int, on queue: String) async throws {
+        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let connection = try? await AMQPConnection.connect(to: endpoint, name: "bench-probe") {
+                let info = try? await connection.declareQueue(queue, passive: true)
+                await connection.close()
+                if let info, info.consumerCount >= count { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BenchError("the workers did not start consuming \(queue)")
+    }
+}
+
+private func postTask(_ http: HTTPClient, port: Int, body: String) async throws -> UUID {
+    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/tasks")
+    request.method = .POST
+    request.headers.add(name: "content-type", value: "application/json")
+    request.body = .bytes(ByteBuffer(string: body))
+    let response = try await http.execute(request, timeout: .seconds(30))
+    let bytes = try await response.body.collect(upTo: 1 << 20)
+    guard response.status.code == 202, let id = try JSONValue(parsing: Array(bytes.readableBytesView))["id"]?.stringValue,
+        let uuid = UUID(uuidString: id)
+    else {
+        throw BenchError("POST /v1/tasks answered \(response.status.code): \(String(buffer: bytes).prefix(200))")
+    }
+    return uuid
+}

@@ -1,0 +1,148 @@
+// Warren's benchmark: the broker's and database's ceilings through Warren's own client layers,
+// then Warren end to end with real worker and API processes, in one run on one machine.
+// `scripts/bench` builds it in release mode, starts the stack and runs it; see docs/performance.md.
+import ArgumentParser
+import Foundation
+import Logging
+import Warren
+import WarrenAMQP
+import WarrenPostgres
+
+@main
+struct WarrenBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warren-bench",
+        abstract: "Measure Warren beside the raw broker and database it runs on.")
+
+    @Option(help: "noop tasks per end-to-end run.")
+    var tasks = 20_000
+
+    @Option(help: "Messages and rows for the raw ceilings.")
+    var rawMessages = 50_000
+
+    @Option(help: "Tasks running at once in each worker.")
+    var concurrency = 100
+
+    @Option(help: "Unacked deliveries per worker.")
+    var prefetch = 400
+
+    @Option(help: "Concurrent submitters through the typed client.")
+    var submitters = 64
+
+    @Option(help: "Concurrent HTTP clients for the REST run.")
+    var httpClients = 16
+
+    @Option(help: "Sequential submit → SUCCESS round trips for the latency figures.")
+    var latencySamples = 1_000
+
+    @Option(help: "Worker process counts for the scaling row, comma-separated.")
+    var scaling = "1,2,4"
+
+    @Option(help: "Rows of finished history warren.tasks must hold before measuring.")
+    var history = 100_000
+
+    @Flag(help: "Print the figures as JSON instead of a table.")
+    var json = false
+
+    mutating func run() async throws {
+        var logger = Logger(label: "warren.bench")
+        logger.logLevel = .warning
+        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
+        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 4)
+        var report = Report()
+        report.machine = Report.machineDescription()
+
+        progress("filling history to \(history) rows")
+        try await fillHistory(pool, rows: history)
+
+        progress("raw ceilings (\(rawMessages) messages and rows)")
+        let rawQueue = "bench-raw-\(UUID().uuidString.prefix(8).lowercased())"
+        let setup = try await AMQPConnection.connect(to: endpoint)
+        try await setup.declareQueue(rawQueue)
+        report.add("broker", "publish, persistent + confirmed", try await Ceilings.publish(endpoint: endpoint, queue: rawQueue, count: rawMessages), "msg/s")
+        report.add("broker", "consume + ack (multiple)", try await Ceilings.consume(endpoint: endpoint, queue: rawQueue, count: rawMessages), "msg/s")
+        let brokerCeiling = try await Ceilings.publishAndConsume(endpoint: endpoint, queue: rawQueue, count: rawMessages)
+        report.add("broker", "publish + consume together", brokerCeiling, "msg/s")
+        try await setup.deleteQueue(rawQueue)
+        await setup.close()
+        let rows = try await Ceilings.databaseRows(pool: pool, count: rawMessages)
+        report.add("database", "INSERT, 100 rows per statement", rows.insert, "rows/s")
+        report.add("database", "UPDATE by key, 100 rows per statement", rows.update, "rows/s")
+
+        let endToEnd = EndToEnd(configuration: configuration, logger: logger, pool: pool)
+        let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+        progress("end to end: \(tasks) noop tasks, 2 workers")
+        var workers = try await endToEnd.startWorkers(2, queue: queue, concurrency: concurrency, prefetch: prefetch)
+        let typed = try await endToEnd.typedClientRun(count: tasks, queue: queue, submitters: submitters, workers: workers)
+        report.add("warren", "typed client → SUCCESS, 2 workers", typed.tasksPerSecond, "tasks/s")
+        report.add("warren", "… as a share of the broker ceiling", typed.tasksPerSecond / brokerCeiling * 100, "%")
+        report.add("warren", "… as a multiple of Celery (234/s)", typed.tasksPerSecond / 234, "×")
+        for sample in typed.workers {
+            report.add("warren", "\(sample.name) CPU per 1,000 tasks", sample.cpuSeconds / Double(tasks) * 1000, "s")
+        }
+
+        progress("REST: \(tasks / 2) tasks from \(httpClients) clients")
+        let api = try BenchProcess(name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: [:])
+        let listening = try api.waitForLine(containing: "listening on")
+        guard let port = listening.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw BenchError("could not read the API's port from \(listening)")
+        }
+        let apiCPUBefore = api.cpuSeconds
+        let rest = try await endToEnd.restSubmission(count: tasks / 2, queue: queue, clients: httpClients, port: port)
+        report.add("warren", "REST accepted, \(httpClients) clients", rest.rate, "tasks/s")
+        report.add("warren", "api CPU per 1,000 tasks", (api.cpuSeconds - apiCPUBefore) / Double(tasks / 2) * 1000, "s")
+        try await endToEnd.waitForSuccess(rest.ids)
+
+        progress("latency: \(latencySamples) sequential round trips")
+        let latencies = try await endToEnd.latency(samples: latencySamples, queue: queue, port: port).sorted()
+        report.add("warren", "submit → SUCCESS via GET, p50", percentile(latencies, 0.50), "ms")
+        report.add("warren", "submit → SUCCESS via GET, p99", percentile(latencies, 0.99), "ms")
+        report.add("warren", "submit → SUCCESS via GET, max", latencies.last ?? 0, "ms")
+        for worker in workers {
+            report.add("warren", "\(worker.name) peak resident memory", Double(worker.peakResidentBytes) / 1_048_576, "MiB")
+        }
+        report.add("warren", "api peak resident memory", Double(api.peakResidentBytes) / 1_048_576, "MiB")
+        api.stop()
+        for worker in workers { worker.stop() }
+
+        for count in scaling.split(separator: ",").compactMap({ Int($0) }) {
+            progress("scaling: \(count) worker(s)")
+            let scaleQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+            workers = try await endToEnd.startWorkers(count, queue: scaleQueue, concurrency: concurrency, prefetch: prefetch)
+            let run = try await endToEnd.typedClientRun(count: tasks / 2, queue: scaleQueue, submitters: submitters, workers: workers)
+            report.add("scaling", "\(count) worker process(es)", run.tasksPerSecond, "tasks/s")
+            for worker in workers { worker.stop() }
+        }
+        await pool.close()
+        print(json ? report.json() : report.table())
+    }
+
+    private func progress(_ message: String) {
+        FileHandle.standardError.write(Data("[bench] \(message)\n".utf8))
+    }
+
+    private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))]
+    }
+
+    /// Inserts synthetic finished tasks so plans are measured on a table with a realistic history.
+    private func fillHistory(_ pool: PostgresPool, rows: Int) async throws {
+        let existing = try await pool.query("SELECT count(*) AS n FROM warren.tasks").first!.decode("n", as: Int.self)
+        guard existing < rows else { return }
+        _ = try await pool.query(
+            """
+            WITH inserted AS (
+                INSERT INTO warren.tasks (id, task, queue, state, args, result, attempts, created_at, queued_at,
+                                          started_at, finished_at)
+                SELECT gen_random_uuid(), 'noop', 'history', $2, '{}', '{}', 1, t, t, t, t
+                FROM generate_series(1, $1::int) AS g(n), LATERAL (SELECT now() - n * interval '1 second' AS t) AS times
+                RETURNING id, finished_at
+            )
+            INSERT INTO warren.task_events (task_id, at, state, attempt) SELECT id, finished_at, $2, 1 FROM inserted
+            """, [rows - existing, "SUCCESS"])
+        _ = try await pool.query("ANALYZE warren.tasks")
+        _ = try await pool.query("ANALYZE warren.task_events")
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import Warren
+import WarrenTesting
+
+/// The benchmark's smoke run: a few hundred tasks, checking that it completes and that its
+/// figures are well-formed. Speed is measured by scripts/bench, never asserted here.
+@Suite(.timeLimit(.minutes(5))) struct BenchmarkSmokeTests {
+    @Test func aSmallBenchmarkRunCompletesWithWellFormedFigures() async throws {
+        _ = try await Servers.configuration()
+        let (status, output) = try runProgram(
+            builtExecutable("WarrenBench"),
+            ["--tasks", "200", "--raw-messages", "500", "--latency-samples", "20", "--scaling", "1", "--history", "0",
+             "--concurrency", "20", "--prefetch", "40", "--json"])
+        #expect(status == 0)
+        let report = try JSONValue(parsing: Array(output.utf8))
+        guard case .array(let figures) = report["figures"] else {
+            Issue.record("no figures in \(output.prefix(300))")
+            return
+        }
+        let names = figures.compactMap { $0["name"]?.stringValue }
+        for expected in [
+            "publish, persistent + confirmed", "consume + ack (multiple)", "INSERT, 100 rows per statement",
+            "typed client → SUCCESS, 2 workers", "REST accepted, 16 clients", "submit → SUCCESS via GET, p99",
+            "worker1 peak resident memory", "api peak resident memory", "1 worker process(es)",
+        ] {
+            #expect(names.contains(expected), "missing \(expected)")
+        }
+        for figure in figures {
+            guard case .number(let value) = figure["value"] else {
+                Issue.record("\(figure) has no number")
+                continue
+            }
+            #expect(value.isFinite && value > 0, "\(figure)")
+        }
+    }
+}
