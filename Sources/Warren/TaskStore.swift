@@ -87,14 +87,18 @@ struct TaskStore: Sendable {
         return found
     }
 
-    /// Marks PENDING tasks QUEUED once the broker confirmed them (tasks already further along are left alone).
+    /// Marks PENDING tasks QUEUED once the broker confirmed them. Rows a worker is starting at
+    /// this moment are skipped, not waited for (they are past QUEUED anyway): waiting would let the
+    /// two statements lock the same rows in opposite orders and deadlock.
     func markQueued(_ ids: [UUID]) async throws {
         _ = try await pool.query(
             """
-            WITH updated AS (
-                UPDATE warren.tasks SET state = $2, queued_at = now()
-                WHERE id = ANY($1::uuid[]) AND state = $3
-                RETURNING id, queued_at
+            WITH candidates AS (
+                SELECT id FROM warren.tasks WHERE id = ANY($1::uuid[]) AND state = $3 FOR UPDATE SKIP LOCKED
+            ), updated AS (
+                UPDATE warren.tasks t SET state = $2, queued_at = now()
+                FROM candidates c WHERE t.id = c.id
+                RETURNING t.id, t.queued_at
             )
             INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, $2 FROM updated
             """,

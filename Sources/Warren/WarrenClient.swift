@@ -41,8 +41,8 @@ public struct SubmissionReceipt: Sendable, Equatable {
 /// Submits tasks and reads their state: the API, the CLI and Swift producers all use it.
 ///
 /// Concurrent submissions are group-committed: one INSERT for many rows, their publishes
-/// confirmed as one window, one UPDATE to QUEUED. A submission returns once its row is
-/// committed and its message is confirmed by the broker.
+/// confirmed as one window. A submission returns once its row is committed and its message is
+/// confirmed by the broker; the row is marked QUEUED just after, off the caller's path.
 public final class WarrenClient: Sendable {
     let store: TaskStore
     private let pool: PostgresPool
@@ -50,6 +50,8 @@ public final class WarrenClient: Sendable {
     private let logger: Logger
     private let catalogCache: CatalogCache
     private let batcher: Batcher<NewTask, SubmissionReceipt>
+    /// Marks confirmed tasks QUEUED off the submitter's path; many batches share one UPDATE.
+    private let queuedMarker: Batcher<[UUID], Void>
 
     /// - Parameters:
     ///   - configuration: the broker and database to use.
@@ -67,9 +69,21 @@ public final class WarrenClient: Sendable {
         self.broker = broker
         self.logger = logger
         self.catalogCache = CatalogCache(store: store)
-        self.batcher = Batcher(maximumBatchSize: 500, maximumConcurrentBatches: max(1, maximumConnections - 1)) {
+        let queuedMarker = Batcher<[UUID], Void>(maximumBatchSize: 100) { lists in
+            do {
+                try await store.markQueued(lists.flatMap { $0 })
+            } catch {
+                // Only the marker is lost: the tasks are in the broker, and a worker moves them on.
+                logger.warning("could not mark tasks QUEUED", metadata: [LoggingKey.error: "\(error)"])
+            }
+            return lists.map { _ in .success(()) }
+        }
+        self.queuedMarker = queuedMarker
+        // Two batches in flight: one commits while the next fills. More would split the same load
+        // into smaller batches, and so into more commits.
+        self.batcher = Batcher(maximumBatchSize: 500, maximumConcurrentBatches: 2) {
             tasks in
-            await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
+            await Self.submitBatch(tasks, store: store, broker: broker, queuedMarker: queuedMarker, logger: logger)
         }
     }
 
@@ -157,7 +171,7 @@ public final class WarrenClient: Sendable {
 
     /// INSERT all, publish the new ones as one confirm window, mark them QUEUED.
     private static func submitBatch(
-        _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, logger: Logger
+        _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, queuedMarker: Batcher<[UUID], Void>, logger: Logger
     ) async -> [Result<SubmissionReceipt, any Error>] {
         let inserted: Set<UUID>
         do {
@@ -178,8 +192,9 @@ public final class WarrenClient: Sendable {
         var state = TaskState.pending
         do {
             try await broker.publish(fresh.map(Self.message), toQueues: Set(fresh.map(\.queue)))
-            try await store.markQueued(fresh.map(\.id))
             state = .queued
+            let ids = fresh.map(\.id)
+            Task { _ = try? await queuedMarker.submit(ids) }
         } catch {
             // The rows are committed: the tasks are accepted and stay PENDING until published.
             logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])

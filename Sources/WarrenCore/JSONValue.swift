@@ -43,28 +43,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses JSON text.
-    /// - Throws: ``WarrenError`` `invalidJSON` with the parser's explanation.
-    public init(parsing data: some Collection<UInt8>) throws {
-        do {
-            self = try JSONValue.decoder.decode(JSONValue.self, from: Data(data))
-        } catch let DecodingError.dataCorrupted(context) {
-            let reason = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw WarrenError(.invalidJSON, reason ?? context.debugDescription)
-        } catch {
-            throw WarrenError(.invalidJSON, "\(error)")
-        }
-    }
-
-    /// Compact JSON text with sorted keys.
-    public var jsonText: String {
-        String(decoding: jsonData, as: UTF8.self)
-    }
-
-    /// Compact JSON bytes with sorted keys.
-    public var jsonData: Data {
-        (try? JSONValue.encoder.encode(self)) ?? Data("null".utf8)
-    }
+    /// Compact JSON bytes with sorted keys, as `Data`.
+    public var jsonData: Data { Data(jsonBytes) }
 
     /// Decodes this value as a `Decodable` type.
     public func decode<T: Decodable>(as type: T.Type) throws -> T {
@@ -73,7 +53,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Encodes a value as JSON.
     public init<T: Encodable>(encoding value: T) throws {
-        self = try JSONValue.decoder.decode(JSONValue.self, from: JSONValue.encoder.encode(value))
+        if let value = value as? JSONValue {
+            self = value
+            return
+        }
+        self = try JSONValue(parsing: JSONValue.encoder.encode(value))
     }
 
     public subscript(_ key: String) -> JSONValue? {

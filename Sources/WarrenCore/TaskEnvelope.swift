@@ -27,10 +27,11 @@ public struct TaskEnvelope: Sendable, Equatable {
 
     /// The message body.
     public func encoded() -> [UInt8] {
-        let wire = Wire(
-            v: Self.version, id: id.uuidString.lowercased(), task: task, queue: queue, args: args,
-            created_at: createdAt)
-        return [UInt8]((try? Self.encoder.encode(wire)) ?? Data())
+        let document: JSONValue = .object([
+            "v": .number(Double(Self.version)), "id": .string(id.uuidString.lowercased()), "task": .string(task),
+            "queue": .string(queue), "args": args, "created_at": .string(ISO8601Timestamp.format(createdAt)),
+        ])
+        return document.jsonBytes
     }
 
     /// Reads a message body.
@@ -40,57 +41,42 @@ public struct TaskEnvelope: Sendable, Equatable {
         guard body.count <= Self.maximumBodySize else {
             throw WarrenError(.invalidMessage, "the body has \(body.count) bytes, over the limit of \(Self.maximumBodySize)")
         }
-        let wire: Wire
-        do {
-            wire = try Self.decoder.decode(Wire.self, from: Data(body))
-        } catch DecodingError.keyNotFound(let key, _) {
-            throw WarrenError(.invalidMessage, "the field \"\(key.stringValue)\" is missing")
-        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw WarrenError(.invalidMessage, "the field \"\(field)\" has the wrong type")
-        } catch {
+        guard let document = try? JSONValue(parsing: body) else {
             throw WarrenError(.invalidMessage, "the body is not JSON")
         }
-        guard wire.v == Self.version else {
-            throw WarrenError(.invalidMessage, "protocol version \(wire.v) is not supported (expected \(Self.version))")
+        guard case .object(let fields) = document else {
+            throw WarrenError(.invalidMessage, "the body is not a JSON object")
         }
-        guard let id = UUID(uuidString: wire.id) else {
-            throw WarrenError(.invalidMessage, "the id \(wire.id.prefix(64).debugDescription) is not a UUID")
+        func field(_ name: String) throws -> JSONValue {
+            guard let value = fields[name] else { throw WarrenError(.invalidMessage, "the field \"\(name)\" is missing") }
+            return value
         }
-        guard !wire.task.isEmpty else { throw WarrenError(.invalidMessage, "the task name is empty") }
-        self.init(id: id, task: wire.task, queue: wire.queue, args: wire.args, createdAt: wire.created_at)
-    }
-
-    private struct Wire: Codable {
-        var v: Int
-        var id: String
-        var task: String
-        var queue: String
-        var args: JSONValue
-        var created_at: Date
-    }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(ISO8601Timestamp.format(date))
-        }
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = ISO8601Timestamp.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not ISO 8601"))
+        func string(_ name: String) throws -> String {
+            guard let text = try field(name).stringValue else {
+                throw WarrenError(.invalidMessage, "the field \"\(name)\" has the wrong type")
             }
-            return date
+            return text
         }
-        return decoder
-    }()
+        guard case .number(let version) = try field("v") else {
+            throw WarrenError(.invalidMessage, "the field \"v\" has the wrong type")
+        }
+        guard version == Double(Self.version) else {
+            throw WarrenError(.invalidMessage, "protocol version \(version.formatted()) is not supported (expected \(Self.version))")
+        }
+        let idText = try string("id")
+        guard let id = UUID(uuidString: idText) else {
+            throw WarrenError(.invalidMessage, "the id \(idText.prefix(64).debugDescription) is not a UUID")
+        }
+        let task = try string("task")
+        guard !task.isEmpty else { throw WarrenError(.invalidMessage, "the task name is empty") }
+        let queue = try string("queue")
+        let args = try field("args")
+        let createdText = try string("created_at")
+        guard let createdAt = ISO8601Timestamp.parse(createdText) else {
+            throw WarrenError(.invalidMessage, "the field \"created_at\" is not an ISO 8601 timestamp")
+        }
+        self.init(id: id, task: task, queue: queue, args: args, createdAt: createdAt)
+    }
 }
 
 /// ISO 8601 timestamps in UTC with milliseconds, as Warren writes them in JSON.

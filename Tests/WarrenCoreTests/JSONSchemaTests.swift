@@ -60,3 +60,35 @@ import WarrenCore
         return names.compactMap(\.stringValue)
     }
 }
+
+@Suite struct JSONTextTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let value = try JSONValue(parsing: Array(#" {"a":[1,-2.5e3,true,false,null],"s":"x\"\\\/\n\u00e9\ud83d\ude00","o":{}} "#.utf8))
+        #expect(value == ["a": [1, -2500, true, false, nil], "s": "x\"\\/\né😀", "o": [:]])
+    }
+
+    @Test func writesCompactSortedText() throws {
+        let value: JSONValue = ["b": [1, 2.5, "t\u{1}\"\n"], "a": nil, "c": true]
+        #expect(value.jsonText == #"{"a":null,"b":[1,2.5,"t\u0001\"\n"],"c":true}"#)
+        #expect(try JSONValue(parsing: value.jsonBytes) == value)
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"unterminated", "\"\\x\"", "\"\\ud800\"", "tru", "[1] 2",
+        "{\"a\":1,}", "\"\u{1}\"", String(repeating: "[", count: 300) + String(repeating: "]", count: 300),
+    ])
+    func rejectsMalformedText(_ text: String) {
+        #expect(throws: WarrenError.self) { try JSONValue(parsing: Array(text.utf8)) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: WarrenError.self) { try JSONValue(parsing: [0x22, 0xFF, 0x22]) }
+    }
+
+    @Test func roundTripsThroughCodable() throws {
+        struct Point: Codable, Equatable { var x: Int; var label: String? }
+        let value = try JSONValue(encoding: Point(x: 3, label: "p"))
+        #expect(value == ["x": 3, "label": "p"])
+        #expect(try value.decode(as: Point.self) == Point(x: 3, label: "p"))
+    }
+}
