@@ -64,6 +64,37 @@ enum Ceilings {
         return Double(count) / (ContinuousClock.now - start).seconds
     }
 
+    /// The median time of one confirmed publish at a time, in milliseconds: the floor under a
+    /// submission's latency.
+    static func confirmRoundTrip(endpoint: AMQPEndpoint, queue: String, samples: Int = 300) async throws -> Double {
+        let connection = try await AMQPConnection.connect(to: endpoint, name: "bench-confirm")
+        defer { Task { await connection.close() } }
+        let message = AMQPOutgoingMessage(
+            exchange: "", routingKey: queue, properties: AMQPProperties(), body: Array(repeating: UInt8(ascii: "x"), count: 200))
+        var times: [Double] = []
+        for _ in 0..<samples {
+            let start = ContinuousClock.now
+            try await connection.publish(message)
+            times.append((ContinuousClock.now - start).seconds * 1000)
+        }
+        _ = try await connection.purgeQueue(queue)
+        return times.sorted()[samples / 2]
+    }
+
+    /// The median time of one single-row INSERT and its commit, in milliseconds.
+    static func commitRoundTrip(pool: PostgresPool, samples: Int = 300) async throws -> Double {
+        _ = try await pool.query("CREATE SCHEMA IF NOT EXISTS warren_bench")
+        _ = try await pool.query("CREATE TABLE IF NOT EXISTS warren_bench.commits (id uuid PRIMARY KEY)")
+        var times: [Double] = []
+        for _ in 0..<samples {
+            let start = ContinuousClock.now
+            _ = try await pool.query("INSERT INTO warren_bench.commits (id) VALUES ($1)", [UUID()])
+            times.append((ContinuousClock.now - start).seconds * 1000)
+        }
+        _ = try await pool.query("DROP TABLE warren_bench.commits")
+        return times.sorted()[samples / 2]
+    }
+
     /// Inserts `count` rows in statements of `perStatement` rows over `connections` connections,
     /// then updates them by primary key the same way. Returns (inserts/s, updates/s).
     static func databaseRows(

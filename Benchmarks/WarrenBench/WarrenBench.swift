@@ -64,11 +64,13 @@ struct WarrenBench: AsyncParsableCommand {
         report.add("broker", "consume + ack (multiple)", try await Ceilings.consume(endpoint: endpoint, queue: rawQueue, count: rawMessages), "msg/s")
         let brokerCeiling = try await Ceilings.publishAndConsume(endpoint: endpoint, queue: rawQueue, count: rawMessages)
         report.add("broker", "publish + consume together", brokerCeiling, "msg/s")
+        report.add("broker", "one publish + confirm at a time, p50", try await Ceilings.confirmRoundTrip(endpoint: endpoint, queue: rawQueue), "ms")
         try await setup.deleteQueue(rawQueue)
         await setup.close()
         let rows = try await Ceilings.databaseRows(pool: pool, count: rawMessages)
         report.add("database", "INSERT, 100 rows per statement", rows.insert, "rows/s")
         report.add("database", "UPDATE by key, 100 rows per statement", rows.update, "rows/s")
+        report.add("database", "one INSERT + commit at a time, p50", try await Ceilings.commitRoundTrip(pool: pool), "ms")
 
         let endToEnd = EndToEnd(configuration: configuration, logger: logger, pool: pool)
         let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
