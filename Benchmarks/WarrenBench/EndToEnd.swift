@@ -48,17 +48,8 @@ struct EndToEnd {
         defer { Task { await client.shutdown() } }
         let cpuBefore = workers.map(\.cpuSeconds)
         let start = ContinuousClock.now
-        let ids = try await withThrowingTaskGroup(of: [UUID].self) { group in
-            for lane in 0..<submitters {
-                group.addTask {
-                    var ids: [UUID] = []
-                    for _ in stride(from: lane, to: count, by: submitters) {
-                        ids.append(try await client.enqueue(Noop.self, .init(), queue: queue).id)
-                    }
-                    return ids
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
+        let ids = try await submitInLanes(count: count, lanes: submitters) {
+            try await client.enqueue(Noop.self, .init(), queue: queue).id
         }
         try await waitForSuccess(ids)
         let seconds = (ContinuousClock.now - start).seconds
@@ -76,17 +67,8 @@ struct EndToEnd {
         defer { _ = http.shutdown() }
         let body = #"{"task":"noop","args":{},"queue":"\#(queue)"}"#
         let start = ContinuousClock.now
-        let ids = try await withThrowingTaskGroup(of: [UUID].self) { group in
-            for lane in 0..<clients {
-                group.addTask {
-                    var ids: [UUID] = []
-                    for _ in stride(from: lane, to: count, by: clients) {
-                        ids.append(try await postTask(http, port: port, body: body))
-                    }
-                    return ids
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
+        let ids = try await submitInLanes(count: count, lanes: clients) {
+            try await postTask(http, port: port, body: body)
         }
         return (Double(count) / (ContinuousClock.now - start).seconds, ids)
     }
@@ -155,6 +137,23 @@ struct EndToEnd {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw BenchError("the workers did not start consuming \(queue)")
+    }
+}
+
+/// Submits `count` tasks from `lanes` concurrent loops, each submitting one after another;
+/// returns every id.
+private func submitInLanes(count: Int, lanes: Int, _ submit: @escaping @Sendable () async throws -> UUID) async throws
+    -> [UUID]
+{
+    try await withThrowingTaskGroup(of: [UUID].self) { group in
+        for lane in 0..<lanes {
+            group.addTask {
+                var ids: [UUID] = []
+                for _ in stride(from: lane, to: count, by: lanes) { ids.append(try await submit()) }
+                return ids
+            }
+        }
+        return try await group.reduce(into: []) { $0 += $1 }
     }
 }
 

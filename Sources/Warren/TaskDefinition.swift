@@ -60,6 +60,16 @@ public struct TaskContext: Sendable {
     public var attempt: Int
     /// A logger with the task's id, name and attempt in its metadata.
     public var logger: Logger
+
+    /// Creates a context; workers make one per attempt, and tests can make their own to call
+    /// a task's `run` directly.
+    public init(id: UUID, name: String, queue: String, attempt: Int, logger: Logger) {
+        self.id = id
+        self.name = name
+        self.queue = queue
+        self.attempt = attempt
+        self.logger = logger
+    }
 }
 
 /// The error recorded for a failed attempt: the Swift type of the error and its description.

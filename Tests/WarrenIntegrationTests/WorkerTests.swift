@@ -21,6 +21,24 @@ import WarrenTesting
         await client.shutdown()
     }
 
+    @Test func quorumQueuesCarryTasksToo() async throws {
+        var configuration = try await Servers.configuration()
+        configuration.queueType = "quorum"
+        let queue = TestEnvironment.uniqueQueue("quorum")
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "replicated"), queue: queue, priority: 5)
+            #expect(try await handle.result(timeout: .seconds(15)) == "replicated")
+        }
+        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        // Declaring it as a classic queue now fails: it really is a quorum queue.
+        await #expect(throws: AMQPError.self) {
+            try await broker.declareQueue(queue, arguments: Topology(queueType: "classic").arguments(of: queue))
+        }
+        await broker.close()
+        await client.shutdown()
+    }
+
     @Test func brokenMessagesGoToTheDeadLetterQueueAndTheWorkerGoesOn() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue()

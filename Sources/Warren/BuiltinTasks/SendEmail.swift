@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Delivers an email by writing it, in RFC 5322 form, as one `.eml` file into a mail-drop
 /// directory (`WARREN_MAIL_DIR`), the way a local MTA's pickup directory works. Runs on `emails`.
@@ -60,7 +63,10 @@ public struct SendEmail: TaskDefinition {
         let path = "\(mailDirectory)/\(context.id.uuidString.lowercased()).eml"
         let temporary = path + ".tmp"
         try Data(message.utf8).write(to: URL(fileURLWithPath: temporary))
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+        // rename(2) replaces atomically: a reader sees the old message or the new one, never half.
+        guard rename(temporary, path) == 0 else {
+            throw EmailError.cannotWrite(path, String(cString: strerror(errno)))
+        }
         context.logger.info("email dropped", metadata: ["path": "\(path)"])
         return Result(messageID: messageID, path: path)
     }
@@ -70,9 +76,11 @@ public struct SendEmail: TaskDefinition {
 public enum EmailError: Error, CustomStringConvertible {
     case invalidAddress(String)
     case invalidHeader(String)
+    case cannotWrite(String, String)
 
     public var description: String {
         switch self {
+        case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         case .invalidAddress(let address): "\(address.prefix(100).debugDescription) is not an email address"
         case .invalidHeader(let field): "the \(field) field must be a single line"
         }

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import Testing
+import Warren
+import WarrenTesting
+
+/// The tasks the `warren` executable ships, doing their real work.
+@Suite(.timeLimit(.minutes(1))) struct BuiltinTaskTests {
+    func context(_ name: String) -> TaskContext {
+        TaskContext(id: UUID(), name: name, queue: "test", attempt: 1, logger: Servers.logger)
+    }
+
+    @Test func sendEmailDropsAnRFC5322Message() async throws {
+        let directory = NSTemporaryDirectory() + "warren-mail-\(UUID().uuidString.prefix(8))"
+        let task = SendEmail(mailDirectory: directory)
+        let context = context(SendEmail.name)
+        let result = try await task.run(
+            .init(to: "ada@example.com", subject: "Hello", body: "Hi Ada!\nSee you."), context: context)
+        #expect(result.path == "\(directory)/\(context.id.uuidString.lowercased()).eml")
+        let message = try String(contentsOfFile: result.path, encoding: .utf8)
+        #expect(message.contains("To: ada@example.com\r\n"))
+        #expect(message.contains("Subject: Hello\r\n"))
+        #expect(message.contains("Message-ID: \(result.messageID)\r\n"))
+        #expect(message.hasSuffix("\r\n\r\nHi Ada!\r\nSee you.\r\n"))
+        // A second attempt of the same task replaces its message instead of sending another.
+        _ = try await task.run(.init(to: "ada@example.com", subject: "Hello", body: "again"), context: context)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["\(context.id.uuidString.lowercased()).eml"])
+    }
+
+    @Test func sendEmailRefusesHeaderInjection() async throws {
+        let task = SendEmail(mailDirectory: NSTemporaryDirectory())
+        await #expect(throws: EmailError.self) {
+            try await task.run(.init(to: "a@b.c\r\nBcc: everyone@example.com", subject: "s", body: "b"), context: context("send_email"))
+        }
+        await #expect(throws: EmailError.self) {
+            try await task.run(.init(to: "not-an-address", subject: "s", body: "b"), context: context("send_email"))
+        }
+    }
+
+    @Test func generateReportCountsTheHistory() async throws {
+        let configuration = try await Servers.configuration()
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        let queue = TestEnvironment.uniqueQueue()
+        try await withWorker(queues: [queue], configuration: configuration) {
+            _ = try await client.enqueue(TestTasks.Echo.self, .init(value: 1), queue: queue).result()
+            await #expect(throws: TaskError.self) {
+                try await client.enqueue(TestTasks.Fail.self, .init(message: "x"), queue: queue).result()
+            }
+        }
+        let report = try await GenerateReport(databaseURL: configuration.databaseURL)
+            .run(.init(hours: 1, task: "test.fail"), context: context(GenerateReport.name))
+        #expect(report.hours == 1)
+        let row = try #require(report.rows.first)
+        #expect(report.rows.count == 1)
+        #expect(row.task == "test.fail")
+        #expect(row.failed >= 1 && row.succeeded == 0 && row.total >= row.failed)
+        #expect(row.meanMilliseconds != nil)
+        await #expect(throws: ReportError.self) {
+            try await GenerateReport(databaseURL: configuration.databaseURL).run(.init(hours: 0), context: context("r"))
+        }
+        await client.shutdown()
+    }
+}
