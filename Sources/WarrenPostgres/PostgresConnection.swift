@@ -8,10 +8,17 @@ import WarrenPosix
 /// One libpq connection on its own thread. Queries are parameterized; results come back as text.
 ///
 /// Every session is set to UTC with ISO dates, so `timestamptz` columns read back unambiguously.
+/// Parameterized statements are prepared on first use and reused, with generic plans: the hot
+/// statements are large CTEs whose parsing and planning would otherwise cost more database CPU
+/// than their execution.
 public final class PostgresConnection: @unchecked Sendable {
+    /// Prepared statements kept per connection before the cache is reset.
+    private static let maximumPreparedStatements = 200
     private let thread: ConnectionThread
     // Touched only on `thread`.
     private var connection: OpaquePointer?
+    /// SQL text → prepared statement name.
+    private var prepared: [String: String] = [:]
     /// Set on the thread when libpq reports the connection bad; read from anywhere.
     private let brokenFlag = Atomic<Bool>(false)
     private var broken: Bool {
@@ -86,7 +93,11 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         // Notices ("schema already exists, skipping") are not errors; keep them off stderr.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
-        _ = try execute("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'", nil)
+        _ = try execute(
+            """
+            SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601';
+            SET plan_cache_mode = force_generic_plan
+            """, nil)
     }
 
     /// With `parameters` nil, runs `PQexec` (several statements allowed); otherwise `PQexecParams`.
@@ -96,13 +107,34 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         let result: OpaquePointer?
         if let parameters {
+            let name = try preparedName(for: sql, parameterCount: parameters.count, on: connection)
             result = withCStrings(parameters) { values in
-                PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+                PQexecPrepared(connection, name, Int32(parameters.count), values, nil, nil, 0)
             }
         } else {
             result = PQexec(connection, sql)
         }
         defer { PQclear(result) }
+        return try check(result, on: connection)
+    }
+
+    /// The name of `sql` prepared on this connection, preparing it first if needed.
+    private func preparedName(for sql: String, parameterCount: Int, on connection: OpaquePointer) throws -> String {
+        if let name = prepared[sql] { return name }
+        if prepared.count >= Self.maximumPreparedStatements {
+            PQclear(PQexec(connection, "DEALLOCATE ALL"))
+            prepared.removeAll()
+        }
+        let name = "warren_\(prepared.count + 1)"
+        let result = PQprepare(connection, name, sql, Int32(parameterCount), nil)
+        defer { PQclear(result) }
+        _ = try check(result, on: connection)
+        prepared[sql] = name
+        return name
+    }
+
+    /// The rows of a successful result, or the error it carries.
+    private func check(_ result: OpaquePointer?, on connection: OpaquePointer) throws -> PostgresRows {
         let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
         switch status {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
