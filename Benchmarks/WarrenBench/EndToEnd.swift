@@ -60,17 +60,52 @@ struct EndToEnd {
             })
     }
 
-    /// `POST /v1/tasks` from `clients` concurrent HTTP clients; returns accepted tasks per second
-    /// and the ids.
-    func restSubmission(count: Int, queue: String, clients: Int, port: Int) async throws -> (rate: Double, ids: [UUID]) {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { _ = http.shutdown() }
-        let body = #"{"task":"noop","args":{},"queue":"\#(queue)"}"#
-        let start = ContinuousClock.now
-        let ids = try await submitInLanes(count: count, lanes: clients) {
-            try await postTask(http, port: port, body: body)
+    /// `POST /v1/tasks` with noop tasks from `clients` concurrent connections for `seconds`, driven
+    /// by `wrk` (a C load generator in its own process, so the client's cost is not Warren's).
+    /// Returns the accepted tasks per second and how many were accepted; every answer must be 202.
+    func restSubmission(seconds: Int, queue: String, clients: Int, port: Int) async throws -> (rate: Double, count: Int) {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("warren-bench-\(UUID()).lua")
+        try """
+            wrk.method = "POST"
+            wrk.body = '{"task":"noop","args":{},"queue":"\(queue)"}'
+            wrk.headers["Content-Type"] = "application/json"
+            """.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+        process.arguments = [
+            "-t\(min(2, clients))", "-c\(clients)", "-d\(seconds)s", "-s", script.path, "http://127.0.0.1:\(port)/v1/tasks",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard process.terminationStatus == 0, !text.contains("Non-2xx"), !text.contains("Socket errors"),
+            let rate = lines.first(where: { $0.hasPrefix("Requests/sec:") }).flatMap({ Double($0.split(separator: " ").last ?? "") }),
+            let count = lines.first(where: { $0.contains("requests in") }).flatMap({ Int($0.split(separator: " ").first ?? "") })
+        else {
+            throw BenchError("wrk failed or saw errors:\n\(text)")
         }
-        return (Double(count) / (ContinuousClock.now - start).seconds, ids)
+        return (rate, count)
+    }
+
+    /// Waits until `queue` holds at least `expected` tasks and all of them are SUCCESS (for loads
+    /// whose ids the benchmark does not see).
+    func waitForQueueToFinish(_ queue: String, expected: Int, timeout: Duration = .seconds(600)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let row = try await pool.query(
+                "SELECT count(*) FILTER (WHERE state = $2) AS done, count(*) AS total FROM warren.tasks WHERE queue = $1",
+                [queue, "SUCCESS"]
+            ).first!
+            let done: Int = try row.decode("done")
+            let total: Int = try row.decode("total")
+            if done == total, total >= expected { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw BenchError("the tasks in \(queue) did not finish in time")
     }
 
     /// Sequential submit → SUCCESS seen through `GET /v1/tasks/{id}`, in milliseconds.

@@ -1,8 +1,12 @@
 import Foundation
+import Synchronization
 
 /// A Warren process started by the benchmark (a worker or the API), with its resource use read
 /// from /proc.
 final class BenchProcess: @unchecked Sendable {
+    /// Every process started, so a failed run can stop them all instead of leaving them behind.
+    private static let started = Mutex<[BenchProcess]>([])
+
     let name: String
     let process: Process
     private let output = Pipe()
@@ -18,6 +22,12 @@ final class BenchProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        Self.started.withLock { $0.append(self) }
+    }
+
+    /// Stops every process the benchmark started that is still running.
+    static func stopAll() {
+        for process in started.withLock({ $0 }) { process.stop() }
     }
 
     var pid: Int32 { process.processIdentifier }

@@ -32,6 +32,9 @@ struct WarrenBench: AsyncParsableCommand {
     @Option(help: "Concurrent HTTP clients for the REST run.")
     var httpClients = 16
 
+    @Option(help: "Seconds of REST load (driven by wrk).")
+    var restSeconds = 5
+
     @Option(help: "Sequential submit → SUCCESS round trips for the latency figures.")
     var latencySamples = 1_000
 
@@ -45,6 +48,15 @@ struct WarrenBench: AsyncParsableCommand {
     var json = false
 
     mutating func run() async throws {
+        do {
+            try await measure()
+        } catch {
+            BenchProcess.stopAll()
+            throw error
+        }
+    }
+
+    private func measure() async throws {
         var logger = Logger(label: "warren.bench")
         logger.logLevel = .warning
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
@@ -84,17 +96,17 @@ struct WarrenBench: AsyncParsableCommand {
             report.add("warren", "\(sample.name) CPU per 1,000 tasks", sample.cpuSeconds / Double(tasks) * 1000, "s")
         }
 
-        progress("REST: \(tasks / 2) tasks from \(httpClients) clients")
+        progress("REST: \(restSeconds) s of POST /v1/tasks from \(httpClients) clients (wrk)")
         let api = try BenchProcess(name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: [:])
         let listening = try api.waitForLine(containing: "listening on")
         guard let port = listening.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw BenchError("could not read the API's port from \(listening)")
         }
         let apiCPUBefore = api.cpuSeconds
-        let rest = try await endToEnd.restSubmission(count: tasks / 2, queue: queue, clients: httpClients, port: port)
+        let rest = try await endToEnd.restSubmission(seconds: restSeconds, queue: queue, clients: httpClients, port: port)
         report.add("warren", "REST accepted, \(httpClients) clients", rest.rate, "tasks/s")
-        report.add("warren", "api CPU per 1,000 tasks", (api.cpuSeconds - apiCPUBefore) / Double(tasks / 2) * 1000, "s")
-        try await endToEnd.waitForSuccess(rest.ids)
+        report.add("warren", "api CPU per 1,000 tasks", (api.cpuSeconds - apiCPUBefore) / Double(rest.count) * 1000, "s")
+        try await endToEnd.waitForQueueToFinish(queue, expected: tasks + rest.count)
 
         progress("latency: \(latencySamples) sequential round trips")
         let latencies = try await endToEnd.latency(samples: latencySamples, queue: queue, port: port).sorted()

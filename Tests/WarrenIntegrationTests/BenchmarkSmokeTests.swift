@@ -11,7 +11,7 @@ import WarrenTesting
         let (status, output) = try runProgram(
             builtExecutable("WarrenBench"),
             ["--tasks", "200", "--raw-messages", "500", "--latency-samples", "20", "--scaling", "1", "--history", "0",
-             "--concurrency", "20", "--prefetch", "40", "--json"])
+             "--concurrency", "20", "--prefetch", "40", "--rest-seconds", "1", "--json"])
         #expect(status == 0)
         let report = try JSONValue(parsing: Array(output.utf8))
         guard case .array(let figures) = report["figures"] else {
