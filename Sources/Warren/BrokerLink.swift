@@ -46,7 +46,10 @@ actor BrokerLink {
     }
 
     private func connected() async throws -> AMQPConnection {
-        if let connection { return connection }
+        if let connection {
+            if await connection.isOpen { return connection }
+            await drop(connection)
+        }
         if let connecting { return try await connecting.value }
         let endpoint = self.endpoint
         let name = self.name
@@ -60,9 +63,16 @@ actor BrokerLink {
         return connection
     }
 
-    private func dropIfDead(_ dead: AMQPConnection) async {
-        guard connection === dead, !(await dead.isOpen) else { return }
-        connection = nil
-        declaredQueues.removeAll()
+    private func dropIfDead(_ suspect: AMQPConnection) async {
+        guard connection === suspect, !(await suspect.isOpen) else { return }
+        await drop(suspect)
+    }
+
+    private func drop(_ dead: AMQPConnection) async {
+        if connection === dead {
+            connection = nil
+            declaredQueues.removeAll()
+        }
+        await dead.close()  // ends its thread
     }
 }

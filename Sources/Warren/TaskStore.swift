@@ -171,7 +171,8 @@ struct TaskStore: Sendable {
 
     /// Records a message sent to a dead-letter queue and fails its task: the task's row is
     /// created from `envelope` when a foreign producer sent it, or, without an envelope, the row
-    /// with `taskID` is failed if it exists. Finished tasks are left as they are.
+    /// with `taskID` is failed if it exists. Finished tasks are left as they are, and so are
+    /// STARTED ones: another worker that knows the task may be running it.
     func recordDeadLetter(
         queue: String, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError, body: [UInt8], worker: String
     ) async throws {
@@ -199,7 +200,7 @@ struct TaskStore: Sendable {
             """,
             [
                 queue, taskID ?? envelope?.id, error.reason ?? "unknown", PostgresJSON(errorJSON), hex,
-                TaskState.failure.rawValue, worker, [TaskState.success, .failure].map(\.rawValue), envelope?.task,
+                TaskState.failure.rawValue, worker, [TaskState.success, .failure, .started].map(\.rawValue), envelope?.task,
                 envelope?.args.jsonText,
             ])
     }

@@ -31,8 +31,9 @@ public struct SubmissionReceipt: Sendable, Equatable {
     public var id: UUID
     public var task: String
     public var queue: String
-    /// QUEUED once the broker confirmed it; PENDING if the broker could not be reached (the
-    /// row is kept and published later); or the existing task's state for a repeated key.
+    /// QUEUED once the broker confirmed it; PENDING if the broker could not be reached (the row
+    /// is kept, but nothing republishes it yet: submit again, or use an idempotency key); or the
+    /// existing task's state for a repeated key.
     public var state: TaskState
     /// False when an idempotency key matched an existing task.
     public var created: Bool
@@ -196,7 +197,7 @@ public final class WarrenClient: Sendable {
             let ids = fresh.map(\.id)
             Task { _ = try? await queuedMarker.submit(ids) }
         } catch {
-            // The rows are committed: the tasks are accepted and stay PENDING until published.
+            // The rows are committed, so the tasks are accepted; they stay PENDING, unpublished.
             logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])
         }
         return tasks.map { task in

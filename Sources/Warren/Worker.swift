@@ -64,10 +64,23 @@ public final class Worker: Service {
         try await store.advertise(
             registry.entries.values.map { ($0.name, $0.options.queue, $0.schema) }.sorted { $0.0 < $1.0 })
 
-        let connection = try await AMQPConnection.connect(to: endpoint, name: "warren-consume")
-        let topology = Topology(queueType: configuration.queueType)
-        for queue in queues { try await topology.declare(queue: queue, on: connection) }
-        let deliveries = try await connection.consume(queues: queues, prefetch: UInt16(min(options.prefetch, 65_535)))
+        let connection: AMQPConnection
+        let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>
+        do {
+            connection = try await AMQPConnection.connect(to: endpoint, name: "warren-consume")
+            let topology = Topology(queueType: configuration.queueType)
+            do {
+                for queue in queues { try await topology.declare(queue: queue, on: connection) }
+                deliveries = try await connection.consume(
+                    queues: queues, prefetch: UInt16(min(options.prefetch, 65_535)))
+            } catch {
+                await connection.close()
+                throw error
+            }
+        } catch {
+            await pool.close()
+            throw error
+        }
         logger.info(
             "worker started",
             metadata: [
@@ -95,13 +108,7 @@ public final class Worker: Service {
             }
             let running = await slots.count
             logger.info("worker draining", metadata: ["running": "\(running)"])
-            let drained = await withTaskGroup(of: Bool.self) { race in
-                race.addTask { await slots.waitUntilIdle(); return true }
-                race.addTask { try? await Task.sleep(for: self.options.gracePeriod); return false }
-                let first = await race.next() ?? true
-                race.cancelAll()
-                return first
-            }
+            let drained = await slots.waitUntilIdle(timeout: self.options.gracePeriod)
             if !drained {
                 logger.warning("grace period over; cancelling running tasks (they will be redelivered)")
                 group.cancelAll()
@@ -132,7 +139,7 @@ private final class Pipeline: Sendable {
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
         batchSize: Int
     ) {
-        let acks = Acknowledger(connection: connection, logger: logger)
+        let acks = Acknowledger(connection: connection)
         self.acks = acks
         self.connection = connection
         self.store = store
@@ -197,6 +204,11 @@ private final class Pipeline: Sendable {
         var outcome = AttemptOutcome(id: envelope.id, attempt: attempt, state: .success, result: nil, error: nil)
         do {
             outcome.result = try await entry.run(envelope.args, context)
+        } catch where Task.isCancelled {
+            // The worker is stopping past its grace period: record nothing and leave the delivery
+            // unacked, so the broker gives it to another worker when this connection closes.
+            logger.notice("task cancelled by shutdown; it will be redelivered")
+            return
         } catch {
             outcome.state = .failure
             outcome.error = TaskError(describing: error)
@@ -242,35 +254,29 @@ private final class Pipeline: Sendable {
 }
 
 /// Sends acks for finished deliveries, `multiple` where it can (see ``AckTracker``).
+///
+/// Acks and nacks are queued on the connection in the same actor step that updates the tracker,
+/// so they reach the broker in the tracker's order: a `multiple` ack can never overtake the nack
+/// of a delivery it would otherwise cover.
 private actor Acknowledger {
     private let connection: AMQPConnection
-    private let logger: Logger
     private var tracker = AckTracker()
 
-    init(connection: AMQPConnection, logger: Logger) {
+    init(connection: AMQPConnection) {
         self.connection = connection
-        self.logger = logger
     }
 
     func received(_ tag: UInt64) {
         tracker.received(tag)
     }
 
-    func done(_ tags: [UInt64]) async {
-        for ack in tracker.done(tags) {
-            do {
-                try await connection.ack(ack.tag, multiple: ack.multiple)
-            } catch {
-                // The connection is gone; the broker will redeliver, and finished tasks are acked unrun.
-                logger.warning("ack failed", metadata: [LoggingKey.error: "\(error)"])
-                return
-            }
-        }
+    func done(_ tags: [UInt64]) {
+        for ack in tracker.done(tags) { connection.enqueueAck(ack.tag, multiple: ack.multiple) }
     }
 
-    func requeue(_ tag: UInt64) async {
+    func requeue(_ tag: UInt64) {
         tracker.settled(tag)
-        try? await connection.nack(tag, requeue: true)
+        connection.enqueueNack(tag, requeue: true)
     }
 }
 

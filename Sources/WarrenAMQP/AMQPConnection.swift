@@ -204,6 +204,20 @@ public final class AMQPConnection: @unchecked Sendable {
         try await send("reject") { state in amqp_basic_reject(state, Self.channel, deliveryTag, requeue ? 1 : 0) }
     }
 
+    /// Queues an ack without waiting for it to be written. Acks and nacks queued by one caller go
+    /// out in the order they were queued; a failure to send closes the connection, so the broker
+    /// redelivers whatever was not acked.
+    public func enqueueAck(_ deliveryTag: UInt64, multiple: Bool) {
+        enqueueSend("ack") { state in amqp_basic_ack(state, Self.channel, deliveryTag, multiple ? 1 : 0) }
+    }
+
+    /// Queues a nack without waiting, in order with ``enqueueAck(_:multiple:)``.
+    public func enqueueNack(_ deliveryTag: UInt64, multiple: Bool = false, requeue: Bool) {
+        enqueueSend("nack") { state in
+            amqp_basic_nack(state, Self.channel, deliveryTag, multiple ? 1 : 0, requeue ? 1 : 0)
+        }
+    }
+
     /// Negatively acknowledges a delivery, or with `multiple` every unacked one up to it.
     public func nack(_ deliveryTag: UInt64, multiple: Bool = false, requeue: Bool) async throws {
         try await send("nack") { state in
@@ -220,15 +234,24 @@ public final class AMQPConnection: @unchecked Sendable {
         try await thread.run { [self] in
             guard let state, failure == nil else { throw failure ?? closedError(operation) }
             let arena = CArena()
-            let result = try body(state, arena)
             do {
+                let result = try body(state, arena)
                 try check(amqp_get_rpc_reply(state), operation)
+                if let state = self.state { amqp_maybe_release_buffers(state) }
+                return result
             } catch let error as AMQPError {
+                // The broker closed the channel or the connection: nothing on it works any more.
                 fail(error)
                 throw error
             }
-            amqp_maybe_release_buffers(state)
-            return result
+        }
+    }
+
+    private func enqueueSend(_ operation: String, _ body: @escaping @Sendable (amqp_connection_state_t) -> Int32) {
+        thread.enqueue { [self] in
+            guard let state, failure == nil else { return }
+            let status = body(state)
+            if status != AMQP_STATUS_OK.rawValue { fail(libraryError(status, operation)) }
         }
     }
 

@@ -3,7 +3,8 @@ public actor ConcurrencyLimit {
     private let limit: Int
     private var running = 0
     private var waitingForSlot: [CheckedContinuation<Void, Never>] = []
-    private var waitingForIdle: [CheckedContinuation<Void, Never>] = []
+    private var waitingForIdle: [Int: CheckedContinuation<Bool, Never>] = [:]
+    private var lastWaiter = 0
 
     public init(_ limit: Int) {
         self.limit = max(1, limit)
@@ -29,14 +30,26 @@ public actor ConcurrencyLimit {
         }
         running -= 1
         if running == 0 {
-            for waiter in waitingForIdle { waiter.resume() }
+            for waiter in waitingForIdle.values { waiter.resume(returning: true) }
             waitingForIdle.removeAll()
         }
     }
 
-    /// Waits until nothing runs.
-    public func waitUntilIdle() async {
-        if running == 0 { return }
-        await withCheckedContinuation { waitingForIdle.append($0) }
+    /// Waits until nothing runs, or `timeout` passes; returns whether nothing runs.
+    public func waitUntilIdle(timeout: Duration) async -> Bool {
+        if running == 0 { return true }
+        lastWaiter += 1
+        let waiter = lastWaiter
+        return await withCheckedContinuation { continuation in
+            waitingForIdle[waiter] = continuation
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.timeOut(waiter)
+            }
+        }
+    }
+
+    private func timeOut(_ waiter: Int) {
+        waitingForIdle.removeValue(forKey: waiter)?.resume(returning: false)
     }
 }

@@ -19,6 +19,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private var connection: OpaquePointer?
     /// SQL text → prepared statement name.
     private var prepared: [String: String] = [:]
+    /// Names are never reused, even after the cache is reset.
+    private var lastStatementNumber = 0
     /// Set on the thread when libpq reports the connection bad; read from anywhere.
     private let brokenFlag = Atomic<Bool>(false)
     private var broken: Bool {
@@ -76,7 +78,12 @@ public final class PostgresConnection: @unchecked Sendable {
             _ = try await query("COMMIT")
             return result
         } catch {
-            _ = try? await query("ROLLBACK")
+            do {
+                _ = try await query("ROLLBACK")
+            } catch {
+                // Still inside the failed transaction: no later user of this connection could work.
+                broken = true
+            }
             throw error
         }
     }
@@ -125,7 +132,8 @@ public final class PostgresConnection: @unchecked Sendable {
             PQclear(PQexec(connection, "DEALLOCATE ALL"))
             prepared.removeAll()
         }
-        let name = "warren_\(prepared.count + 1)"
+        lastStatementNumber += 1
+        let name = "warren_\(lastStatementNumber)"
         let result = PQprepare(connection, name, sql, Int32(parameterCount), nil)
         defer { PQclear(result) }
         _ = try check(result, on: connection)

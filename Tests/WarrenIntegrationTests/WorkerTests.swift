@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Testing
 import Warren
 import WarrenAMQP
@@ -105,6 +106,31 @@ import WarrenTesting
             #expect(after.state == .success)
             #expect(after.attempts == 1)
             #expect(try await broker.declareQueue(queue, passive: true).messageCount == 0)
+        }
+        await broker.close()
+        await client.shutdown()
+    }
+
+    @Test func aTaskCutOffByTheGracePeriodIsRedeliveredNotFailed() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue()
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        let worker = Worker(
+            configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
+            options: Worker.Options(queues: [queue], concurrency: 1, gracePeriod: .milliseconds(300)),
+            logger: Servers.logger)
+        let group = ServiceGroup(configuration: .init(services: [worker], logger: Servers.logger))
+        let running = Task { try await group.run() }
+        try await waitForConsumer(on: queue)
+        let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 30), queue: queue)
+        try await eventually("the task started") { try await client.status(of: handle.id)?.state == .started }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        // Not FAILURE: the attempt was cut off, so the message went back to the queue for another worker.
+        #expect(try await client.status(of: handle.id)?.state == .started)
+        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        try await eventually("the message is back in the queue") {
+            try await broker.declareQueue(queue, passive: true).messageCount == 1
         }
         await broker.close()
         await client.shutdown()
