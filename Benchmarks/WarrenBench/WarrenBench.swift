@@ -44,6 +44,9 @@ struct WarrenBench: AsyncParsableCommand {
     @Option(help: "Rows of finished history warren.tasks must hold before measuring.")
     var history = 100_000
 
+    @Option(help: "Tasks for the memory soak (worker RSS sampled every tenth of them); 0 skips it.")
+    var soakTasks = 200_000
+
     @Flag(help: "Print the figures as JSON instead of a table.")
     var json = false
 
@@ -119,6 +122,28 @@ struct WarrenBench: AsyncParsableCommand {
         report.add("warren", "api peak resident memory", Double(api.peakResidentBytes) / 1_048_576, "MiB")
         api.stop()
         for worker in workers { worker.stop() }
+
+        if soakTasks > 0 {
+            progress("memory soak: \(soakTasks) tasks, 2 workers")
+            let soakQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+            workers = try await endToEnd.startWorkers(2, queue: soakQueue, concurrency: concurrency, prefetch: prefetch)
+            let chunk = max(1, soakTasks / 10)
+            var early: [Int] = []
+            var submitted = 0
+            while submitted < soakTasks {
+                let count = min(chunk, soakTasks - submitted)
+                _ = try await endToEnd.typedClientRun(count: count, queue: soakQueue, submitters: submitters, workers: workers)
+                submitted += count
+                if early.isEmpty { early = workers.map(\.residentBytes) }
+            }
+            let late = workers.map(\.residentBytes)
+            for (index, worker) in workers.enumerated() {
+                report.add("soak", "\(worker.name) RSS after \(chunk) tasks", Double(early[index]) / 1_048_576, "MiB")
+                report.add("soak", "\(worker.name) RSS after \(soakTasks) tasks", Double(late[index]) / 1_048_576, "MiB")
+                report.add("soak", "\(worker.name) RSS growth", (Double(late[index]) / Double(early[index]) - 1) * 100, "%")
+            }
+            for worker in workers { worker.stop() }
+        }
 
         for count in scaling.split(separator: ",").compactMap({ Int($0) }) {
             progress("scaling: \(count) worker(s)")
