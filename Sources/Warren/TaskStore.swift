@@ -130,7 +130,7 @@ struct TaskStore: Sendable {
             [
                 envelopes.map(\.id), envelopes.map(\.task), envelopes.map(\.queue), envelopes.map { $0.args.jsonText },
                 TaskState.started.rawValue, worker,
-                [TaskState.pending, .queued, .started].map(\.rawValue),
+                TaskState.startable.map(\.rawValue),
             ])
         var attempts: [UUID: Int] = [:]
         for row in rows {

@@ -14,6 +14,8 @@ public enum TaskState: String, Sendable, Codable, CaseIterable {
     /// True when no further attempt will run.
     public var isTerminal: Bool { self == .success || self == .failure }
 
-    /// States from which a worker may start an attempt.
-    public static let startable: [TaskState] = [.pending, .queued]
+    /// States from which a worker may start an attempt. STARTED is among them: a message is only
+    /// redelivered when the worker that had it died or lost its connection, and the attempt
+    /// number fences off any late outcome from that worker.
+    public static let startable: [TaskState] = [.pending, .queued, .started]
 }
