@@ -247,26 +247,27 @@ public final class AMQPConnection: @unchecked Sendable {
         }
     }
 
+    /// Queues a method with no reply (ack, nack, reject) without waiting; a failure closes the connection.
     private func enqueueSend(_ operation: String, _ body: @escaping @Sendable (amqp_connection_state_t) -> Int32) {
-        thread.enqueue { [self] in
-            guard let state, failure == nil else { return }
-            let status = body(state)
-            if status != AMQP_STATUS_OK.rawValue { fail(libraryError(status, operation)) }
-        }
+        thread.enqueue { [self] in try? sendOnThread(operation, body) }
     }
 
-    /// Runs a librabbitmq call that sends a method with no reply (ack, reject) and returns a status.
+    /// Sends a method with no reply and waits until it is written.
     private func send(_ operation: String, _ body: @escaping @Sendable (amqp_connection_state_t) -> Int32)
         async throws
     {
-        try await thread.run { [self] in
-            guard let state, failure == nil else { throw failure ?? closedError(operation) }
-            let status = body(state)
-            if status != AMQP_STATUS_OK.rawValue {
-                let error = libraryError(status, operation)
-                fail(error)
-                throw error
-            }
+        try await thread.run { [self] in try sendOnThread(operation, body) }
+    }
+
+    /// On the connection's thread: runs a librabbitmq call that returns a status, failing the
+    /// connection if it did not succeed.
+    private func sendOnThread(_ operation: String, _ body: (amqp_connection_state_t) -> Int32) throws {
+        guard let state, failure == nil else { throw failure ?? closedError(operation) }
+        let status = body(state)
+        if status != AMQP_STATUS_OK.rawValue {
+            let error = libraryError(status, operation)
+            fail(error)
+            throw error
         }
     }
 
