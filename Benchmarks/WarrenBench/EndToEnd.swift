@@ -41,15 +41,17 @@ struct EndToEnd {
         return workers
     }
 
-    /// Submits `count` noop tasks through the typed client, `submitters` at a time, and waits
-    /// until every row is SUCCESS.
-    func typedClientRun(count: Int, queue: String, submitters: Int, workers: [BenchProcess]) async throws -> Run {
+    /// Submits `count` noop tasks through the typed client in batches of `batchSize`, from
+    /// `submitters` concurrent loops, and waits until every row is SUCCESS.
+    func typedClientRun(
+        count: Int, queue: String, submitters: Int, batchSize: Int, workers: [BenchProcess]
+    ) async throws -> Run {
         let client = try WarrenClient(configuration: configuration, maximumConnections: 4, logger: logger)
         defer { Task { await client.shutdown() } }
         let cpuBefore = workers.map(\.cpuSeconds)
         let start = ContinuousClock.now
-        let ids = try await submitInLanes(count: count, lanes: submitters) {
-            try await client.enqueue(Noop.self, .init(), queue: queue).id
+        let ids = try await submitInLanes(count: count, lanes: submitters, batchSize: batchSize) { size in
+            try await client.enqueue(Noop.self, batch: Array(repeating: .init(), count: size), queue: queue).map(\.id)
         }
         try await waitForSuccess(ids)
         let seconds = (ContinuousClock.now - start).seconds
@@ -175,16 +177,17 @@ struct EndToEnd {
     }
 }
 
-/// Submits `count` tasks from `lanes` concurrent loops, each submitting one after another;
-/// returns every id.
-private func submitInLanes(count: Int, lanes: Int, _ submit: @escaping @Sendable () async throws -> UUID) async throws
-    -> [UUID]
-{
-    try await withThrowingTaskGroup(of: [UUID].self) { group in
+/// Submits `count` tasks in batches of `batchSize` from `lanes` concurrent loops, each submitting
+/// one batch after another; returns every id.
+private func submitInLanes(
+    count: Int, lanes: Int, batchSize: Int, _ submit: @escaping @Sendable (Int) async throws -> [UUID]
+) async throws -> [UUID] {
+    let batches = stride(from: 0, to: count, by: max(1, batchSize)).map { min(batchSize, count - $0) }
+    return try await withThrowingTaskGroup(of: [UUID].self) { group in
         for lane in 0..<lanes {
             group.addTask {
                 var ids: [UUID] = []
-                for _ in stride(from: lane, to: count, by: lanes) { ids.append(try await submit()) }
+                for index in stride(from: lane, to: batches.count, by: lanes) { ids += try await submit(batches[index]) }
                 return ids
             }
         }

@@ -27,7 +27,10 @@ struct WarrenBench: AsyncParsableCommand {
     var prefetch = 400
 
     @Option(help: "Concurrent submitters through the typed client.")
-    var submitters = 64
+    var submitters = 4
+
+    @Option(help: "Tasks per typed-client batch (one INSERT and one confirm window each).")
+    var batchSize = 100
 
     @Option(help: "Concurrent HTTP clients for the REST run.")
     var httpClients = 16
@@ -91,7 +94,7 @@ struct WarrenBench: AsyncParsableCommand {
         let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
         progress("end to end: \(tasks) noop tasks, 2 workers")
         var workers = try await endToEnd.startWorkers(2, queue: queue, concurrency: concurrency, prefetch: prefetch)
-        let typed = try await endToEnd.typedClientRun(count: tasks, queue: queue, submitters: submitters, workers: workers)
+        let typed = try await endToEnd.typedClientRun(count: tasks, queue: queue, submitters: submitters, batchSize: batchSize, workers: workers)
         report.add("warren", "typed client → SUCCESS, 2 workers", typed.tasksPerSecond, "tasks/s")
         report.add("warren", "… as a share of the broker ceiling", typed.tasksPerSecond / brokerCeiling * 100, "%")
         report.add("warren", "… as a multiple of Celery (234/s)", typed.tasksPerSecond / 234, "×")
@@ -132,7 +135,7 @@ struct WarrenBench: AsyncParsableCommand {
             var submitted = 0
             while submitted < soakTasks {
                 let count = min(chunk, soakTasks - submitted)
-                _ = try await endToEnd.typedClientRun(count: count, queue: soakQueue, submitters: submitters, workers: workers)
+                _ = try await endToEnd.typedClientRun(count: count, queue: soakQueue, submitters: submitters, batchSize: batchSize, workers: workers)
                 submitted += count
                 if early.isEmpty { early = workers.map(\.residentBytes) }
             }
@@ -149,7 +152,7 @@ struct WarrenBench: AsyncParsableCommand {
             progress("scaling: \(count) worker(s)")
             let scaleQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             workers = try await endToEnd.startWorkers(count, queue: scaleQueue, concurrency: concurrency, prefetch: prefetch)
-            let run = try await endToEnd.typedClientRun(count: tasks / 2, queue: scaleQueue, submitters: submitters, workers: workers)
+            let run = try await endToEnd.typedClientRun(count: tasks / 2, queue: scaleQueue, submitters: submitters, batchSize: batchSize, workers: workers)
             report.add("scaling", "\(count) worker process(es)", run.tasksPerSecond, "tasks/s")
             for worker in workers { worker.stop() }
         }

@@ -48,36 +48,53 @@ struct TaskStore: Sendable {
 
     // MARK: Submitting
 
-    /// Inserts tasks as PENDING with a PENDING event. Returns the ids actually inserted: a task
-    /// whose idempotency key is taken is not.
-    func insert(_ tasks: [NewTask]) async throws -> Set<UUID> {
-        let rows = try await pool.query(
+    /// Inserts tasks as QUEUED with a QUEUED event, on `connection`, inside the transaction that
+    /// commits only once the broker has confirmed their messages (see ``WarrenClient``). Returns the
+    /// ids actually inserted: a task whose idempotency key is taken is not.
+    func insertQueued(_ tasks: [NewTask], on connection: PostgresConnection) async throws -> Set<UUID> {
+        let rows = try await connection.query(
             """
             WITH input AS (
                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[],
                                      $7::float8[])
                     AS i(id, task, queue, args, priority, idempotency_key, created)
             ), inserted AS (
-                INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at)
-                SELECT id, task, queue, $8, args, priority, idempotency_key, to_timestamp(created) FROM input
+                INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at, queued_at)
+                SELECT id, task, queue, $8, args, priority, idempotency_key, to_timestamp(created), clock_timestamp()
+                FROM input
                 ON CONFLICT DO NOTHING
-                RETURNING id, created_at
+                RETURNING id, queued_at
             ), events AS (
-                INSERT INTO warren.task_events (task_id, at, state) SELECT id, created_at, $8 FROM inserted
+                INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, $8 FROM inserted
             )
             SELECT id FROM inserted
             """,
             [
                 tasks.map(\.id), tasks.map(\.task), tasks.map(\.queue), tasks.map { $0.args.jsonText },
                 tasks.map(\.priority), tasks.map(\.idempotencyKey), tasks.map { $0.createdAt.timeIntervalSince1970 },
-                TaskState.pending.rawValue,
+                TaskState.queued.rawValue,
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
 
+    /// Turns tasks inserted by ``insertQueued(_:on:)`` in the same, still open, transaction back to
+    /// PENDING: the broker did not confirm them, so they are accepted but not yet published.
+    func revertToPending(_ ids: [UUID], on connection: PostgresConnection) async throws {
+        _ = try await connection.query(
+            """
+            WITH tasks AS (
+                UPDATE warren.tasks SET state = $2, queued_at = NULL WHERE id = ANY($1::uuid[])
+            )
+            UPDATE warren.task_events SET state = $2 WHERE task_id = ANY($1::uuid[])
+            """,
+            [ids, TaskState.pending.rawValue])
+    }
+
     /// The tasks holding these idempotency keys.
-    func tasks(withIdempotencyKeys keys: [String]) async throws -> [String: TaskRecord] {
-        let rows = try await pool.query(
+    func tasks(withIdempotencyKeys keys: [String], on connection: PostgresConnection) async throws
+        -> [String: TaskRecord]
+    {
+        let rows = try await connection.query(
             "SELECT \(Self.recordColumns), idempotency_key FROM warren.tasks WHERE idempotency_key = ANY($1::text[])",
             [keys])
         var found: [String: TaskRecord] = [:]
@@ -85,24 +102,6 @@ struct TaskStore: Sendable {
             found[try row.decode("idempotency_key")] = try Self.record(row)
         }
         return found
-    }
-
-    /// Marks PENDING tasks QUEUED once the broker confirmed them. Rows a worker is starting at
-    /// this moment are skipped, not waited for (they are past QUEUED anyway): waiting would let the
-    /// two statements lock the same rows in opposite orders and deadlock.
-    func markQueued(_ ids: [UUID]) async throws {
-        _ = try await pool.query(
-            """
-            WITH candidates AS (
-                SELECT id FROM warren.tasks WHERE id = ANY($1::uuid[]) AND state = $3 FOR UPDATE SKIP LOCKED
-            ), updated AS (
-                UPDATE warren.tasks t SET state = $2, queued_at = now()
-                FROM candidates c WHERE t.id = c.id
-                RETURNING t.id, t.queued_at
-            )
-            INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, $2 FROM updated
-            """,
-            [ids, TaskState.queued.rawValue, TaskState.pending.rawValue])
     }
 
     // MARK: Working

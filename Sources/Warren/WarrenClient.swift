@@ -42,8 +42,10 @@ public struct SubmissionReceipt: Sendable, Equatable {
 /// Submits tasks and reads their state: the API, the CLI and Swift producers all use it.
 ///
 /// Concurrent submissions are group-committed: one INSERT for many rows, their publishes
-/// confirmed as one window. A submission returns once its row is committed and its message is
-/// confirmed by the broker; the row is marked QUEUED just after, off the caller's path.
+/// confirmed as one window, one COMMIT once the broker confirmed them. A submission returns once
+/// both have happened. If the commit itself fails after the confirm, the caller gets the error
+/// although the message is in the broker: the worker that takes it creates the row from the
+/// message and runs the task (at-least-once; an idempotency key makes a retried submission safe).
 public final class WarrenClient: Sendable {
     let store: TaskStore
     private let pool: PostgresPool
@@ -51,8 +53,6 @@ public final class WarrenClient: Sendable {
     private let logger: Logger
     private let catalogCache: CatalogCache
     private let batcher: Batcher<NewTask, SubmissionReceipt>
-    /// Marks confirmed tasks QUEUED off the submitter's path; many batches share one UPDATE.
-    private let queuedMarker: Batcher<[UUID], Void>
 
     /// - Parameters:
     ///   - configuration: the broker and database to use.
@@ -70,21 +70,11 @@ public final class WarrenClient: Sendable {
         self.broker = broker
         self.logger = logger
         self.catalogCache = CatalogCache(store: store)
-        let queuedMarker = Batcher<[UUID], Void>(maximumBatchSize: 100) { lists in
-            do {
-                try await store.markQueued(lists.flatMap { $0 })
-            } catch {
-                // Only the marker is lost: the tasks are in the broker, and a worker moves them on.
-                logger.warning("could not mark tasks QUEUED", metadata: [LoggingKey.error: "\(error)"])
-            }
-            return lists.map { _ in .success(()) }
-        }
-        self.queuedMarker = queuedMarker
         // Two batches in flight: one commits while the next fills. More would split the same load
         // into smaller batches, and so into more commits.
-        self.batcher = Batcher(maximumBatchSize: 500, maximumConcurrentBatches: 2) {
+        self.batcher = Batcher(maximumBatchSize: Self.maximumBatchSize, maximumConcurrentBatches: 2) {
             tasks in
-            await Self.submitBatch(tasks, store: store, broker: broker, queuedMarker: queuedMarker, logger: logger)
+            await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
         }
     }
 
@@ -107,9 +97,10 @@ public final class WarrenClient: Sendable {
         if !problems.isEmpty {
             throw WarrenError(.invalidArguments, problems.prefix(20).joined(separator: "; "))
         }
-        return try await submitValidated(
-            task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
-            priority: submission.priority, idempotencyKey: submission.idempotencyKey)
+        return try await batcher.submit(
+            newTask(
+                task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
+                priority: submission.priority, idempotencyKey: submission.idempotencyKey))
     }
 
     /// Submits a task of a type this process knows; its arguments are checked by the compiler.
@@ -117,10 +108,32 @@ public final class WarrenClient: Sendable {
         _ type: Task.Type, _ arguments: Task.Arguments, queue: String? = nil, priority: Int? = nil,
         idempotencyKey: String? = nil
     ) async throws -> TaskHandle<Task> {
-        let receipt = try await submitValidated(
-            task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
-            priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey)
+        let receipt = try await batcher.submit(
+            newTask(
+                task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
+                priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey))
         return TaskHandle(id: receipt.id, client: self)
+    }
+
+    /// Submits many tasks of one type as one batch: one INSERT and one confirm window for every
+    /// ``maximumBatchSize`` of them (Sidekiq's `push_bulk`, Celery's `chunks`). Returns once every
+    /// row is committed and every message confirmed, with the handles in the order of `arguments`.
+    /// - Throws: the first error of any part of the batch; tasks of other parts may have been accepted.
+    public func enqueue<Task: TaskDefinition>(
+        _ type: Task.Type, batch arguments: [Task.Arguments], queue: String? = nil, priority: Int? = nil
+    ) async throws -> [TaskHandle<Task>] {
+        var handles: [TaskHandle<Task>] = []
+        handles.reserveCapacity(arguments.count)
+        for start in stride(from: 0, to: arguments.count, by: Self.maximumBatchSize) {
+            let tasks = try arguments[start..<min(start + Self.maximumBatchSize, arguments.count)].map {
+                try newTask(
+                    task: Task.name, args: try JSONValue(encoding: $0), queue: queue ?? Task.options.queue,
+                    priority: priority ?? Task.options.priority, idempotencyKey: nil)
+            }
+            let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
+            for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
+        }
+        return handles
     }
 
     /// The task's row, or nil for an unknown id.
@@ -153,9 +166,13 @@ public final class WarrenClient: Sendable {
         return (await broker, await database)
     }
 
-    private func submitValidated(
+    /// The most tasks one INSERT and one confirm window carry.
+    public static let maximumBatchSize = 500
+
+    /// A task to insert, after checking the options a submission may get wrong.
+    private func newTask(
         task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?
-    ) async throws -> SubmissionReceipt {
+    ) throws -> NewTask {
         try Topology.validate(queue: queue)
         let priority = priority ?? 0
         guard (0...Topology.maximumPriority).contains(priority) else {
@@ -164,51 +181,52 @@ public final class WarrenClient: Sendable {
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.utf8.count > 200 {
             throw WarrenError(.invalidArguments, "an idempotency key is 1 to 200 bytes")
         }
-        return try await batcher.submit(
-            NewTask(
-                id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
-                createdAt: Date()))
+        return NewTask(
+            id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
+            createdAt: Date())
     }
 
-    /// INSERT all, publish the new ones as one confirm window, mark them QUEUED.
+    /// Inserts the batch as QUEUED and publishes the new tasks as one confirm window, in one
+    /// transaction that commits once the broker has confirmed them: a task is never visible as
+    /// QUEUED unless its message is in the broker, and each row is written once. If the publish
+    /// fails, the rows are committed as PENDING instead (accepted, not yet published).
+    ///
+    /// A worker may receive a message before its row commits; starting it then waits for the
+    /// commit (the row's key is taken by this transaction), which follows the confirm at once.
     private static func submitBatch(
-        _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, queuedMarker: Batcher<[UUID], Void>, logger: Logger
+        _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, logger: Logger
     ) async -> [Result<SubmissionReceipt, any Error>] {
-        let inserted: Set<UUID>
         do {
-            inserted = try await store.insert(tasks)
+            return try await store.pool.transaction { connection in
+                let inserted = try await store.insertQueued(tasks, on: connection)
+                let fresh = tasks.filter { inserted.contains($0.id) }
+                let repeatedKeys = tasks.filter { !inserted.contains($0.id) }.compactMap(\.idempotencyKey)
+                let existing = repeatedKeys.isEmpty ? [:] : try await store.tasks(withIdempotencyKeys: repeatedKeys, on: connection)
+                var state = TaskState.queued
+                if !fresh.isEmpty {
+                    do {
+                        try await broker.publish(fresh.map(Self.message), toQueues: Set(fresh.map(\.queue)))
+                    } catch {
+                        logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])
+                        try await store.revertToPending(fresh.map(\.id), on: connection)
+                        state = .pending
+                    }
+                }
+                return tasks.map { task in
+                    if inserted.contains(task.id) {
+                        return .success(
+                            SubmissionReceipt(id: task.id, task: task.task, queue: task.queue, state: state, created: true))
+                    }
+                    guard let key = task.idempotencyKey, let record = existing[key] else {
+                        return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
+                    }
+                    return .success(
+                        SubmissionReceipt(
+                            id: record.id, task: record.task, queue: record.queue, state: record.state, created: false))
+                }
+            }
         } catch {
             return tasks.map { _ in .failure(error) }
-        }
-        let fresh = tasks.filter { inserted.contains($0.id) }
-        var existing: [String: TaskRecord] = [:]
-        let repeatedKeys = tasks.filter { !inserted.contains($0.id) }.compactMap(\.idempotencyKey)
-        if !repeatedKeys.isEmpty {
-            do {
-                existing = try await store.tasks(withIdempotencyKeys: repeatedKeys)
-            } catch {
-                return tasks.map { _ in .failure(error) }
-            }
-        }
-        var state = TaskState.pending
-        do {
-            try await broker.publish(fresh.map(Self.message), toQueues: Set(fresh.map(\.queue)))
-            state = .queued
-            let ids = fresh.map(\.id)
-            Task { _ = try? await queuedMarker.submit(ids) }
-        } catch {
-            // The rows are committed, so the tasks are accepted; they stay PENDING, unpublished.
-            logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])
-        }
-        return tasks.map { task in
-            if inserted.contains(task.id) {
-                return .success(SubmissionReceipt(id: task.id, task: task.task, queue: task.queue, state: state, created: true))
-            }
-            guard let key = task.idempotencyKey, let record = existing[key] else {
-                return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
-            }
-            return .success(
-                SubmissionReceipt(id: record.id, task: record.task, queue: record.queue, state: record.state, created: false))
         }
     }
 
