@@ -7,6 +7,9 @@ import WarrenCore
 ///   routing key.
 /// - Each queue `<q>` is durable, bound to `warren.tasks` with key `<q>`, and dead-letters to
 ///   the direct exchange `warren.dead` with key `<q>`, where the durable queue `<q>.dead` is bound.
+/// - Delayed messages (countdowns, ETAs, retries) wait in the delay cascade of ``DelayRoute``:
+///   topic exchanges and TTL queues `warren.delay.0` … `warren.delay.21`, ending in the topic
+///   exchange `warren.delay.deliver`, where each `<q>` is bound by its name.
 public struct Topology: Sendable {
     /// The exchange tasks are published to.
     public static let taskExchange = "warren.tasks"
@@ -66,5 +69,32 @@ public struct Topology: Sendable {
         try await connection.bindQueue(deadQueue, exchange: Self.deadLetterExchange, routingKey: queue)
         try await connection.declareQueue(queue, arguments: arguments(of: queue))
         try await connection.bindQueue(queue, exchange: Self.taskExchange, routingKey: queue)
+        try await connection.declareExchange(DelayRoute.deliveryExchange, type: "topic")
+        try await connection.bindQueue(
+            queue, exchange: DelayRoute.deliveryExchange, routingKey: DelayRoute.deliveryBindingKey(queue: queue))
+    }
+
+    /// Declares the delay cascade (idempotent): once per connection that publishes delayed messages.
+    ///
+    /// The level queues are classic queues whatever ``queueType`` says: in RabbitMQ 3.10, a
+    /// classic queue's dead-lettering on expiry is not confirmed, so a broker crash at the instant a
+    /// message moves between levels can lose that copy. The task's row keeps its due time, which
+    /// is what recovers such a task (docs/delays.md).
+    public func declareDelays(on connection: AMQPConnection) async throws {
+        try await connection.declareExchange(DelayRoute.deliveryExchange, type: "topic")
+        for level in 0..<DelayRoute.levels {
+            let exchange = DelayRoute.exchange(level: level)
+            let queue = DelayRoute.queue(level: level)
+            try await connection.declareExchange(exchange, type: "topic")
+            try await connection.declareQueue(
+                queue,
+                arguments: [
+                    "x-message-ttl": .int(Int64(DelayRoute.timeToLive(level: level))),
+                    "x-dead-letter-exchange": .string(DelayRoute.next(level: level)),
+                ])
+            try await connection.bindQueue(queue, exchange: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: true))
+            try await connection.bindExchange(
+                DelayRoute.next(level: level), to: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: false))
+        }
     }
 }

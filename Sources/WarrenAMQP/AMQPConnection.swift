@@ -106,6 +106,16 @@ public final class AMQPConnection: @unchecked Sendable {
         }
     }
 
+    /// Binds exchange `destination` to exchange `source`: what `source` routes with a matching
+    /// key goes on to `destination`.
+    public func bindExchange(_ destination: String, to source: String, routingKey: String) async throws {
+        try await call("bind exchange \(destination) to \(source)") { state, arena in
+            _ = amqp_exchange_bind(
+                state, Self.channel, arena.bytes(destination), arena.bytes(source), arena.bytes(routingKey),
+                amqp_empty_table)
+        }
+    }
+
     /// Removes every ready message from a queue and returns how many there were.
     @discardableResult
     public func purgeQueue(_ name: String) async throws -> Int {
