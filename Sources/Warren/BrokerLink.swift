@@ -3,7 +3,8 @@ import WarrenAMQP
 import WarrenCore
 
 /// A publishing connection to RabbitMQ that connects on first use, reconnects after a loss, and
-/// declares each queue's topology before the first publish to it.
+/// declares each queue's topology before the first publish to it (and the delay queues before
+/// the first delayed message).
 actor BrokerLink {
     private let endpoint: AMQPEndpoint
     private let topology: Topology
@@ -12,6 +13,7 @@ actor BrokerLink {
     private var connection: AMQPConnection?
     private var connecting: Task<AMQPConnection, any Error>?
     private var declaredQueues: Set<String> = []
+    private var declaredDelays = false
 
     init(endpoint: AMQPEndpoint, topology: Topology, name: String, logger: Logger) {
         self.endpoint = endpoint
@@ -24,6 +26,10 @@ actor BrokerLink {
     func publish(_ messages: [AMQPOutgoingMessage], toQueues queues: Set<String>) async throws {
         let connection = try await connected()
         do {
+            if !declaredDelays, messages.contains(where: { $0.exchange == DelayRoute.entryExchange }) {
+                try await topology.declareDelays(on: connection)
+                declaredDelays = true
+            }
             for queue in queues where !declaredQueues.contains(queue) {
                 try await topology.declare(queue: queue, on: connection)
                 declaredQueues.insert(queue)
@@ -60,6 +66,7 @@ actor BrokerLink {
         logger.debug("connected to RabbitMQ", metadata: [LoggingKey.amqpURL: "\(endpoint.redacted)"])
         self.connection = connection
         declaredQueues.removeAll()
+        declaredDelays = false
         return connection
     }
 
@@ -72,6 +79,7 @@ actor BrokerLink {
         if connection === dead {
             connection = nil
             declaredQueues.removeAll()
+            declaredDelays = false
         }
         await dead.close()  // ends its thread
     }

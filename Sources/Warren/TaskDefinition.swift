@@ -41,11 +41,38 @@ public struct TaskOptions: Sendable, Equatable {
     public var queue: String
     /// 0 (default) to 9 (per submission: `priority`).
     public var priority: Int
+    /// When a failed attempt runs again (per submission: `retry`, `max_retries`).
+    public var retry: RetryPolicy
 
-    public init(queue: String = "default", priority: Int = 0) {
+    public init(queue: String = "default", priority: Int = 0, retry: RetryPolicy = .default) {
         self.queue = queue
         self.priority = priority
+        self.retry = retry
     }
+}
+
+/// An error worth another attempt: under a policy that retries only such errors (the default),
+/// a task's error is retried when it conforms.
+///
+/// ```swift
+/// struct SMTPUnavailable: RetryableError {}
+/// ```
+public protocol RetryableError: Error {}
+
+/// Thrown by a task to ask for another attempt after `delay`, whatever the error (Celery's
+/// `self.retry(countdown=…)`). It counts against the policy's `max_retries`.
+public struct TaskRetry: Error, Sendable, CustomStringConvertible {
+    /// How long to wait, rounded up to whole seconds (at least one).
+    public var delay: Duration
+    /// Why, for the task's history.
+    public var reason: String
+
+    public init(after delay: Duration, reason: String = "the task asked for a retry") {
+        self.delay = delay
+        self.reason = reason
+    }
+
+    public var description: String { reason }
 }
 
 /// What a running task knows about its attempt.
@@ -78,7 +105,7 @@ public struct TaskError: Error, Sendable, Codable, Equatable, CustomStringConver
     public var type: String
     /// What went wrong.
     public var message: String
-    /// Why a message was dead-lettered, when it was (`invalid_message`, `unknown_task`).
+    /// Why a message was dead-lettered, when it was (see `DeadLetterReason`).
     public var reason: String?
 
     public init(type: String, message: String, reason: String? = nil) {

@@ -18,9 +18,11 @@ public struct TaskRecord: Sendable, Equatable {
     public var queuedAt: Date?
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// When a SCHEDULED or RETRY task is (or was) due.
+    public var eta: Date?
 }
 
-/// A task to insert as PENDING.
+/// A task being submitted.
 struct NewTask: Sendable {
     var id: UUID
     var task: String
@@ -29,15 +31,37 @@ struct NewTask: Sendable {
     var priority: Int
     var idempotencyKey: String?
     var createdAt: Date
+    /// When it is due, for a countdown or ETA.
+    var eta: Date?
+    /// The submission's retry policy, when it overrides the task type's.
+    var retry: RetryPolicy?
+
+    /// The state its row has once its message is in the broker.
+    var publishedState: TaskState { eta == nil ? .queued : .scheduled }
 }
 
-/// The outcome of one attempt, to record.
+/// A task type as workers advertise it in `warren.task_types`.
+struct AdvertisedTaskType: Sendable {
+    var name: String
+    /// The default queue.
+    var queue: String
+    var schema: JSONSchema
+    /// The default retry policy.
+    var retry: RetryPolicy
+}
+
+/// The outcome of one attempt, to record: SUCCESS with a result, RETRY with the error and when the
+/// next attempt is due, or FAILURE with the error and the dead letter it leaves.
 struct AttemptOutcome: Sendable {
     var id: UUID
     var attempt: Int
     var state: TaskState
     var result: JSONValue?
     var error: TaskError?
+    /// When the next attempt is due (RETRY).
+    var eta: Date?
+    /// The message body kept in `warren.dead_letters` (FAILURE).
+    var deadLetterBody: [UInt8]?
 }
 
 /// Every SQL statement Warren runs against `warren.*`, in one place. Statements take many rows
@@ -48,36 +72,40 @@ struct TaskStore: Sendable {
 
     // MARK: Submitting
 
-    /// Inserts tasks as QUEUED with a QUEUED event, on `connection`, inside the transaction that
-    /// commits only once the broker has confirmed their messages (see ``WarrenClient``). Returns the
-    /// ids actually inserted: a task whose idempotency key is taken is not.
-    func insertQueued(_ tasks: [NewTask], on connection: PostgresConnection) async throws -> Set<UUID> {
+    /// Inserts tasks as they will be once published (QUEUED, or SCHEDULED when delayed) with an
+    /// event of that state, on `connection`, inside the transaction that commits only once the
+    /// broker has confirmed their messages (see ``WarrenClient``). Returns the ids actually
+    /// inserted: a task whose idempotency key is taken is not.
+    func insert(_ tasks: [NewTask], on connection: PostgresConnection) async throws -> Set<UUID> {
         let rows = try await connection.query(
             """
             WITH input AS (
                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[],
-                                     $7::float8[])
-                    AS i(id, task, queue, args, priority, idempotency_key, created)
+                                     $7::float8[], $8::text[], $9::float8[], $10::jsonb[])
+                    AS i(id, task, queue, args, priority, idempotency_key, created, state, eta, retry_policy)
             ), inserted AS (
-                INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at, queued_at)
-                SELECT id, task, queue, $8, args, priority, idempotency_key, to_timestamp(created), clock_timestamp()
+                INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at, queued_at,
+                                          eta, retry_policy)
+                SELECT id, task, queue, state, args, priority, idempotency_key, to_timestamp(created), clock_timestamp(),
+                       to_timestamp(eta), retry_policy
                 FROM input
                 ON CONFLICT DO NOTHING
-                RETURNING id, queued_at
+                RETURNING id, state, queued_at
             ), events AS (
-                INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, $8 FROM inserted
+                INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, state FROM inserted
             )
             SELECT id FROM inserted
             """,
             [
                 tasks.map(\.id), tasks.map(\.task), tasks.map(\.queue), tasks.map { $0.args.jsonText },
                 tasks.map(\.priority), tasks.map(\.idempotencyKey), tasks.map { $0.createdAt.timeIntervalSince1970 },
-                TaskState.queued.rawValue,
+                tasks.map(\.publishedState.rawValue), tasks.map { $0.eta?.timeIntervalSince1970 },
+                tasks.map { $0.retry?.json.jsonText },
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
 
-    /// Turns tasks inserted by ``insertQueued(_:on:)`` in the same, still open, transaction back to
+    /// Turns tasks inserted by ``insert(_:on:)`` in the same, still open, transaction back to
     /// PENDING: the broker did not confirm them, so they are accepted but not yet published.
     func revertToPending(_ ids: [UUID], on connection: PostgresConnection) async throws {
         _ = try await connection.query(
@@ -139,7 +167,8 @@ struct TaskStore: Sendable {
     }
 
     /// Records outcomes, each only if its attempt is still the current one and still STARTED
-    /// (a fenced completion). Returns the ids whose outcome was recorded.
+    /// (a fenced completion), with an event each and a `warren.dead_letters` row for each FAILURE
+    /// that leaves a dead letter. Returns the ids whose outcome was recorded.
     func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
         let errors = try outcomes.map { outcome in
             try outcome.error.map { String(decoding: try JSONValue.encoder.encode($0), as: UTF8.self) }
@@ -147,23 +176,34 @@ struct TaskStore: Sendable {
         let rows = try await pool.query(
             """
             WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[])
-                    AS i(id, attempt, state, result, error)
+                SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::float8[],
+                                     $7::bytea[])
+                    AS i(id, attempt, state, result, error, eta, body)
             ), finished AS (
                 UPDATE warren.tasks t
-                SET state = i.state, result = i.result, error = i.error, finished_at = now()
+                SET state = i.state, result = i.result, error = i.error, eta = coalesce(to_timestamp(i.eta), t.eta),
+                    finished_at = CASE WHEN i.state = $9 THEN NULL ELSE now() END
                 FROM input i
-                WHERE t.id = i.id AND t.attempts = i.attempt AND t.state = $6
-                RETURNING t.id, t.state, t.attempts, t.error, t.finished_at
+                WHERE t.id = i.id AND t.attempts = i.attempt AND t.state = $8
+                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
-                SELECT id, finished_at, state, attempts, $7, error FROM finished
+                SELECT id, now(), state, attempts, $10,
+                       CASE WHEN state = $9 THEN error || jsonb_build_object('eta', eta) ELSE error END
+                FROM finished
+            ), letters AS (
+                INSERT INTO warren.dead_letters (queue, task_id, reason, error, body)
+                SELECT f.queue, f.id, f.error ->> 'reason', f.error, i.body
+                FROM finished f JOIN input i ON i.id = f.id
+                WHERE i.body IS NOT NULL
             )
             SELECT id FROM finished
             """,
             [
                 outcomes.map(\.id), outcomes.map(\.attempt), outcomes.map(\.state.rawValue),
-                outcomes.map { $0.result?.jsonText }, errors, TaskState.started.rawValue, worker,
+                outcomes.map { $0.result?.jsonText }, errors, outcomes.map { $0.eta?.timeIntervalSince1970 },
+                outcomes.map { $0.deadLetterBody.map(Self.byteaText) }, TaskState.started.rawValue,
+                TaskState.retry.rawValue, worker,
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
@@ -176,7 +216,7 @@ struct TaskStore: Sendable {
         queue: String, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError, body: [UInt8], worker: String
     ) async throws {
         let errorJSON = String(decoding: try JSONValue.encoder.encode(error), as: UTF8.self)
-        let hex = "\\x" + body.map { String(format: "%02x", $0) }.joined()
+        let hex = Self.byteaText(body)
         _ = try await pool.query(
             """
             WITH letter AS (
@@ -214,32 +254,57 @@ struct TaskStore: Sendable {
 
     // MARK: Catalog
 
-    /// Advertises task types (name, default queue, argument schema) for the API to validate against.
-    func advertise(_ types: [(name: String, queue: String, schema: JSONSchema)]) async throws {
+    /// Advertises task types for the API to validate and complete submissions with.
+    func advertise(_ types: [AdvertisedTaskType]) async throws {
         _ = try await pool.query(
             """
-            INSERT INTO warren.task_types (name, queue, args_schema, updated_at)
-            SELECT name, queue, schema, now() FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS i(name, queue, schema)
-            ON CONFLICT (name) DO UPDATE SET queue = excluded.queue, args_schema = excluded.args_schema, updated_at = now()
+            INSERT INTO warren.task_types (name, queue, args_schema, retry_policy, updated_at)
+            SELECT name, queue, schema, retry_policy, now()
+            FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) AS i(name, queue, schema, retry_policy)
+            ON CONFLICT (name) DO UPDATE
+            SET queue = excluded.queue, args_schema = excluded.args_schema, retry_policy = excluded.retry_policy,
+                updated_at = now()
             """,
-            [types.map(\.name), types.map(\.queue), types.map(\.schema.document.jsonText)])
+            [
+                types.map(\.name), types.map(\.queue), types.map(\.schema.document.jsonText),
+                types.map(\.retry.json.jsonText),
+            ])
     }
 
-    /// Every advertised task type.
-    func catalog() async throws -> [String: (queue: String, schema: JSONSchema)] {
-        var types: [String: (queue: String, schema: JSONSchema)] = [:]
-        for row in try await pool.query("SELECT name, queue, args_schema::text AS schema FROM warren.task_types") {
+    /// Every advertised task type. A type advertised before retry policies existed gets the default one.
+    func catalog() async throws -> [String: AdvertisedTaskType] {
+        var types: [String: AdvertisedTaskType] = [:]
+        let rows = try await pool.query(
+            "SELECT name, queue, args_schema::text AS schema, retry_policy::text AS retry FROM warren.task_types")
+        for row in rows {
             let schema = try JSONValue(parsing: Array((try row.decode("schema", as: String.self)).utf8))
-            types[try row.decode("name")] = (try row.decode("queue"), JSONSchema(schema))
+            let retry = try row.decodeIfPresent("retry", as: String.self).map {
+                try RetryPolicy(json: try JSONValue(parsing: Array($0.utf8)), over: .default)
+            }
+            let name: String = try row.decode("name")
+            types[name] = AdvertisedTaskType(
+                name: name, queue: try row.decode("queue"), schema: JSONSchema(schema), retry: retry ?? .default)
         }
         return types
     }
 
     // MARK: Rows to values
 
+    /// Bytes in PostgreSQL's hex input format for `bytea`.
+    static func byteaText(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = Array("\\x".utf8)
+        text.reserveCapacity(2 + bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     static let recordColumns = """
         id, task, queue, state, args::text AS args, result::text AS result, error::text AS error, attempts, priority, \
-        worker, created_at, queued_at, started_at, finished_at
+        worker, created_at, queued_at, started_at, finished_at, eta
         """
 
     static func record(_ row: PostgresRow) throws -> TaskRecord {
@@ -253,6 +318,7 @@ struct TaskStore: Sendable {
             result: try json("result"), error: try json("error"), attempts: try row.decode("attempts"),
             priority: try row.decode("priority"), worker: try row.decodeIfPresent("worker"),
             createdAt: try row.decode("created_at"), queuedAt: try row.decodeIfPresent("queued_at"),
-            startedAt: try row.decodeIfPresent("started_at"), finishedAt: try row.decodeIfPresent("finished_at"))
+            startedAt: try row.decodeIfPresent("started_at"), finishedAt: try row.decodeIfPresent("finished_at"),
+            eta: try row.decodeIfPresent("eta"))
     }
 }

@@ -16,13 +16,29 @@ public struct Submission: Sendable {
     public var priority: Int?
     /// Submitting twice with one key returns the first task instead of creating a second.
     public var idempotencyKey: String?
+    /// Seconds to wait before running it (Celery's `countdown`); not with `eta`.
+    public var countdown: Double?
+    /// When to run it (Celery's `eta`); not with `countdown`.
+    public var eta: Date?
+    /// Retry policy fields overriding the task type's (`{"max_retries", "backoff", "delay",
+    /// "max_delay", "jitter", "on"}`; see ``RetryPolicy``).
+    public var retry: JSONValue?
+    /// Overrides the policy's `max_retries`.
+    public var maxRetries: Int?
 
-    public init(task: String, args: JSONValue, queue: String? = nil, priority: Int? = nil, idempotencyKey: String? = nil) {
+    public init(
+        task: String, args: JSONValue, queue: String? = nil, priority: Int? = nil, idempotencyKey: String? = nil,
+        countdown: Double? = nil, eta: Date? = nil, retry: JSONValue? = nil, maxRetries: Int? = nil
+    ) {
         self.task = task
         self.args = args
         self.queue = queue
         self.priority = priority
         self.idempotencyKey = idempotencyKey
+        self.countdown = countdown
+        self.eta = eta
+        self.retry = retry
+        self.maxRetries = maxRetries
     }
 }
 
@@ -31,9 +47,9 @@ public struct SubmissionReceipt: Sendable, Equatable {
     public var id: UUID
     public var task: String
     public var queue: String
-    /// QUEUED once the broker confirmed it; PENDING if the broker could not be reached (the row
-    /// is kept, but nothing republishes it yet: submit again, or use an idempotency key); or the
-    /// existing task's state for a repeated key.
+    /// QUEUED once the broker confirmed it (SCHEDULED when it has a countdown or ETA); PENDING if
+    /// the broker could not be reached (the row is kept, but nothing republishes it yet: submit
+    /// again, or use an idempotency key); or the existing task's state for a repeated key.
     public var state: TaskState
     /// False when an idempotency key matched an existing task.
     public var created: Bool
@@ -97,21 +113,32 @@ public final class WarrenClient: Sendable {
         if !problems.isEmpty {
             throw WarrenError(.invalidArguments, problems.prefix(20).joined(separator: "; "))
         }
+        var retry: RetryPolicy?
+        if let json = submission.retry { retry = try RetryPolicy(json: json, over: type.retry) }
+        if let maxRetries = submission.maxRetries {
+            retry = try RetryPolicy(json: ["max_retries": .number(Double(maxRetries))], over: retry ?? type.retry)
+        }
         return try await batcher.submit(
             newTask(
                 task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
-                priority: submission.priority, idempotencyKey: submission.idempotencyKey))
+                priority: submission.priority, idempotencyKey: submission.idempotencyKey,
+                due: try Self.due(countdown: submission.countdown, eta: submission.eta), retry: retry))
     }
 
     /// Submits a task of a type this process knows; its arguments are checked by the compiler.
+    /// - Parameters:
+    ///   - countdown: how long to wait before running it; not with `eta`.
+    ///   - eta: when to run it; not with `countdown`.
+    ///   - retry: the retry policy, when not the task type's.
     public func enqueue<Task: TaskDefinition>(
         _ type: Task.Type, _ arguments: Task.Arguments, queue: String? = nil, priority: Int? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil, countdown: Duration? = nil, eta: Date? = nil, retry: RetryPolicy? = nil
     ) async throws -> TaskHandle<Task> {
         let receipt = try await batcher.submit(
             newTask(
                 task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
-                priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey))
+                priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
+                due: try Self.due(countdown: countdown.map { $0.seconds }, eta: eta), retry: retry))
         return TaskHandle(id: receipt.id, client: self)
     }
 
@@ -128,7 +155,7 @@ public final class WarrenClient: Sendable {
             let tasks = try arguments[start..<min(start + Self.maximumBatchSize, arguments.count)].map {
                 try newTask(
                     task: Task.name, args: try JSONValue(encoding: $0), queue: queue ?? Task.options.queue,
-                    priority: priority ?? Task.options.priority, idempotencyKey: nil)
+                    priority: priority ?? Task.options.priority, idempotencyKey: nil, due: nil, retry: nil)
             }
             let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
             for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
@@ -169,9 +196,28 @@ public final class WarrenClient: Sendable {
     /// The most tasks one INSERT and one confirm window carry.
     public static let maximumBatchSize = 500
 
+    /// When a task with this countdown or ETA is due, or nil to run it now.
+    private static func due(countdown: Double?, eta: Date?) throws -> Date? {
+        switch (countdown, eta) {
+        case (nil, nil):
+            return nil
+        case (let countdown?, nil):
+            guard countdown >= 0, countdown <= Double(DelayRoute.maximumSeconds) else {
+                throw WarrenError(.invalidArguments, "countdown must be from 0 to \(DelayRoute.maximumSeconds) seconds")
+            }
+            return countdown == 0 ? nil : Date().addingTimeInterval(countdown)
+        case (nil, let eta?):
+            _ = try DelayRoute.seconds(until: eta.timeIntervalSince1970, now: Date().timeIntervalSince1970)
+            return eta
+        case (_?, _?):
+            throw WarrenError(.invalidArguments, "give countdown or eta, not both")
+        }
+    }
+
     /// A task to insert, after checking the options a submission may get wrong.
     private func newTask(
-        task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?
+        task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?, due: Date?,
+        retry: RetryPolicy?
     ) throws -> NewTask {
         try Topology.validate(queue: queue)
         let priority = priority ?? 0
@@ -183,12 +229,12 @@ public final class WarrenClient: Sendable {
         }
         return NewTask(
             id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
-            createdAt: Date())
+            createdAt: Date(), eta: due, retry: retry)
     }
 
-    /// Inserts the batch as QUEUED and publishes the new tasks as one confirm window, in one
-    /// transaction that commits once the broker has confirmed them: a task is never visible as
-    /// QUEUED unless its message is in the broker, and each row is written once. If the publish
+    /// Inserts the batch as QUEUED (or SCHEDULED) and publishes the new tasks as one confirm
+    /// window, in one transaction that commits once the broker has confirmed them: a task is never
+    /// visible as QUEUED unless its message is in the broker, and each row is written once. If the publish
     /// fails, the rows are committed as PENDING instead (accepted, not yet published).
     ///
     /// A worker may receive a message before its row commits; starting it then waits for the
@@ -198,24 +244,26 @@ public final class WarrenClient: Sendable {
     ) async -> [Result<SubmissionReceipt, any Error>] {
         do {
             return try await store.pool.transaction { connection in
-                let inserted = try await store.insertQueued(tasks, on: connection)
+                let inserted = try await store.insert(tasks, on: connection)
                 let fresh = tasks.filter { inserted.contains($0.id) }
                 let repeatedKeys = tasks.filter { !inserted.contains($0.id) }.compactMap(\.idempotencyKey)
                 let existing = repeatedKeys.isEmpty ? [:] : try await store.tasks(withIdempotencyKeys: repeatedKeys, on: connection)
-                var state = TaskState.queued
+                var published = true
                 if !fresh.isEmpty {
                     do {
-                        try await broker.publish(fresh.map(Self.message), toQueues: Set(fresh.map(\.queue)))
+                        try await broker.publish(try fresh.map(Self.message), toQueues: Set(fresh.map(\.queue)))
                     } catch {
                         logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])
                         try await store.revertToPending(fresh.map(\.id), on: connection)
-                        state = .pending
+                        published = false
                     }
                 }
                 return tasks.map { task in
                     if inserted.contains(task.id) {
                         return .success(
-                            SubmissionReceipt(id: task.id, task: task.task, queue: task.queue, state: state, created: true))
+                            SubmissionReceipt(
+                                id: task.id, task: task.task, queue: task.queue,
+                                state: published ? task.publishedState : .pending, created: true))
                     }
                     guard let key = task.idempotencyKey, let record = existing[key] else {
                         return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
@@ -230,9 +278,12 @@ public final class WarrenClient: Sendable {
         }
     }
 
-    static func message(_ task: NewTask) -> AMQPOutgoingMessage {
-        let envelope = TaskEnvelope(id: task.id, task: task.task, queue: task.queue, args: task.args, createdAt: task.createdAt)
-        return AMQPOutgoingMessage(
+    /// The task's message: to its queue, or into the delay queues when it is due later.
+    static func message(_ task: NewTask) throws -> AMQPOutgoingMessage {
+        let envelope = TaskEnvelope(
+            id: task.id, task: task.task, queue: task.queue, args: task.args, createdAt: task.createdAt, eta: task.eta,
+            retry: task.retry)
+        var message = AMQPOutgoingMessage(
             exchange: Topology.taskExchange, routingKey: task.queue,
             properties: AMQPProperties(
                 contentType: "application/json", contentEncoding: "utf-8",
@@ -240,6 +291,14 @@ public final class WarrenClient: Sendable {
                 priority: UInt8(task.priority), messageID: task.id.uuidString.lowercased(),
                 timestamp: UInt64(task.createdAt.timeIntervalSince1970), type: task.task, appID: "warren"),
             body: envelope.encoded())
+        if let eta = task.eta,
+            let seconds = try DelayRoute.seconds(until: eta.timeIntervalSince1970, now: Date().timeIntervalSince1970)
+        {
+            let route = try DelayRoute(seconds: seconds, queue: task.queue)
+            message.exchange = DelayRoute.entryExchange
+            message.routingKey = route.routingKey
+        }
+        return message
     }
 }
 
@@ -264,14 +323,14 @@ public struct TaskHandle<Task: TaskDefinition>: Sendable {
 /// The advertised task types, re-read at most once a second.
 private actor CatalogCache {
     private let store: TaskStore
-    private var types: [String: (queue: String, schema: JSONSchema)] = [:]
+    private var types: [String: AdvertisedTaskType] = [:]
     private var readAt: ContinuousClock.Instant?
 
     init(store: TaskStore) {
         self.store = store
     }
 
-    func type(named name: String) async throws -> (queue: String, schema: JSONSchema)? {
+    func type(named name: String) async throws -> AdvertisedTaskType? {
         let age = readAt.map { ContinuousClock.now - $0 } ?? .seconds(3600)
         // An unknown name re-reads soon: a worker may have just advertised it.
         if age > .seconds(1) || (types[name] == nil && age > .milliseconds(100)) {

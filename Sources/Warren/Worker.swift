@@ -62,7 +62,9 @@ public final class Worker: Service {
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 3)
         let store = TaskStore(pool: pool)
         try await store.advertise(
-            registry.entries.values.map { ($0.name, $0.options.queue, $0.schema) }.sorted { $0.0 < $1.0 })
+            registry.entries.values.map {
+                AdvertisedTaskType(name: $0.name, queue: $0.options.queue, schema: $0.schema, retry: $0.options.retry)
+            }.sorted { $0.name < $1.name })
 
         let connection: AMQPConnection
         let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>
@@ -70,6 +72,7 @@ public final class Worker: Service {
             connection = try await AMQPConnection.connect(to: endpoint, name: "warren-consume")
             let topology = Topology(queueType: configuration.queueType)
             do {
+                try await topology.declareDelays(on: connection)
                 for queue in queues { try await topology.declare(queue: queue, on: connection) }
                 deliveries = try await connection.consume(
                     queues: queues, prefetch: UInt16(min(options.prefetch, 65_535)))
@@ -126,6 +129,14 @@ public final class Worker: Service {
 
 /// The per-delivery work of a ``Worker``, with its batched writes and acks.
 private final class Pipeline: Sendable {
+    /// An outcome to record, the delivery to ack once it is, and the message to publish between
+    /// the two (a retry into the delay queues, or a dead letter).
+    struct Settlement: Sendable {
+        var outcome: AttemptOutcome
+        var deliveryTag: UInt64
+        var followUp: AMQPOutgoingMessage?
+    }
+
     let acks: Acknowledger
     private let connection: AMQPConnection
     private let store: TaskStore
@@ -133,7 +144,7 @@ private final class Pipeline: Sendable {
     private let worker: String
     private let logger: Logger
     private let starts: Batcher<TaskEnvelope, Int?>
-    private let outcomes: Batcher<(AttemptOutcome, UInt64), Bool>
+    private let settlements: Batcher<Settlement, Bool>
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
@@ -155,15 +166,32 @@ private final class Pipeline: Sendable {
                 return envelopes.map { _ in .failure(error) }
             }
         }
-        self.outcomes = Batcher(maximumBatchSize: batchSize) { entries in
-            do {
-                let recorded = try await store.finish(entries.map(\.0), worker: worker)
-                await acks.done(entries.map(\.1))
-                return entries.map { .success(recorded.contains($0.0.id)) }
-            } catch {
-                return entries.map { _ in .failure(error) }
-            }
+        self.settlements = Batcher(maximumBatchSize: batchSize) { settlements in
+            await Self.settle(settlements, store: store, connection: connection, acks: acks, worker: worker)
         }
+    }
+
+    /// Records the outcomes (one statement), publishes the follow-up messages of those recorded
+    /// (one confirm window), then acks. A delivery whose follow-up could not be published is
+    /// requeued instead, so it runs again rather than losing its retry or dead letter.
+    private static func settle(
+        _ settlements: [Settlement], store: TaskStore, connection: AMQPConnection, acks: Acknowledger, worker: String
+    ) async -> [Result<Bool, any Error>] {
+        let recorded: Set<UUID>
+        do {
+            recorded = try await store.finish(settlements.map(\.outcome), worker: worker)
+        } catch {
+            return settlements.map { _ in .failure(error) }
+        }
+        let followUps = settlements.filter { recorded.contains($0.outcome.id) }.compactMap(\.followUp)
+        do {
+            try await connection.publish(followUps)
+        } catch {
+            await acks.done(settlements.filter { $0.followUp == nil }.map(\.deliveryTag))
+            return settlements.map { $0.followUp == nil ? .success(recorded.contains($0.outcome.id)) : .failure(error) }
+        }
+        await acks.done(settlements.map(\.deliveryTag))
+        return settlements.map { .success(recorded.contains($0.outcome.id)) }
     }
 
     func handle(_ delivery: AMQPDelivery) async {
@@ -173,7 +201,7 @@ private final class Pipeline: Sendable {
         } catch {
             await deadLetter(
                 delivery, taskID: delivery.properties.messageID.flatMap(UUID.init(uuidString:)), envelope: nil,
-                error: TaskError(type: "InvalidMessage", message: "\(error)", reason: "invalid_message"))
+                error: TaskError(type: "InvalidMessage", message: "\(error)", reason: DeadLetterReason.invalidMessage.rawValue))
             return
         }
         var logger = self.logger
@@ -184,7 +212,11 @@ private final class Pipeline: Sendable {
                 delivery, taskID: envelope.id, envelope: envelope,
                 error: TaskError(
                     type: "UnknownTask", message: "this worker has no task named \(envelope.task.prefix(200).debugDescription)",
-                    reason: "unknown_task"))
+                    reason: DeadLetterReason.unknownTask.rawValue))
+            return
+        }
+        if let eta = envelope.eta, eta.timeIntervalSinceNow >= 1 {
+            await delayAgain(delivery, envelope, logger)
             return
         }
         let attempt: Int
@@ -200,44 +232,121 @@ private final class Pipeline: Sendable {
             return
         }
         logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt)"
-        let context = TaskContext(id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger)
-        var outcome = AttemptOutcome(id: envelope.id, attempt: attempt, state: .success, result: nil, error: nil)
-        do {
-            outcome.result = try await entry.run(envelope.args, context)
-        } catch where Task.isCancelled {
-            // The worker is stopping past its grace period: record nothing and leave the delivery
-            // unacked, so the broker gives it to another worker when this connection closes.
-            logger.notice("task cancelled by shutdown; it will be redelivered")
-            return
-        } catch {
-            outcome.state = .failure
-            outcome.error = TaskError(describing: error)
-            logger.info("task failed", metadata: [LoggingKey.error: "\(outcome.error!)"])
+        let policy = envelope.retry ?? entry.options.retry
+        var settlement = Settlement(
+            outcome: AttemptOutcome(id: envelope.id, attempt: attempt, state: .success), deliveryTag: delivery.deliveryTag)
+        if attempt > policy.maximumAttempts {
+            // Earlier attempts started and never finished: their workers died running it.
+            let error = TaskError(
+                type: "Poison",
+                message: "attempt \(attempt) of at most \(policy.maximumAttempts): earlier attempts never finished, so their workers likely died running it",
+                reason: DeadLetterReason.poison.rawValue)
+            logger.warning("poison message; dead-lettering it", metadata: [LoggingKey.error: "\(error)"])
+            fail(&settlement, error, delivery, envelope)
+        } else {
+            let context = TaskContext(
+                id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger)
+            do {
+                settlement.outcome.result = try await entry.run(envelope.args, context)
+            } catch where Task.isCancelled {
+                // The worker is stopping past its grace period: record nothing and leave the delivery
+                // unacked, so the broker gives it to another worker when this connection closes.
+                logger.notice("task cancelled by shutdown; it will be redelivered")
+                return
+            } catch {
+                let decision = policy.decision(
+                    afterAttempt: attempt, retryable: error is any RetryableError,
+                    requestedDelay: (error as? TaskRetry).map { Int($0.delay.seconds.rounded(.up)) },
+                    random: Double.random(in: 0..<1))
+                var taskError = TaskError(describing: error)
+                switch decision {
+                case .retry(let seconds):
+                    logger.info("task failed; retrying", metadata: [LoggingKey.error: "\(taskError)", "retry.in": "\(seconds)s"])
+                    retry(&settlement, taskError, after: seconds, delivery, envelope)
+                case .fail(let reason):
+                    logger.info("task failed", metadata: [LoggingKey.error: "\(taskError)", LoggingKey.reason: "\(reason)"])
+                    taskError.reason = reason.rawValue
+                    fail(&settlement, taskError, delivery, envelope)
+                }
+            }
         }
         do {
-            let recorded = try await outcomes.submit((outcome, delivery.deliveryTag))
+            let recorded = try await settlements.submit(settlement)
             if !recorded { logger.notice("outcome not recorded: a newer attempt owns the task") }
         } catch {
             await giveBack(delivery, error, logger)
         }
     }
 
-    /// Publishes the message to `<queue>.dead` with the reason in its headers, records it, then acks.
-    private func deadLetter(_ delivery: AMQPDelivery, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError) async {
-        let queue = delivery.routingKey
-        logger.warning(
-            "dead-lettering a message",
-            metadata: [LoggingKey.queue: "\(queue)", LoggingKey.reason: "\(error.reason ?? "")", LoggingKey.error: "\(error.message)"])
+    /// Makes the settlement a RETRY due in `seconds`, with the message that carries the next attempt.
+    private func retry(
+        _ settlement: inout Settlement, _ error: TaskError, after seconds: Int, _ delivery: AMQPDelivery,
+        _ envelope: TaskEnvelope
+    ) {
+        let due = Date().addingTimeInterval(Double(seconds))
+        settlement.outcome.state = .retry
+        settlement.outcome.error = error
+        settlement.outcome.eta = due
+        var next = envelope
+        next.eta = due
+        settlement.followUp = delayed(delivery, body: next.encoded(), seconds: seconds, queue: envelope.queue)
+    }
+
+    /// Makes the settlement a FAILURE that leaves a dead letter in `<queue>.dead`.
+    private func fail(_ settlement: inout Settlement, _ error: TaskError, _ delivery: AMQPDelivery, _ envelope: TaskEnvelope) {
+        settlement.outcome.state = .failure
+        settlement.outcome.error = error
+        settlement.outcome.deadLetterBody = delivery.body
+        settlement.followUp = Self.deadLetterMessage(
+            delivery, queue: envelope.queue, error: error, attempts: settlement.outcome.attempt)
+    }
+
+    /// The message, unchanged but for `body`, on its way through the delay queues to `queue`.
+    private func delayed(_ delivery: AMQPDelivery, body: [UInt8], seconds: Int, queue: String) -> AMQPOutgoingMessage? {
+        guard let route = try? DelayRoute(seconds: min(seconds, DelayRoute.maximumSeconds), queue: queue) else { return nil }
+        var properties = delivery.properties
+        properties.persistent = true
+        return AMQPOutgoingMessage(exchange: DelayRoute.entryExchange, routingKey: route.routingKey, properties: properties, body: body)
+    }
+
+    /// A message that came before its due time (republished early, or a clock ahead of the
+    /// producer's) goes back into the delay queues for the rest of its wait.
+    private func delayAgain(_ delivery: AMQPDelivery, _ envelope: TaskEnvelope, _ logger: Logger) async {
+        let seconds = Int((envelope.eta!.timeIntervalSinceNow).rounded(.up))
+        guard let message = delayed(delivery, body: delivery.body, seconds: seconds, queue: envelope.queue) else { return }
+        logger.debug("early; delaying again", metadata: ["retry.in": "\(seconds)s"])
+        do {
+            try await connection.publish(message)
+            await acks.done([delivery.deliveryTag])
+        } catch {
+            await giveBack(delivery, error, logger)
+        }
+    }
+
+    /// The message for `<queue>.dead`: the original body and properties, with why in its headers.
+    static func deadLetterMessage(_ delivery: AMQPDelivery, queue: String, error: TaskError, attempts: Int?)
+        -> AMQPOutgoingMessage
+    {
         var properties = delivery.properties
         properties.persistent = true
         properties.headers["x-warren-reason"] = .string(error.reason ?? "unknown")
-        properties.headers["x-warren-error"] = .string(String(error.message.prefix(1000)))
+        properties.headers["x-warren-error"] = .string(String(error.description.prefix(1000)))
         properties.headers["x-warren-original-queue"] = .string(queue)
         properties.headers["x-warren-dead-lettered-at"] = .timestamp(UInt64(Date().timeIntervalSince1970))
+        if let attempts { properties.headers["x-warren-attempts"] = .int(Int64(attempts)) }
+        return AMQPOutgoingMessage(
+            exchange: Topology.deadLetterExchange, routingKey: queue, properties: properties, body: delivery.body)
+    }
+
+    /// Dead-letters a message that cannot be run at all (unreadable, or an unknown task): publishes
+    /// it to `<queue>.dead`, records it, then acks.
+    private func deadLetter(_ delivery: AMQPDelivery, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError) async {
+        let queue = envelope?.queue ?? DelayRoute.queue(fromRoutingKey: delivery.routingKey)
+        logger.warning(
+            "dead-lettering a message",
+            metadata: [LoggingKey.queue: "\(queue)", LoggingKey.reason: "\(error.reason ?? "")", LoggingKey.error: "\(error.message)"])
         do {
-            try await connection.publish(
-                AMQPOutgoingMessage(
-                    exchange: Topology.deadLetterExchange, routingKey: queue, properties: properties, body: delivery.body))
+            try await connection.publish(Self.deadLetterMessage(delivery, queue: queue, error: error, attempts: nil))
             try await store.recordDeadLetter(
                 queue: queue, taskID: taskID, envelope: envelope, error: error, body: delivery.body, worker: worker)
             await acks.done([delivery.deliveryTag])

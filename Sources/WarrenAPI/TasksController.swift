@@ -44,13 +44,16 @@ struct TasksController: Sendable {
         return try APIServer.json(.ok, Self.document(record))
     }
 
-    /// Reads `{"task", "args", "queue"?, "priority"?, "idempotency_key"?}`, naming each field that is wrong.
+    /// Reads `{"task", "args", "queue"?, "priority"?, "idempotency_key"?, "countdown"?, "eta"?,
+    /// "retry"?, "max_retries"?}`, naming each field that is wrong.
     static func submission(from document: JSONValue) throws -> Submission {
         guard case .object(let fields) = document else {
             throw WarrenError(.invalidArguments, "$: the body must be a JSON object")
         }
         var problems: [String] = []
-        let known: Set<String> = ["task", "args", "queue", "priority", "idempotency_key"]
+        let known: Set<String> = [
+            "task", "args", "queue", "priority", "idempotency_key", "countdown", "eta", "retry", "max_retries",
+        ]
         for name in fields.keys.sorted() where !known.contains(name) {
             problems.append("$.\(name): is not a known field")
         }
@@ -66,18 +69,36 @@ struct TasksController: Sendable {
         }
         let queue = optionalString("queue")
         let idempotencyKey = optionalString("idempotency_key")
-        var priority: Int?
-        if let value = fields["priority"], value != .null {
-            if case .number(let number) = value, number.rounded() == number, (0...9).contains(number) {
-                priority = Int(number)
-            } else {
-                problems.append("$.priority: must be an integer from 0 to 9")
+        func optionalInteger(_ name: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let value = fields[name], value != .null else { return nil }
+            guard case .number(let number) = value, number.rounded() == number,
+                number >= Double(range.lowerBound), number <= Double(range.upperBound)
+            else {
+                problems.append("$.\(name): must be an integer from \(range.lowerBound) to \(range.upperBound)")
+                return nil
             }
+            return Int(number)
+        }
+        let priority = optionalInteger("priority", 0...9)
+        let maxRetries = optionalInteger("max_retries", 0...1_000)
+        var countdown: Double?
+        if let value = fields["countdown"], value != .null {
+            if case .number(let number) = value, number >= 0 {
+                countdown = number
+            } else {
+                problems.append("$.countdown: must be a number of seconds, 0 or more")
+            }
+        }
+        var eta: Date?
+        if let text = optionalString("eta") {
+            eta = ISO8601Timestamp.parse(text)
+            if eta == nil { problems.append("$.eta: must be an ISO 8601 timestamp, e.g. 2026-12-01T09:00:00Z") }
         }
         if !problems.isEmpty { throw WarrenError(.invalidArguments, problems.joined(separator: "; ")) }
         return Submission(
             task: task!, args: fields["args"] ?? .object([:]), queue: queue, priority: priority,
-            idempotencyKey: idempotencyKey)
+            idempotencyKey: idempotencyKey, countdown: countdown, eta: eta, retry: fields["retry"].flatMap { $0 == .null ? nil : $0 },
+            maxRetries: maxRetries)
     }
 
     static func document(_ record: TaskRecord) -> JSONValue {
@@ -89,7 +110,7 @@ struct TasksController: Sendable {
             "attempts": .number(Double(record.attempts)), "priority": .number(Double(record.priority)),
             "worker": record.worker.map(JSONValue.string) ?? .null, "created_at": time(record.createdAt),
             "queued_at": time(record.queuedAt), "started_at": time(record.startedAt),
-            "finished_at": time(record.finishedAt),
+            "finished_at": time(record.finishedAt), "eta": time(record.eta),
         ]
     }
 }

@@ -83,3 +83,23 @@ public struct DelayRoute: Sendable, Equatable {
         (Array(repeating: "*", count: levels) + [queue]).joined(separator: ".")
     }
 }
+
+extension Duration {
+    /// The duration in seconds, with its fraction.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+extension DelayRoute {
+    /// The queue a message was routed to: its routing key, or for a message that came through the
+    /// delay queues, the queue named at the end of its key.
+    public static func queue(fromRoutingKey key: String) -> String {
+        var rest = Substring(key)
+        for _ in 0..<levels {
+            guard let dot = rest.firstIndex(of: "."), rest[..<dot] == "0" || rest[..<dot] == "1" else { return key }
+            rest = rest[rest.index(after: dot)...]
+        }
+        return rest.isEmpty ? key : String(rest)
+    }
+}

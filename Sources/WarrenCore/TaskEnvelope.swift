@@ -16,22 +16,33 @@ public struct TaskEnvelope: Sendable, Equatable {
     public var queue: String
     public var args: JSONValue
     public var createdAt: Date
+    /// When the task is due, for a delayed task (a countdown, an ETA or a retry).
+    public var eta: Date?
+    /// The submission's retry policy, when it overrides the task type's.
+    public var retry: RetryPolicy?
 
-    public init(id: UUID, task: String, queue: String, args: JSONValue, createdAt: Date) {
+    public init(
+        id: UUID, task: String, queue: String, args: JSONValue, createdAt: Date, eta: Date? = nil,
+        retry: RetryPolicy? = nil
+    ) {
         self.id = id
         self.task = task
         self.queue = queue
         self.args = args
         self.createdAt = createdAt
+        self.eta = eta
+        self.retry = retry
     }
 
     /// The message body.
     public func encoded() -> [UInt8] {
-        let document: JSONValue = .object([
+        var fields: [String: JSONValue] = [
             "v": .number(Double(Self.version)), "id": .string(id.uuidString.lowercased()), "task": .string(task),
             "queue": .string(queue), "args": args, "created_at": .string(ISO8601Timestamp.format(createdAt)),
-        ])
-        return document.jsonBytes
+        ]
+        if let eta { fields["eta"] = .string(ISO8601Timestamp.format(eta)) }
+        if let retry { fields["retry"] = retry.json }
+        return JSONValue.object(fields).jsonBytes
     }
 
     /// Reads a message body.
@@ -75,7 +86,22 @@ public struct TaskEnvelope: Sendable, Equatable {
         guard let createdAt = ISO8601Timestamp.parse(createdText) else {
             throw WarrenError(.invalidMessage, "the field \"created_at\" is not an ISO 8601 timestamp")
         }
-        self.init(id: id, task: task, queue: queue, args: args, createdAt: createdAt)
+        var eta: Date?
+        if let value = fields["eta"], value != .null {
+            guard let text = value.stringValue, let date = ISO8601Timestamp.parse(text) else {
+                throw WarrenError(.invalidMessage, "the field \"eta\" is not an ISO 8601 timestamp")
+            }
+            eta = date
+        }
+        var retry: RetryPolicy?
+        if let value = fields["retry"], value != .null {
+            do {
+                retry = try RetryPolicy(json: value, over: .default)
+            } catch let error as WarrenError {
+                throw WarrenError(.invalidMessage, "the field \"retry\" is invalid: \(error.message)")
+            }
+        }
+        self.init(id: id, task: task, queue: queue, args: args, createdAt: createdAt, eta: eta, retry: retry)
     }
 }
 

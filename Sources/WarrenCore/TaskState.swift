@@ -2,10 +2,14 @@
 public enum TaskState: String, Sendable, Codable, CaseIterable {
     /// Accepted and recorded; not yet confirmed by the broker.
     case pending = "PENDING"
+    /// Submitted with a countdown or ETA: waiting in the broker's delay queues until `eta`.
+    case scheduled = "SCHEDULED"
     /// Confirmed by the broker; waiting in its queue.
     case queued = "QUEUED"
     /// A worker is running an attempt.
     case started = "STARTED"
+    /// An attempt failed; the next one is due at `eta`, its message waiting in the delay queues.
+    case retry = "RETRY"
     /// Finished with a result.
     case success = "SUCCESS"
     /// Finished with an error.
@@ -17,5 +21,5 @@ public enum TaskState: String, Sendable, Codable, CaseIterable {
     /// States from which a worker may start an attempt. STARTED is among them: a message is only
     /// redelivered when the worker that had it died or lost its connection, and the attempt
     /// number fences off any late outcome from that worker.
-    public static let startable: [TaskState] = [.pending, .queued, .started]
+    public static let startable: [TaskState] = [.pending, .scheduled, .queued, .started, .retry]
 }

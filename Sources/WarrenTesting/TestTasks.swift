@@ -10,6 +10,7 @@ public enum TestTasks {
         registry.register(Echo())
         registry.register(Fail())
         registry.register(Sleep())
+        registry.register(Flaky())
         registry.register(CountRun(databaseURL: databaseURL))
         return registry
     }
@@ -40,6 +41,40 @@ public enum TestTasks {
         public init() {}
         public func run(_ arguments: Arguments, context: TaskContext) async throws -> JSONValue {
             throw Failure(description: arguments.message)
+        }
+    }
+
+    /// Fails its first `failures` attempts, then returns the attempt number. Its errors are
+    /// retryable when `retryable` is set; with `requestedDelay` it asks for the retry itself.
+    /// Its own policy retries 3 times, 1 s apart.
+    public struct Flaky: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var failures: Int
+            public var retryable: Bool
+            public var requestedDelay: Double?
+            public init(failures: Int, retryable: Bool = true, requestedDelay: Double? = nil) {
+                self.failures = failures
+                self.retryable = retryable
+                self.requestedDelay = requestedDelay
+            }
+        }
+        public struct Transient: RetryableError, CustomStringConvertible {
+            public var description: String { "transient trouble" }
+        }
+        public struct Permanent: Error, CustomStringConvertible {
+            public var description: String { "permanent trouble" }
+        }
+        public typealias Result = Int
+        public static let name = "test.flaky"
+        public static let options = TaskOptions(retry: try! .fixed(1, maxRetries: 3))
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Int {
+            guard context.attempt > arguments.failures else {
+                if let delay = arguments.requestedDelay { throw TaskRetry(after: .seconds(delay), reason: "asked to wait") }
+                if arguments.retryable { throw Transient() }
+                throw Permanent()
+            }
+            return context.attempt
         }
     }
 

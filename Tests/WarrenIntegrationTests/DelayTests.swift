@@ -47,7 +47,3 @@ import WarrenTesting
         await broker.close()
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

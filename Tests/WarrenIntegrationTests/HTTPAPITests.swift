@@ -48,6 +48,30 @@ import WarrenTesting
         }
     }
 
+    @Test func aCountdownAndARetryPolicyCanBeGivenOverREST() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue()
+        try await withWorker(queues: [queue], configuration: configuration) {
+            try await withAPI(configuration) { client in
+                let submitted = try await client.postJSON(
+                    "/v1/tasks",
+                    #"{"task":"test.flaky","args":{"failures":1,"retryable":false},"queue":"\#(queue)","countdown":1,"max_retries":2,"retry":{"on":"any","backoff":"fixed","delay":1}}"#
+                )
+                #expect(submitted.status == .accepted)
+                #expect(submitted.json["state"] == "SCHEDULED")
+                let id = try #require(submitted.json["id"]?.stringValue)
+                let scheduled = try await client.get("/v1/tasks/\(id)").json
+                #expect(scheduled["state"] == "SCHEDULED")
+                #expect(scheduled["eta"]?.stringValue != nil)
+                // Not retryable by the task's own policy; the submission's policy retries any error.
+                let finished = try await client.waitForTerminal(id)
+                #expect(finished["state"] == "SUCCESS")
+                #expect(finished["result"] == 2)
+                #expect(finished["attempts"] == 2)
+            }
+        }
+    }
+
     @Test func badRequestsGetProblemDocuments() async throws {
         var configuration = try await Servers.configuration()
         configuration.maximumBodyBytes = 2048
@@ -64,6 +88,12 @@ import WarrenTesting
                     (#"{"task":"test.sleep","args":{"seconds":1},"priority":"high"}"#, .unprocessableContent, "invalid-arguments"),
                     (#"{"task":"test.sleep","args":{"seconds":1},"queue":"x.dead"}"#, .unprocessableContent, "invalid-arguments"),
                     (#"{"task":"test.echo","args":{"value":"\#(String(repeating: "x", count: 4096))"}}"#, .contentTooLarge, "body-too-large"),
+                    (#"{"task":"test.echo","args":{"value":1},"countdown":-1}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.echo","args":{"value":1},"countdown":5,"eta":"2030-01-01T00:00:00Z"}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.echo","args":{"value":1},"eta":"next tuesday"}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.echo","args":{"value":1},"eta":"2099-01-01T00:00:00Z"}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.echo","args":{"value":1},"max_retries":2000}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.echo","args":{"value":1},"retry":{"backoff":"linear"}}"#, .unprocessableContent, "invalid-arguments"),
                 ]
                 for item in cases {
                     let response = try await client.postJSON("/v1/tasks", item.body)
@@ -74,6 +104,12 @@ import WarrenTesting
                 }
                 let wrongTypes = try await client.postJSON("/v1/tasks", #"{"task":"test.sleep","args":{"seconds":"soon"}}"#)
                 #expect(wrongTypes.json["errors"] == ["$.seconds: expected number, got string"])
+                let wrongRetry = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.echo","args":{"value":1},"retry":{"backoff":"linear","colour":"red"}}"#)
+                #expect(
+                    wrongRetry.json["errors"] == [
+                        "$.retry.colour: is not a known field", "$.retry.backoff: must be one of fixed, exponential",
+                    ])
 
                 let badID = try await client.get("/v1/tasks/not-a-uuid")
                 #expect(badID.status == .badRequest)

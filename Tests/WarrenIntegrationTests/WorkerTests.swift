@@ -15,7 +15,7 @@ import WarrenTesting
             let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 0.05), queue: queue)
             #expect(try await handle.result(timeout: .seconds(15)).slept == 0.05)
             let failing = try await client.enqueue(TestTasks.Fail.self, .init(message: "nope"), queue: queue)
-            await #expect(throws: TaskError(type: "Failure", message: "nope")) {
+            await #expect(throws: TaskError(type: "Failure", message: "nope", reason: "not_retryable")) {
                 try await failing.result(timeout: .seconds(15))
             }
         }

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import Warren
+import WarrenAMQP
+import WarrenPostgres
+import WarrenTesting
+
+/// Retries through the delay queues, countdowns, dead letters with reasons and poison messages,
+/// against the real broker and database.
+@Suite(.timeLimit(.minutes(2))) struct RetryTests {
+    let configuration: Configuration
+    let client: WarrenClient
+    let pool: PostgresPool
+    let queue = TestEnvironment.uniqueQueue("retry")
+
+    init() async throws {
+        configuration = try await Servers.configuration()
+        client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+    }
+
+    /// The task's events as `STATE@attempt`, in order.
+    func history(_ id: UUID) async throws -> [String] {
+        try await pool.query(
+            "SELECT state, attempt FROM warren.task_events WHERE task_id = $1 ORDER BY id", [id]
+        ).map { "\(try $0.decode("state", as: String.self))@\(try $0.decode("attempt", as: Int.self))" }
+    }
+
+    /// Waits for the next message in `<queue>.dead`.
+    func nextDeadLetter(_ broker: AMQPConnection) async throws -> AMQPDelivery {
+        var letter: AMQPDelivery?
+        try await eventually("a dead letter arrived") {
+            letter = try await broker.get(queue: Topology.deadLetterQueue(of: queue))
+            return letter != nil
+        }
+        return letter!
+    }
+
+    @Test func aRetryableErrorIsRetriedThroughTheDelayQueuesUntilItSucceeds() async throws {
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let start = ContinuousClock.now
+            let handle = try await client.enqueue(TestTasks.Flaky.self, .init(failures: 2), queue: queue)
+            try await eventually("the first retry was recorded") {
+                try await client.status(of: handle.id)?.state == .retry
+            }
+            let waiting = try #require(try await client.status(of: handle.id))
+            #expect(waiting.eta != nil)
+            #expect(waiting.error?["type"]?.stringValue == "Transient")
+            #expect(try await handle.result(timeout: .seconds(20)) == 3)
+            // Two retries, each 1 s later through the broker.
+            #expect((ContinuousClock.now - start).seconds >= 1.9)
+            #expect(
+                try await history(handle.id) == [
+                    "QUEUED@0", "STARTED@1", "RETRY@1", "STARTED@2", "RETRY@2", "STARTED@3", "SUCCESS@3",
+                ])
+            let retry = try #require(
+                try await pool.query(
+                    "SELECT detail FROM warren.task_events WHERE task_id = $1 AND state = 'RETRY' LIMIT 1", [handle.id]
+                ).first)
+            let detail: String = try retry.decode("detail")
+            #expect(detail.contains("\"eta\"") && detail.contains("transient trouble"))
+        }
+    }
+
+    @Test func aTaskCanAskForItsOwnRetry() async throws {
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let handle = try await client.enqueue(
+                TestTasks.Flaky.self, .init(failures: 1, retryable: false, requestedDelay: 1), queue: queue)
+            #expect(try await handle.result(timeout: .seconds(20)) == 2)
+            let record = try #require(try await client.status(of: handle.id))
+            #expect(record.attempts == 2)
+        }
+    }
+
+    @Test func exhaustedRetriesEndInTheDeadLetterQueueWithTheirReason() async throws {
+        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let handle = try await client.enqueue(
+                TestTasks.Flaky.self, .init(failures: 5), queue: queue,
+                retry: try .fixed(1, maxRetries: 1, retryOn: .anyError))
+            await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
+            let record = try #require(try await client.status(of: handle.id))
+            #expect(record.state == .failure)
+            #expect(record.attempts == 2)
+            #expect(record.error?["reason"]?.stringValue == "retries_exhausted")
+            let letter = try await nextDeadLetter(broker)
+            #expect(letter.properties.messageID == handle.id.uuidString.lowercased())
+            #expect(letter.properties.headers["x-warren-reason"] == .string("retries_exhausted"))
+            #expect(letter.properties.headers["x-warren-attempts"] == .int(2))
+            #expect(letter.properties.headers["x-warren-original-queue"] == .string(queue))
+            #expect(letter.properties.headers["x-warren-error"]?.stringValue?.contains("transient trouble") == true)
+            #expect(letter.properties.headers["x-warren-dead-lettered-at"] != nil)
+            #expect(try TaskEnvelope(decoding: letter.body).id == handle.id)
+            let recorded = try await pool.query(
+                "SELECT reason FROM warren.dead_letters WHERE task_id = $1", [handle.id]
+            ).map { try $0.decode("reason", as: String.self) }
+            #expect(recorded == ["retries_exhausted"])
+        }
+        await broker.close()
+    }
+
+    @Test func anErrorTheTaskDoesNotMarkRetryableFailsAtOnce() async throws {
+        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let handle = try await client.enqueue(TestTasks.Flaky.self, .init(failures: 1, retryable: false), queue: queue)
+            await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
+            #expect(try await history(handle.id) == ["QUEUED@0", "STARTED@1", "FAILURE@1"])
+            let letter = try await nextDeadLetter(broker)
+            #expect(letter.properties.headers["x-warren-reason"] == .string("not_retryable"))
+        }
+        await broker.close()
+    }
+
+    @Test func aCountdownWaitsInTheBrokerAsScheduled() async throws {
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let start = Date()
+            let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(2))
+            let scheduled = try #require(try await client.status(of: handle.id))
+            #expect(scheduled.state == .scheduled)
+            let eta = try #require(scheduled.eta)
+            #expect(abs(eta.timeIntervalSince(start) - 2) < 0.5)
+            #expect(try await handle.result(timeout: .seconds(20)) == "later")
+            let finished = try #require(try await client.status(of: handle.id))
+            let startedAt = try #require(finished.startedAt)
+            #expect(startedAt.timeIntervalSince(eta) > -0.05 && startedAt.timeIntervalSince(eta) < 1.5)
+        }
+    }
+
+    @Test func aMessageThatKeepsKillingWorkersIsDeadLetteredAsPoison() async throws {
+        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        try await withWorker(queues: [queue], configuration: configuration) {
+            // As if every allowed attempt had started and its worker died: the row is STARTED with
+            // all attempts used, and the broker redelivers the unacked message once more.
+            let id = UUID()
+            let envelope = TaskEnvelope(id: id, task: TestTasks.CountRun.name, queue: queue, args: [:], createdAt: Date())
+            _ = try await pool.query(
+                """
+                INSERT INTO warren.tasks (id, task, queue, state, args, attempts, started_at)
+                VALUES ($1, $2, $3, 'STARTED', '{}', $4, now())
+                """, [id, TestTasks.CountRun.name, queue, RetryPolicy.default.maximumAttempts])
+            try await broker.publish(
+                AMQPOutgoingMessage(
+                    exchange: Topology.taskExchange, routingKey: queue,
+                    properties: AMQPProperties(persistent: true, messageID: id.uuidString.lowercased()),
+                    body: envelope.encoded()))
+            let letter = try await nextDeadLetter(broker)
+            #expect(letter.properties.headers["x-warren-reason"] == .string("poison"))
+            let record = try #require(try await client.status(of: id))
+            #expect(record.state == .failure)
+            #expect(record.error?["reason"]?.stringValue == "poison")
+            // It was not run again.
+            let runs = try await pool.query("SELECT count(*) AS n FROM warren_test.runs WHERE task_id = $1", [id])
+            #expect(try runs.first!.decode("n", as: Int.self) == 0)
+        }
+        await broker.close()
+    }
+}
