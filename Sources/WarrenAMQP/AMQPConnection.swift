@@ -33,6 +33,18 @@ public final class AMQPConnection: @unchecked Sendable {
         self.thread = thread
     }
 
+    /// A connection dropped without ``close()`` still frees its C state and ends its thread. No
+    /// job can be running: each holds the connection, so it could not be deinitializing.
+    deinit {
+        let handle = state.map(ThreadOwnedHandle.init)
+        let thread = self.thread
+        thread.enqueue {
+            thread.watch(nil)
+            if let handle { amqp_destroy_connection(handle.pointer) }
+        }
+        thread.stop()
+    }
+
     /// Connects, logs in, opens a channel and puts it in confirm mode.
     /// - Parameters:
     ///   - endpoint: the broker.
@@ -333,12 +345,12 @@ public final class AMQPConnection: @unchecked Sendable {
             ConnectionThread.SocketWatcher(
                 descriptor: amqp_get_sockfd(state),
                 idleInterval: idle,
-                hasBufferedInput: { [unowned self] in
-                    guard let state = self.state else { return false }
+                hasBufferedInput: { [weak self] in
+                    guard let state = self?.state else { return false }
                     return amqp_frames_enqueued(state) != 0 || amqp_data_in_buffer(state) != 0
                 },
-                onReadable: { [unowned self] in self.readFrames() },
-                onIdle: { [unowned self] in self.readFrames() }
+                onReadable: { [weak self] in self?.readFrames() },
+                onIdle: { [weak self] in self?.readFrames() }
             ))
     }
 

@@ -120,6 +120,12 @@ public final class ConnectionThread: @unchecked Sendable {
             sleepUntilSomethingHappens()
         }
         watcher = nil
+    }
+
+    /// The wake-up descriptor is closed only here, when nothing can write to it any more: closed at
+    /// the end of the loop, a late `wake()` (from a `stop()` or `enqueue()` racing the exit) could
+    /// write into whatever socket had meanwhile been given the same descriptor number.
+    deinit {
         close(wakeDescriptor)
     }
 
@@ -147,4 +153,11 @@ public final class ConnectionThread: @unchecked Sendable {
 public struct ConnectionThreadStopped: Error, CustomStringConvertible {
     public init() {}
     public var description: String { "the connection is closed" }
+}
+
+/// A C library handle handed to its connection's thread from elsewhere (a `deinit`). Only that
+/// thread may use it.
+public struct ThreadOwnedHandle: @unchecked Sendable {
+    public let pointer: OpaquePointer
+    public init(_ pointer: OpaquePointer) { self.pointer = pointer }
 }

@@ -32,6 +32,16 @@ public final class PostgresConnection: @unchecked Sendable {
         self.thread = thread
     }
 
+    /// A connection dropped without ``close()`` still closes and ends its thread. No job can be
+    /// running: each holds the connection, so it could not be deinitializing.
+    deinit {
+        if let connection {
+            let handle = ThreadOwnedHandle(connection)
+            thread.enqueue { PQfinish(handle.pointer) }
+        }
+        thread.stop()
+    }
+
     /// Connects with a libpq connection URI (`postgresql://user@host:port/db`).
     /// - Throws: ``PostgresError`` `connectionFailed` with libpq's message (never the password).
     public static func connect(uri: String, name: String = "warren-pg") async throws -> PostgresConnection {
