@@ -20,6 +20,8 @@ public struct TaskRecord: Sendable, Equatable {
     public var finishedAt: Date?
     /// When a SCHEDULED or RETRY task is (or was) due.
     public var eta: Date?
+    /// The submission's retry policy, when it overrode the task type's.
+    public var retryPolicy: RetryPolicy?
 }
 
 /// A task being submitted.
@@ -90,9 +92,12 @@ struct TaskStore: Sendable {
                        to_timestamp(eta), retry_policy
                 FROM input
                 ON CONFLICT DO NOTHING
-                RETURNING id, state, queued_at
+                RETURNING id, state, queued_at, eta
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, state FROM inserted
+            ), listed AS (
+                INSERT INTO warren.outbox (task_id, due)
+                SELECT id, eta + $11::float8 * interval '1 second' FROM inserted WHERE eta IS NOT NULL
             )
             SELECT id FROM inserted
             """,
@@ -100,22 +105,78 @@ struct TaskStore: Sendable {
                 tasks.map(\.id), tasks.map(\.task), tasks.map(\.queue), tasks.map { $0.args.jsonText },
                 tasks.map(\.priority), tasks.map(\.idempotencyKey), tasks.map { $0.createdAt.timeIntervalSince1970 },
                 tasks.map(\.publishedState.rawValue), tasks.map { $0.eta?.timeIntervalSince1970 },
-                tasks.map { $0.retry?.json.jsonText },
+                tasks.map { $0.retry?.json.jsonText }, Self.overdueAfter.seconds,
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
 
     /// Turns tasks inserted by ``insert(_:on:)`` in the same, still open, transaction back to
     /// PENDING: the broker did not confirm them, so they are accepted but not yet published.
+    /// They go on the outbox, due at once, for the relay.
     func revertToPending(_ ids: [UUID], on connection: PostgresConnection) async throws {
         _ = try await connection.query(
             """
             WITH tasks AS (
                 UPDATE warren.tasks SET state = $2, queued_at = NULL WHERE id = ANY($1::uuid[])
+            ), events AS (
+                UPDATE warren.task_events SET state = $2 WHERE task_id = ANY($1::uuid[])
             )
-            UPDATE warren.task_events SET state = $2 WHERE task_id = ANY($1::uuid[])
+            INSERT INTO warren.outbox (task_id, due) SELECT id, now() FROM unnest($1::uuid[]) AS i(id)
+            ON CONFLICT (task_id) DO UPDATE SET due = excluded.due
             """,
             [ids, TaskState.pending.rawValue])
+    }
+
+    // MARK: Relaying
+
+    /// How long after its due time a delayed task that has not started is published again, in
+    /// case its message was lost in the delay queues; and how long after such a republish it is
+    /// published once more if it still has not started.
+    static let overdueAfter = Duration.seconds(60)
+    static let republishAgainAfter = Duration.seconds(600)
+
+    /// Locks up to `limit` outbox entries that are due (skipping those another relay holds) and
+    /// returns their tasks, on `connection`, inside a transaction.
+    func dueOutboxTasks(limit: Int, on connection: PostgresConnection) async throws -> [TaskRecord] {
+        let rows = try await connection.query(
+            """
+            WITH due AS (
+                SELECT task_id FROM warren.outbox WHERE due <= now() ORDER BY due LIMIT $1 FOR UPDATE SKIP LOCKED
+            )
+            SELECT \(Self.recordColumns) FROM warren.tasks t JOIN due d ON t.id = d.task_id
+            """,
+            [limit])
+        return try rows.map(Self.record)
+    }
+
+    /// After the relay published these tasks: PENDING ones become QUEUED (or SCHEDULED, if still
+    /// due later), with an event; entries that still need watching (delayed tasks) are due again
+    /// later, the rest leave the outbox. Entries of tasks that finished meanwhile leave too.
+    func relayed(_ ids: [UUID], on connection: PostgresConnection) async throws {
+        _ = try await connection.query(
+            """
+            WITH published AS (
+                UPDATE warren.tasks t
+                SET state = CASE WHEN t.eta > now() THEN $3 ELSE $4 END, queued_at = clock_timestamp()
+                WHERE t.id = ANY($1::uuid[]) AND t.state = $2
+                RETURNING t.id, t.state, t.queued_at
+            ), events AS (
+                INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, state FROM published
+            ), watched AS (
+                UPDATE warren.outbox o
+                SET due = CASE WHEN t.eta > now() THEN t.eta + $6::float8 * interval '1 second'
+                               ELSE now() + $7::float8 * interval '1 second' END
+                FROM warren.tasks t
+                WHERE o.task_id = t.id AND t.id = ANY($1::uuid[]) AND t.eta IS NOT NULL AND t.state = ANY($5::text[])
+            )
+            DELETE FROM warren.outbox o USING warren.tasks t
+            WHERE o.task_id = t.id AND t.id = ANY($1::uuid[]) AND NOT (t.eta IS NOT NULL AND t.state = ANY($5::text[]))
+            """,
+            [
+                ids, TaskState.pending.rawValue, TaskState.scheduled.rawValue, TaskState.queued.rawValue,
+                [TaskState.pending, .scheduled, .retry].map(\.rawValue), Self.overdueAfter.seconds,
+                Self.republishAgainAfter.seconds,
+            ])
     }
 
     /// The tasks holding these idempotency keys.
@@ -135,29 +196,36 @@ struct TaskStore: Sendable {
     // MARK: Working
 
     /// Starts an attempt of each task that is not finished: creates the row if a foreign producer
-    /// sent the message, increments `attempts`, sets STARTED and records a STARTED event.
-    /// Returns the attempt number of each task started; tasks already finished are absent.
-    func start(_ envelopes: [TaskEnvelope], worker: String) async throws -> [UUID: Int] {
+    /// sent the message, increments `attempts`, sets STARTED, records a STARTED event and takes
+    /// the task off the outbox. Returns the attempt number of each task started; tasks already
+    /// finished are absent, and so are STARTED ones whose message is not a redelivery: that is a
+    /// second copy (a relay's, or a producer's) of a task another worker is running, while a
+    /// redelivery means the worker that had it is gone.
+    func start(_ requests: [(envelope: TaskEnvelope, redelivered: Bool)], worker: String) async throws -> [UUID: Int] {
         let rows = try await pool.query(
             """
             WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS i(id, task, queue, args)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $8::bool[])
+                    AS i(id, task, queue, args, redelivered)
             ), started AS (
                 INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, started_at)
                 SELECT id, task, queue, $5, args, 1, $6, now() FROM input
                 ON CONFLICT (id) DO UPDATE SET state = $5, attempts = t.attempts + 1, worker = $6, started_at = now()
                 WHERE t.state = ANY($7::text[])
+                    AND (t.state <> $5 OR (SELECT i.redelivered FROM input i WHERE i.id = excluded.id LIMIT 1))
                 RETURNING t.id, t.attempts, t.started_at
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker)
                 SELECT id, started_at, $5, attempts, $6 FROM started
+            ), unlisted AS (
+                DELETE FROM warren.outbox o USING started s WHERE o.task_id = s.id
             )
             SELECT id, attempts FROM started
             """,
             [
-                envelopes.map(\.id), envelopes.map(\.task), envelopes.map(\.queue), envelopes.map { $0.args.jsonText },
-                TaskState.started.rawValue, worker,
-                TaskState.startable.map(\.rawValue),
+                requests.map(\.envelope.id), requests.map(\.envelope.task), requests.map(\.envelope.queue),
+                requests.map { $0.envelope.args.jsonText }, TaskState.started.rawValue, worker,
+                TaskState.startable.map(\.rawValue), requests.map(\.redelivered),
             ])
         var attempts: [UUID: Int] = [:]
         for row in rows {
@@ -196,6 +264,10 @@ struct TaskStore: Sendable {
                 SELECT f.queue, f.id, f.error ->> 'reason', f.error, i.body
                 FROM finished f JOIN input i ON i.id = f.id
                 WHERE i.body IS NOT NULL
+            ), listed AS (
+                INSERT INTO warren.outbox (task_id, due)
+                SELECT id, eta + $11::float8 * interval '1 second' FROM finished WHERE state = $9
+                ON CONFLICT (task_id) DO UPDATE SET due = excluded.due
             )
             SELECT id FROM finished
             """,
@@ -203,7 +275,7 @@ struct TaskStore: Sendable {
                 outcomes.map(\.id), outcomes.map(\.attempt), outcomes.map(\.state.rawValue),
                 outcomes.map { $0.result?.jsonText }, errors, outcomes.map { $0.eta?.timeIntervalSince1970 },
                 outcomes.map { $0.deadLetterBody.map(Self.byteaText) }, TaskState.started.rawValue,
-                TaskState.retry.rawValue, worker,
+                TaskState.retry.rawValue, worker, Self.overdueAfter.seconds,
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
@@ -304,7 +376,7 @@ struct TaskStore: Sendable {
 
     static let recordColumns = """
         id, task, queue, state, args::text AS args, result::text AS result, error::text AS error, attempts, priority, \
-        worker, created_at, queued_at, started_at, finished_at, eta
+        worker, created_at, queued_at, started_at, finished_at, eta, retry_policy::text AS retry_policy
         """
 
     static func record(_ row: PostgresRow) throws -> TaskRecord {
@@ -319,6 +391,9 @@ struct TaskStore: Sendable {
             priority: try row.decode("priority"), worker: try row.decodeIfPresent("worker"),
             createdAt: try row.decode("created_at"), queuedAt: try row.decodeIfPresent("queued_at"),
             startedAt: try row.decodeIfPresent("started_at"), finishedAt: try row.decodeIfPresent("finished_at"),
-            eta: try row.decodeIfPresent("eta"))
+            eta: try row.decodeIfPresent("eta"),
+            retryPolicy: try row.decodeIfPresent("retry_policy", as: String.self).map {
+                try RetryPolicy(json: try JSONValue(parsing: Array($0.utf8)), over: .default)
+            })
     }
 }

@@ -143,7 +143,7 @@ private final class Pipeline: Sendable {
     private let registry: TaskRegistry
     private let worker: String
     private let logger: Logger
-    private let starts: Batcher<TaskEnvelope, Int?>
+    private let starts: Batcher<(envelope: TaskEnvelope, redelivered: Bool), Int?>
     private let settlements: Batcher<Settlement, Bool>
 
     init(
@@ -157,13 +157,20 @@ private final class Pipeline: Sendable {
         self.registry = registry
         self.worker = worker
         self.logger = logger
-        self.starts = Batcher(maximumBatchSize: batchSize) { envelopes in
-            // One message may not be started twice in one statement; later copies see it STARTED.
+        self.starts = Batcher(maximumBatchSize: batchSize) { requests in
+            // One task may not be started twice in one statement; a second copy in the same batch
+            // is treated as already running.
+            var seen: Set<UUID> = []
+            let unique = requests.filter { seen.insert($0.envelope.id).inserted }
             do {
-                let attempts = try await store.start(Array(uniqueByID: envelopes), worker: worker)
-                return envelopes.map { .success(attempts[$0.id]) }
+                let attempts = try await store.start(unique, worker: worker)
+                var claimed: Set<UUID> = []
+                return requests.map { request in
+                    guard claimed.insert(request.envelope.id).inserted else { return .success(nil) }
+                    return .success(attempts[request.envelope.id])
+                }
             } catch {
-                return envelopes.map { _ in .failure(error) }
+                return requests.map { _ in .failure(error) }
             }
         }
         self.settlements = Batcher(maximumBatchSize: batchSize) { settlements in
@@ -221,8 +228,8 @@ private final class Pipeline: Sendable {
         }
         let attempt: Int
         do {
-            guard let started = try await starts.submit(envelope) else {
-                logger.debug("already finished; acking without running")
+            guard let started = try await starts.submit((envelope, delivery.redelivered)) else {
+                logger.debug("already finished or running elsewhere; acking without running")
                 await acks.done([delivery.deliveryTag])
                 return
             }
@@ -386,12 +393,5 @@ private actor Acknowledger {
     func requeue(_ tag: UInt64) {
         tracker.settled(tag)
         connection.enqueueNack(tag, requeue: true)
-    }
-}
-
-extension Array where Element == TaskEnvelope {
-    fileprivate init(uniqueByID envelopes: [TaskEnvelope]) {
-        var seen: Set<UUID> = []
-        self = envelopes.filter { seen.insert($0.id).inserted }
     }
 }

@@ -9,7 +9,10 @@ struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
         abstract: "Serve the REST API.",
-        discussion: "Listens on WARREN_HTTP_HOST:WARREN_HTTP_PORT (127.0.0.1:8080 by default) until SIGTERM or SIGINT.")
+        discussion: """
+            Listens on WARREN_HTTP_HOST:WARREN_HTTP_PORT (127.0.0.1:8080 by default) until SIGTERM or SIGINT.
+            Also runs the outbox relay: tasks accepted while RabbitMQ was down are published once it is back.
+            """)
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -30,8 +33,9 @@ struct APICommand: AsyncParsableCommand {
             // Unbuffered, so scripts and tests reading our output see it at once.
             FileHandle.standardOutput.write(Data("Warren API listening on http://\(host):\(port)\n".utf8))
         }
+        let relay = OutboxRelay(client: client, logger: logger)
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [app, relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await client.shutdown()
     }

@@ -19,6 +19,12 @@ import WarrenTesting
         pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
     }
 
+    /// Closes the client and the pool; each test ends with it.
+    func close() async {
+        await client.shutdown()
+        await pool.close()
+    }
+
     /// The task's events as `STATE@attempt`, in order.
     func history(_ id: UUID) async throws -> [String] {
         try await pool.query(
@@ -60,6 +66,7 @@ import WarrenTesting
             let detail: String = try retry.decode("detail")
             #expect(detail.contains("\"eta\"") && detail.contains("transient trouble"))
         }
+        await close()
     }
 
     @Test func aTaskCanAskForItsOwnRetry() async throws {
@@ -70,6 +77,7 @@ import WarrenTesting
             let record = try #require(try await client.status(of: handle.id))
             #expect(record.attempts == 2)
         }
+        await close()
     }
 
     @Test func exhaustedRetriesEndInTheDeadLetterQueueWithTheirReason() async throws {
@@ -97,6 +105,7 @@ import WarrenTesting
             #expect(recorded == ["retries_exhausted"])
         }
         await broker.close()
+        await close()
     }
 
     @Test func anErrorTheTaskDoesNotMarkRetryableFailsAtOnce() async throws {
@@ -109,6 +118,7 @@ import WarrenTesting
             #expect(letter.properties.headers["x-warren-reason"] == .string("not_retryable"))
         }
         await broker.close()
+        await close()
     }
 
     @Test func aCountdownWaitsInTheBrokerAsScheduled() async throws {
@@ -124,25 +134,30 @@ import WarrenTesting
             let startedAt = try #require(finished.startedAt)
             #expect(startedAt.timeIntervalSince(eta) > -0.05 && startedAt.timeIntervalSince(eta) < 1.5)
         }
+        await close()
     }
 
     @Test func aMessageThatKeepsKillingWorkersIsDeadLetteredAsPoison() async throws {
         let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        try await Topology().declare(queue: queue, on: broker)
+        // As if every allowed attempt had started and its worker died: the row is STARTED with all
+        // attempts used, and the message is delivered once more, as a redelivery.
+        let id = UUID()
+        let envelope = TaskEnvelope(id: id, task: TestTasks.CountRun.name, queue: queue, args: [:], createdAt: Date())
+        _ = try await pool.query(
+            """
+            INSERT INTO warren.tasks (id, task, queue, state, args, attempts, started_at)
+            VALUES ($1, $2, $3, 'STARTED', '{}', $4, now())
+            """, [id, TestTasks.CountRun.name, queue, RetryPolicy.default.maximumAttempts])
+        try await broker.publish(
+            AMQPOutgoingMessage(
+                exchange: Topology.taskExchange, routingKey: queue,
+                properties: AMQPProperties(persistent: true, messageID: id.uuidString.lowercased()),
+                body: envelope.encoded()))
+        let dying = try await AMQPConnection.connect(to: Servers.endpoint())
+        _ = try #require(try await dying.get(queue: queue))
         try await withWorker(queues: [queue], configuration: configuration) {
-            // As if every allowed attempt had started and its worker died: the row is STARTED with
-            // all attempts used, and the broker redelivers the unacked message once more.
-            let id = UUID()
-            let envelope = TaskEnvelope(id: id, task: TestTasks.CountRun.name, queue: queue, args: [:], createdAt: Date())
-            _ = try await pool.query(
-                """
-                INSERT INTO warren.tasks (id, task, queue, state, args, attempts, started_at)
-                VALUES ($1, $2, $3, 'STARTED', '{}', $4, now())
-                """, [id, TestTasks.CountRun.name, queue, RetryPolicy.default.maximumAttempts])
-            try await broker.publish(
-                AMQPOutgoingMessage(
-                    exchange: Topology.taskExchange, routingKey: queue,
-                    properties: AMQPProperties(persistent: true, messageID: id.uuidString.lowercased()),
-                    body: envelope.encoded()))
+            await dying.close()  // unacked: the broker redelivers it, flagged as a redelivery
             let letter = try await nextDeadLetter(broker)
             #expect(letter.properties.headers["x-warren-reason"] == .string("poison"))
             let record = try #require(try await client.status(of: id))
@@ -153,5 +168,6 @@ import WarrenTesting
             #expect(try runs.first!.decode("n", as: Int.self) == 0)
         }
         await broker.close()
+        await close()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Warren
+import WarrenAMQP
 import WarrenPostgres
 import WarrenTesting
 
@@ -47,6 +48,66 @@ import WarrenTesting
         ).map { try $0.decode("state", as: String.self) }
         #expect(events == ["PENDING"])
         await pool.close()
+        await client.shutdown()
+    }
+
+    @Test func theRelayPublishesWhatTheBrokerCouldNotTakeOnceItIsBack() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue("relay")
+        var down = configuration
+        down.amqpURL = "amqp://guest:guest@127.0.0.1:1/%2f"
+        let offline = try WarrenClient(configuration: down, logger: Servers.logger)
+        let now = try await offline.enqueue(TestTasks.Echo.self, .init(value: "now"), queue: queue)
+        let later = try await offline.enqueue(TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(600))
+        #expect(try await offline.status(of: later.id)?.state == .pending)
+
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+        func outboxHolds(_ id: UUID) async throws -> Bool {
+            try await !pool.query("SELECT 1 FROM warren.outbox WHERE task_id = $1", [id]).isEmpty
+        }
+        #expect(try await outboxHolds(now.id))
+        try await withWorker(queues: [queue], configuration: configuration) {
+            while try await client.relayDueTasks() > 0 {}
+            let relayedLater = try await client.status(of: later.id)
+            #expect(relayedLater?.state == .scheduled, "\(String(describing: relayedLater))")
+            #expect(try await now.result(timeout: .seconds(15)) == "now")
+        }
+        // Still delayed; its entry now watches for its message going missing after it is due.
+        let watch = try await pool.query(
+            "SELECT extract(epoch FROM due - now())::float8 AS seconds FROM warren.outbox WHERE task_id = $1", [later.id])
+        #expect(try watch.first?.decode("seconds", as: Double.self) ?? 0 > 600)
+        let events = try await pool.query(
+            "SELECT state FROM warren.task_events WHERE task_id = $1 ORDER BY id", [now.id]
+        ).map { try $0.decode("state", as: String.self) }
+        #expect(events == ["PENDING", "QUEUED", "STARTED", "SUCCESS"])
+        #expect(try await !outboxHolds(now.id))
+        await pool.close()
+        await client.shutdown()
+        await offline.shutdown()
+    }
+
+    @Test func aSecondCopyOfARunningTaskIsNotStartedAgain() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue()
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1), queue: queue)
+            try await eventually("the task started") { try await client.status(of: handle.id)?.state == .started }
+            // A relay's or a producer's duplicate: not a redelivery, so not a sign the first worker died.
+            let copy = TaskEnvelope(id: handle.id, task: TestTasks.Sleep.name, queue: queue, args: ["seconds": 1], createdAt: Date())
+            try await broker.publish(
+                AMQPOutgoingMessage(
+                    exchange: Topology.taskExchange, routingKey: queue, properties: AMQPProperties(persistent: true),
+                    body: copy.encoded()))
+            _ = try await handle.result(timeout: .seconds(15))
+            try await eventually("the copy was consumed") {
+                try await broker.declareQueue(queue, passive: true).messageCount == 0
+            }
+            #expect(try await client.status(of: handle.id)?.attempts == 1)
+        }
+        await broker.close()
         await client.shutdown()
     }
 }
