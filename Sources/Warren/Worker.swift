@@ -15,6 +15,11 @@ import WarrenPostgres
 ///
 /// On graceful shutdown (SIGTERM, SIGINT) it stops taking deliveries, lets running tasks finish
 /// within `gracePeriod`, and returns; deliveries it never started go back to the queue.
+///
+/// It never stops for a lost connection: it reconnects to RabbitMQ (and PostgreSQL) with capped,
+/// jittered backoff, redeclares its queues and consumes again. Nothing is acked that was not
+/// recorded; the broker redelivers what the lost connection held, and the attempt fencing keeps
+/// a late outcome from the old delivery from overwriting the new attempt's.
 public final class Worker: Service {
     /// How a worker runs.
     public struct Options: Sendable {
@@ -61,53 +66,77 @@ public final class Worker: Service {
         for queue in queues { try Topology.validate(queue: queue) }
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 3)
         let store = TaskStore(pool: pool)
-        try await store.advertise(
-            registry.entries.values.map {
-                AdvertisedTaskType(name: $0.name, queue: $0.options.queue, schema: $0.schema, retry: $0.options.retry)
-            }.sorted { $0.name < $1.name })
-
-        let connection: AMQPConnection
-        let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>
-        do {
-            connection = try await AMQPConnection.connect(to: endpoint, name: "warren-consume")
-            let topology = Topology(queueType: configuration.queueType)
+        let types = registry.entries.values.map {
+            AdvertisedTaskType(name: $0.name, queue: $0.options.queue, schema: $0.schema, retry: $0.options.retry)
+        }.sorted { $0.name < $1.name }
+        var backoff = Backoff()
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                try await topology.declareDelays(on: connection)
-                for queue in queues { try await topology.declare(queue: queue, on: connection) }
-                deliveries = try await connection.consume(
-                    queues: queues, prefetch: UInt16(min(options.prefetch, 65_535)))
+                try await store.advertise(types)
+                break
             } catch {
-                await connection.close()
-                throw error
+                let wait = backoff.next()
+                logger.warning("cannot reach PostgreSQL; retrying", metadata: [LoggingKey.error: "\(error)", "retry.in": "\(wait)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             }
-        } catch {
-            await pool.close()
-            throw error
         }
-        logger.info(
-            "worker started",
-            metadata: [
-                LoggingKey.queue: "\(queues.joined(separator: ","))", "tasks": "\(registry.names.joined(separator: ","))",
-                "concurrency": "\(options.concurrency)", "prefetch": "\(options.prefetch)",
-            ])
+        backoff.reset()
 
-        let pipeline = Pipeline(
-            connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
-            batchSize: options.concurrency)
+        // Deliveries of a lost connection are redelivered by the broker; their tasks, still running
+        // here, finish into the same task group and concurrency limit as the new connection's.
         let slots = ConcurrencyLimit(options.concurrency)
-        var streamError: (any Error)?
+        let topology = Topology(queueType: configuration.queueType)
+        var live: AMQPConnection?
         await withDiscardingTaskGroup { group in
-            do {
-                for try await delivery in deliveries.cancelOnGracefulShutdown() {
-                    await pipeline.acks.received(delivery.deliveryTag)
-                    await slots.acquire()
-                    group.addTask {
-                        await pipeline.handle(delivery)
-                        await slots.release()
+            var connected = false
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let connection: AMQPConnection
+                let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>
+                do {
+                    connection = try await AMQPConnection.connect(to: endpoint, name: "warren-consume")
+                    do {
+                        try await topology.declareDelays(on: connection)
+                        for queue in queues { try await topology.declare(queue: queue, on: connection) }
+                        deliveries = try await connection.consume(
+                            queues: queues, prefetch: UInt16(min(options.prefetch, 65_535)))
+                    } catch {
+                        await connection.close()
+                        throw error
                     }
+                } catch {
+                    let wait = backoff.next()
+                    logger.warning("cannot reach RabbitMQ; retrying", metadata: [LoggingKey.error: "\(error)", "retry.in": "\(wait)"])
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                    continue
                 }
-            } catch {
-                streamError = error
+                backoff.reset()
+                logger.info(
+                    connected ? "worker reconnected" : "worker started",
+                    metadata: [
+                        LoggingKey.queue: "\(queues.joined(separator: ","))", "tasks": "\(registry.names.joined(separator: ","))",
+                        "concurrency": "\(options.concurrency)", "prefetch": "\(options.prefetch)",
+                    ])
+                connected = true
+                let pipeline = Pipeline(
+                    connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
+                    batchSize: options.concurrency)
+                do {
+                    for try await delivery in deliveries.cancelOnGracefulShutdown() {
+                        await pipeline.acks.received(delivery.deliveryTag)
+                        await slots.acquire()
+                        group.addTask {
+                            await pipeline.handle(delivery)
+                            await slots.release()
+                        }
+                    }
+                    live = connection  // a graceful shutdown: it acks what still finishes
+                    break
+                } catch {
+                    logger.error(
+                        "lost the connection to RabbitMQ; reconnecting (its unacked deliveries go back to the queue)",
+                        metadata: [LoggingKey.error: "\(error)"])
+                    await connection.close()
+                }
             }
             let running = await slots.count
             logger.info("worker draining", metadata: ["running": "\(running)"])
@@ -117,12 +146,8 @@ public final class Worker: Service {
                 group.cancelAll()
             }
         }
-        await connection.close()
+        await live?.close()
         await pool.close()
-        if let streamError {
-            logger.error("consumer stopped", metadata: [LoggingKey.error: "\(streamError)"])
-            throw streamError
-        }
         logger.info("worker stopped")
     }
 }
@@ -362,9 +387,12 @@ private final class Pipeline: Sendable {
         }
     }
 
-    /// The outcome could not be recorded: leave the delivery unacked-then-requeued so it runs again.
+    /// The outcome could not be recorded: requeue the delivery so it runs again. It waits about a
+    /// second first, holding its concurrency slot: while PostgreSQL is down, the slots fill up and
+    /// consumption pauses instead of spinning deliveries through the broker.
     private func giveBack(_ delivery: AMQPDelivery, _ error: any Error, _ logger: Logger) async {
         logger.error("could not record; requeueing the delivery", metadata: [LoggingKey.error: "\(error)"])
+        try? await Task.sleep(for: .milliseconds(Int.random(in: 500...1_500)))
         await acks.requeue(delivery.deliveryTag)
     }
 }

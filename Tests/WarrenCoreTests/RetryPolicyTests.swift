@@ -109,3 +109,19 @@ import WarrenCore
         #expect(throws: WarrenError.self) { try DelayRoute.seconds(until: 1e9, now: 0) }
     }
 }
+
+@Suite struct BackoffTests {
+    @Test func doublesUpToTheCapAndResets() {
+        var backoff = Backoff(initial: .seconds(1), maximum: .seconds(5), jitter: 0)
+        #expect((0..<5).map { _ in backoff.next() } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
+        backoff.reset()
+        #expect(backoff.next() == .seconds(1))
+    }
+
+    @Test func jitterSpreadsEachWait() {
+        var low = Backoff(initial: .seconds(10), maximum: .seconds(10), jitter: 0.5)
+        var high = low
+        #expect(low.next(random: 0) == .seconds(5))
+        #expect(high.next(random: 0.999_999) > .milliseconds(14_999))
+    }
+}

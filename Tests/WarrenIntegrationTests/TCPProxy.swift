@@ -1,0 +1,142 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A TCP proxy on 127.0.0.1 for fault tests: forwards every connection to `upstreamPort` until
+/// ``cut()``, which drops every link and refuses new ones until ``restore()``. Blocking sockets on
+/// threads of its own, never on Swift's cooperative pool.
+final class TCPProxy: @unchecked Sendable {
+    /// The port to connect to instead of the upstream's.
+    let port: Int
+    private let upstreamPort: Int
+    private let listener: Int32
+    private let lock = NSLock()
+    private var links: [Link] = []
+    private var refusing = false
+
+    /// One proxied connection; both descriptors are closed once both directions are done, so
+    /// neither pump can write to a descriptor number that was closed and reused.
+    private final class Link: @unchecked Sendable {
+        let client: Int32
+        let server: Int32
+        private let lock = NSLock()
+        private var pumping = 2
+
+        init(client: Int32, server: Int32) {
+            self.client = client
+            self.server = server
+        }
+
+        func drop() {
+            shutdown(client, Int32(SHUT_RDWR))
+            shutdown(server, Int32(SHUT_RDWR))
+        }
+
+        func pumpFinished() {
+            let last = lock.withLock {
+                pumping -= 1
+                return pumping == 0
+            }
+            if last {
+                close(client)
+                close(server)
+            }
+        }
+    }
+
+    init(upstreamPort: Int) throws {
+        self.upstreamPort = upstreamPort
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = Self.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard listener >= 0, bound == 0, listen(listener, 64) == 0 else {
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread { [self] in acceptLoop() }.start()
+    }
+
+    /// Drops every link and refuses new connections.
+    func cut() {
+        let dropped = lock.withLock {
+            refusing = true
+            defer { links.removeAll() }
+            return links
+        }
+        for link in dropped { link.drop() }
+    }
+
+    /// Forwards new connections again.
+    func restore() {
+        lock.withLock { refusing = false }
+    }
+
+    /// Stops listening and drops every link.
+    func stop() {
+        cut()
+        shutdown(listener, Int32(SHUT_RDWR))
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                close(listener)
+                return
+            }
+            let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = Self.loopback(port: upstreamPort)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            let link = Link(client: client, server: server)
+            let accepted = connected == 0 && lock.withLock {
+                if refusing { return false }
+                links.append(link)
+                return true
+            }
+            guard accepted else {
+                close(client)
+                close(server)
+                continue
+            }
+            Thread { Self.pump(from: client, to: server, link) }.start()
+            Thread { Self.pump(from: server, to: client, link) }.start()
+        }
+    }
+
+    private static func pump(from source: Int32, to destination: Int32, _ link: Link) {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        outer: while true {
+            let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            var offset = 0
+            while offset < count {
+                let written = buffer.withUnsafeBytes { write(destination, $0.baseAddress! + offset, count - offset) }
+                if written <= 0 { break outer }
+                offset += written
+            }
+        }
+        link.drop()
+        link.pumpFinished()
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+}
