@@ -33,11 +33,15 @@ public final class Worker: Service {
         public var gracePeriod: Duration
         /// The worker's name in rows and logs.
         public var name: String
+        /// How long a task may go on running past its hard time limit (ignoring cancellation)
+        /// before the worker process exits with status 70, so that its supervisor starts a fresh one.
+        public var runawayGrace: Duration
 
         public init(
             queues: [String] = [], concurrency: Int = 8, prefetch: Int? = nil, gracePeriod: Duration = .seconds(30),
-            name: String? = nil
+            name: String? = nil, runawayGrace: Duration = .seconds(30)
         ) {
+            self.runawayGrace = runawayGrace
             self.queues = queues
             self.concurrency = max(1, concurrency)
             self.prefetch = max(self.concurrency, prefetch ?? self.concurrency * 4)
@@ -86,8 +90,16 @@ public final class Worker: Service {
         // here, finish into the same task group and concurrency limit as the new connection's.
         let slots = ConcurrencyLimit(options.concurrency)
         let topology = Topology(queueType: configuration.queueType)
+        let logger = self.logger
+        let watchdog = TimeLimitWatchdog(runawayGrace: options.runawayGrace) { count in
+            logger.critical(
+                "tasks still running long past their hard time limit ignore cancellation; exiting so a supervisor restarts the worker",
+                metadata: ["count": "\(count)"])
+            exit(70)
+        }
         var live: AMQPConnection?
         await withDiscardingTaskGroup { group in
+            group.addTask { await watchdog.run() }
             var connected = false
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let connection: AMQPConnection
@@ -119,7 +131,7 @@ public final class Worker: Service {
                 connected = true
                 let pipeline = Pipeline(
                     connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
-                    batchSize: options.concurrency)
+                    batchSize: options.concurrency, watchdog: watchdog)
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
                         await pipeline.acks.received(delivery.deliveryTag)
@@ -143,8 +155,8 @@ public final class Worker: Service {
             let drained = await slots.waitUntilIdle(timeout: self.options.gracePeriod)
             if !drained {
                 logger.warning("grace period over; cancelling running tasks (they will be redelivered)")
-                group.cancelAll()
             }
+            group.cancelAll()
         }
         await live?.close()
         await pool.close()
@@ -170,11 +182,13 @@ private final class Pipeline: Sendable {
     private let logger: Logger
     private let starts: Batcher<(envelope: TaskEnvelope, redelivered: Bool), Int?>
     private let settlements: Batcher<Settlement, Bool>
+    private let watchdog: TimeLimitWatchdog
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
-        batchSize: Int
+        batchSize: Int, watchdog: TimeLimitWatchdog
     ) {
+        self.watchdog = watchdog
         let acks = Acknowledger(connection: connection)
         self.acks = acks
         self.connection = connection
@@ -278,19 +292,28 @@ private final class Pipeline: Sendable {
         } else {
             let context = TaskContext(
                 id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger)
-            do {
-                settlement.outcome.result = try await entry.run(envelope.args, context)
-            } catch where Task.isCancelled {
+            let limits = entry.options
+            let running = RunningAttempt(softLimit: limits.softTimeLimit, hardLimit: limits.timeLimit)
+            watchdog.watch(running)
+            switch await running.run({ try await entry.run(envelope.args, context) }) {
+            case .finished(let result):
+                settlement.outcome.result = result
+            case .failed where Task.isCancelled:
                 // The worker is stopping past its grace period: record nothing and leave the delivery
                 // unacked, so the broker gives it to another worker when this connection closes.
                 logger.notice("task cancelled by shutdown; it will be redelivered")
                 return
-            } catch {
+            case .failed(let error, let afterSoftLimit):
+                var taskError = TaskError(describing: error)
+                if afterSoftLimit {
+                    taskError = TaskError(
+                        type: "SoftTimeLimitExceeded",
+                        message: "cancelled at its soft time limit of \(limits.softTimeLimit!): \(taskError)")
+                }
                 let decision = policy.decision(
-                    afterAttempt: attempt, retryable: error is any RetryableError,
+                    afterAttempt: attempt, retryable: !afterSoftLimit && error is any RetryableError,
                     requestedDelay: (error as? TaskRetry).map { Int($0.delay.seconds.rounded(.up)) },
                     random: Double.random(in: 0..<1))
-                var taskError = TaskError(describing: error)
                 switch decision {
                 case .retry(let seconds):
                     logger.info("task failed; retrying", metadata: [LoggingKey.error: "\(taskError)", "retry.in": "\(seconds)s"])
@@ -300,6 +323,13 @@ private final class Pipeline: Sendable {
                     taskError.reason = reason.rawValue
                     fail(&settlement, taskError, delivery, envelope)
                 }
+            case .overHardLimit:
+                let error = TaskError(
+                    type: "TimeLimitExceeded",
+                    message: "still running at its hard time limit of \(limits.timeLimit); its slot was freed",
+                    reason: DeadLetterReason.timeLimit.rawValue)
+                logger.warning("task over its hard time limit", metadata: [LoggingKey.error: "\(error)"])
+                fail(&settlement, error, delivery, envelope)
             }
         }
         do {

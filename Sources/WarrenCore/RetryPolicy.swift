@@ -143,6 +143,8 @@ public struct DeadLetterReason: RawRepresentable, Hashable, Sendable, CustomStri
     /// The message was delivered for more attempts than allowed: earlier attempts never finished
     /// (their workers died), so it is not run again.
     public static let poison = DeadLetterReason(rawValue: "poison")
+    /// The attempt was still running at its hard time limit.
+    public static let timeLimit = DeadLetterReason(rawValue: "time_limit")
 
     public var description: String { rawValue }
 }

@@ -11,6 +11,8 @@ public enum TestTasks {
         registry.register(Fail())
         registry.register(Sleep())
         registry.register(Flaky())
+        registry.register(Slow())
+        registry.register(Stubborn())
         registry.register(CountRun(databaseURL: databaseURL))
         return registry
     }
@@ -75,6 +77,41 @@ public enum TestTasks {
                 throw Permanent()
             }
             return context.attempt
+        }
+    }
+
+    /// Sleeps, honouring cancellation, under a soft time limit of 1 s (hard: 5 s).
+    public struct Slow: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var seconds: Double
+            public init(seconds: Double) { self.seconds = seconds }
+        }
+        public typealias Result = Double
+        public static let name = "test.slow"
+        public static let options = TaskOptions(softTimeLimit: .seconds(1), timeLimit: .seconds(5))
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Double {
+            try await Task.sleep(for: .milliseconds(Int(arguments.seconds * 1000)))
+            return arguments.seconds
+        }
+    }
+
+    /// Waits, ignoring cancellation (without holding a thread), under a hard time limit of 1 s:
+    /// the kind of code a hard limit exists for.
+    public struct Stubborn: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var seconds: Double
+            public init(seconds: Double) { self.seconds = seconds }
+        }
+        public typealias Result = Double
+        public static let name = "test.stubborn"
+        public static let options = TaskOptions(timeLimit: .seconds(1))
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Double {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().asyncAfter(deadline: .now() + arguments.seconds) { continuation.resume() }
+            }
+            return arguments.seconds
         }
     }
 

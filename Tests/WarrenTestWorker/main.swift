@@ -1,7 +1,7 @@
-// A worker that runs Warren's test tasks (test.echo, test.fail, test.sleep, test.count), for tests
+// A worker that runs Warren's test tasks (TestTasks: echo, fail, sleep, count, …), for tests
 // that need a real worker process: signals, SIGKILL, network cuts.
 //
-//   WarrenTestWorker <queue> [concurrency]
+//   WarrenTestWorker <queue> [concurrency] [runaway grace, seconds]
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -19,7 +19,8 @@ let configuration = try Configuration(environment: ProcessInfo.processInfo.envir
 let worker = Worker(
     configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
     options: Worker.Options(
-        queues: [arguments[1]], concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 4 : 4, gracePeriod: .seconds(20)),
+        queues: [arguments[1]], concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 4 : 4, gracePeriod: .seconds(20),
+        runawayGrace: .seconds(arguments.count > 3 ? Int(arguments[3]) ?? 30 : 30)),
     logger: logger)
 let group = ServiceGroup(
     configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
