@@ -8,10 +8,13 @@ enum AttemptEnd: Sendable {
     case failed(any Error, afterSoftLimit: Bool)
     /// Still running at its hard time limit: the worker moved on without it.
     case overHardLimit
+    /// Revoked with `terminate` while it ran.
+    case revoked
 }
 
 /// One attempt's task and the first of its ends: the task's own, or the hard time limit.
 final class RunningAttempt: Sendable {
+    let taskID: UUID
     let softDeadline: ContinuousClock.Instant?
     let hardDeadline: ContinuousClock.Instant
     private struct State {
@@ -23,7 +26,8 @@ final class RunningAttempt: Sendable {
     }
     private let state = Mutex(State())
 
-    init(softLimit: Duration?, hardLimit: Duration) {
+    init(taskID: UUID, softLimit: Duration?, hardLimit: Duration) {
+        self.taskID = taskID
         let now = ContinuousClock.now
         softDeadline = softLimit.map { now + $0 }
         hardDeadline = now + hardLimit
@@ -78,6 +82,12 @@ final class RunningAttempt: Sendable {
         state.withLock { $0.work }?.cancel()
     }
 
+    /// The task was revoked while it ran: cancel it and end the attempt now.
+    func revoke() {
+        finish(.revoked)
+        state.withLock { $0.work }?.cancel()
+    }
+
     private func finish(_ end: AttemptEnd) {
         let waiter = state.withLock { state -> CheckedContinuation<AttemptEnd, Never>? in
             guard state.end == nil else { return nil }
@@ -89,8 +99,9 @@ final class RunningAttempt: Sendable {
     }
 }
 
-/// Enforces every running attempt's time limits, checking four times a second: one loop per
-/// worker instead of timers per task.
+/// Enforces every running attempt's time limits, checking four times a second, and cancels the
+/// attempts of tasks revoked while they run, asking `revokedAmong` once a second: one loop per
+/// worker instead of timers or notifications per task.
 ///
 /// A task still running `runawayGrace` after its hard limit ignores cancellation and cannot be
 /// stopped from inside the process; the watchdog then calls `onRunaway` (the worker process
@@ -102,10 +113,15 @@ final class TimeLimitWatchdog: Sendable {
     }
     private let entries = Mutex([ObjectIdentifier: Entry]())
     private let runawayGrace: Duration
+    private let revokedAmong: @Sendable ([UUID]) async throws -> Set<UUID>
     private let onRunaway: @Sendable (Int) -> Void
 
-    init(runawayGrace: Duration, onRunaway: @escaping @Sendable (Int) -> Void) {
+    init(
+        runawayGrace: Duration, revokedAmong: @escaping @Sendable ([UUID]) async throws -> Set<UUID>,
+        onRunaway: @escaping @Sendable (Int) -> Void
+    ) {
         self.runawayGrace = runawayGrace
+        self.revokedAmong = revokedAmong
         self.onRunaway = onRunaway
     }
 
@@ -116,10 +132,19 @@ final class TimeLimitWatchdog: Sendable {
 
     /// Runs until cancelled.
     func run() async {
+        var tick = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(250))
             check(now: .now)
+            tick += 1
+            if tick % 4 == 0 { await cancelRevoked() }
         }
+    }
+
+    private func cancelRevoked() async {
+        let running = entries.withLock { $0.values.filter { $0.overSince == nil }.map(\.attempt) }
+        guard !running.isEmpty, let revoked = try? await revokedAmong(running.map(\.taskID)) else { return }
+        for attempt in running where revoked.contains(attempt.taskID) { attempt.revoke() }
     }
 
     private func check(now: ContinuousClock.Instant) {

@@ -163,12 +163,36 @@ public final class WarrenClient: Sendable {
         return handles
     }
 
+    /// Revokes a task: one that is waiting (PENDING, SCHEDULED, QUEUED, RETRY) is never started;
+    /// with `terminate`, one that is running is cancelled too (its worker cancels its `Task` within
+    /// about a second, and records nothing). Revoking a revoked task again is harmless.
+    /// - Returns: the task's row, now REVOKED.
+    /// - Throws: ``WarrenError`` `notFound` for an unknown id; `conflict` for a task that has
+    ///   finished, or is running and `terminate` is false.
+    public func revoke(_ id: UUID, terminate: Bool = false) async throws -> TaskRecord {
+        guard let state = try await store.revoke(id, terminate: terminate) else {
+            throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())")
+        }
+        switch state {
+        case .revoked:
+            break
+        case .started:
+            throw WarrenError(.conflict, "the task is running; revoke it with terminate to cancel it")
+        default:
+            throw WarrenError(.conflict, "the task has finished (\(state.rawValue)); there is nothing to revoke")
+        }
+        guard let record = try await store.task(id) else {
+            throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())")
+        }
+        return record
+    }
+
     /// The task's row, or nil for an unknown id.
     public func status(of id: UUID) async throws -> TaskRecord? {
         try await store.task(id)
     }
 
-    /// Waits until the task is finished (SUCCESS or FAILURE) and returns its row.
+    /// Waits until the task is finished (SUCCESS, FAILURE or REVOKED) and returns its row.
     /// - Throws: ``WarrenError`` `notFound` for an unknown id, `timeout` when `timeout` passes first.
     public func waitForCompletion(of id: UUID, timeout: Duration) async throws -> TaskRecord {
         let deadline = ContinuousClock.now + timeout
@@ -330,11 +354,15 @@ public struct TaskHandle<Task: TaskDefinition>: Sendable {
     let client: WarrenClient
 
     /// Waits for the task to finish and returns its result.
-    /// - Throws: the recorded ``TaskError`` if it failed; ``WarrenError`` `timeout` if it did not finish in time.
+    /// - Throws: the recorded ``TaskError`` if it failed (type `Revoked` if it was revoked);
+    ///   ``WarrenError`` `timeout` if it did not finish in time.
     public func result(timeout: Duration = .seconds(60)) async throws -> Task.Result {
         let record = try await client.waitForCompletion(of: id, timeout: timeout)
         if record.state == .success {
             return try (record.result ?? .null).decode(as: Task.Result.self)
+        }
+        if record.state == .revoked {
+            throw TaskError(type: "Revoked", message: "the task was revoked", reason: "revoked")
         }
         throw (try? record.error?.decode(as: TaskError.self))
             ?? TaskError(type: "Unknown", message: "the task failed without an error")

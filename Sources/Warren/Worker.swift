@@ -91,7 +91,9 @@ public final class Worker: Service {
         let slots = ConcurrencyLimit(options.concurrency)
         let topology = Topology(queueType: configuration.queueType)
         let logger = self.logger
-        let watchdog = TimeLimitWatchdog(runawayGrace: options.runawayGrace) { count in
+        let watchdog = TimeLimitWatchdog(
+            runawayGrace: options.runawayGrace, revokedAmong: { try await store.revoked(among: $0) }
+        ) { count in
             logger.critical(
                 "tasks still running long past their hard time limit ignore cancellation; exiting so a supervisor restarts the worker",
                 metadata: ["count": "\(count)"])
@@ -293,11 +295,16 @@ private final class Pipeline: Sendable {
             let context = TaskContext(
                 id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger)
             let limits = entry.options
-            let running = RunningAttempt(softLimit: limits.softTimeLimit, hardLimit: limits.timeLimit)
+            let running = RunningAttempt(taskID: envelope.id, softLimit: limits.softTimeLimit, hardLimit: limits.timeLimit)
             watchdog.watch(running)
             switch await running.run({ try await entry.run(envelope.args, context) }) {
             case .finished(let result):
                 settlement.outcome.result = result
+            case .revoked:
+                // The row is REVOKED already; nothing is recorded, and the delivery is done.
+                logger.info("task revoked while running; cancelled")
+                await acks.done([delivery.deliveryTag])
+                return
             case .failed where Task.isCancelled:
                 // The worker is stopping past its grace period: record nothing and leave the delivery
                 // unacked, so the broker gives it to another worker when this connection closes.

@@ -11,6 +11,28 @@ struct TasksController: Sendable {
     func add(to router: Router<some RequestContext>) {
         router.post("/v1/tasks") { request, _ in try await submit(request) }
         router.get("/v1/tasks/:id") { _, context in try await status(context.parameters.get("id") ?? "") }
+        router.post("/v1/tasks/:id/revoke") { request, context in
+            try await revoke(context.parameters.get("id") ?? "", request)
+        }
+    }
+
+    /// `POST /v1/tasks/{id}/revoke` with an optional `{"terminate": true}`.
+    func revoke(_ idText: String, _ request: Request) async throws -> Response {
+        let id = try Self.taskID(idText)
+        var request = request
+        let body = try await request.collectBody(upTo: maximumBodyBytes)
+        var terminate = false
+        if body.readableBytes > 0 {
+            guard case .object(let fields) = try JSONValue(parsing: body.readableBytesView) else {
+                throw WarrenError(.invalidArguments, "$: the body must be a JSON object")
+            }
+            var problems = fields.keys.sorted().filter { $0 != "terminate" }.map { "$.\($0): is not a known field" }
+            if let value = fields["terminate"], value != .null {
+                if case .bool(let flag) = value { terminate = flag } else { problems.append("$.terminate: must be true or false") }
+            }
+            if !problems.isEmpty { throw WarrenError(.invalidArguments, problems.joined(separator: "; ")) }
+        }
+        return try APIServer.json(.ok, Self.document(try await client.revoke(id, terminate: terminate)))
     }
 
     func submit(_ request: Request) async throws -> Response {
@@ -34,10 +56,15 @@ struct TasksController: Sendable {
             ])
     }
 
-    func status(_ idText: String) async throws -> Response {
-        guard let id = UUID(uuidString: idText) else {
+    static func taskID(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else {
             throw Problem(.badRequest, kind: "invalid-id", title: "Invalid id", detail: "a task id is a UUID")
         }
+        return id
+    }
+
+    func status(_ idText: String) async throws -> Response {
+        let id = try Self.taskID(idText)
         guard let record = try await client.status(of: id) else {
             throw Problem(.notFound, kind: "not-found", title: "Not found", detail: "no task has the id \(id.uuidString.lowercased())")
         }

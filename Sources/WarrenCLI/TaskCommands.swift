@@ -71,6 +71,32 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
+struct RevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke a task so that it never starts; --terminate also cancels it while it runs.",
+        discussion: """
+              warren revoke 5f0c2a9e-…
+              warren revoke 5f0c2a9e-… --terminate
+            Exits 1 when the task has finished already or does not exist.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The task's id.")
+    var id: UUID
+
+    @Flag(help: "Cancel the task if it is running.")
+    var terminate = false
+
+    func run() async throws {
+        let configuration = try connection.configuration()
+        let client = try WarrenClient(configuration: configuration, maximumConnections: 1, logger: Logger(label: "warren.cli"))
+        defer { Task { await client.shutdown() } }
+        try printRecord(try await client.revoke(id, terminate: terminate))
+    }
+}
+
 /// Prints a task's row for a person; throws (exit 1) if it failed.
 func printRecord(_ record: TaskRecord) throws {
     print("state: \(record.state.rawValue)")

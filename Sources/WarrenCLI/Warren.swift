@@ -16,8 +16,12 @@ struct WarrenCommand: AsyncParsableCommand {
               warren worker --queues emails,reports --concurrency 8
               warren submit send_email --args '{"to":"ada@example.com","subject":"Hi","body":"Hello"}' --wait
               warren status 5f0c2a9e-…
+              warren revoke 5f0c2a9e-… --terminate
             """,
-        subcommands: [APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self]
+        subcommands: [
+            APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
+            RevokeCommand.self,
+        ]
     )
 }
 

@@ -14,9 +14,14 @@ public enum TaskState: String, Sendable, Codable, CaseIterable {
     case success = "SUCCESS"
     /// Finished with an error.
     case failure = "FAILURE"
+    /// Revoked: never to be started, or cancelled while it ran.
+    case revoked = "REVOKED"
 
     /// True when no further attempt will run.
-    public var isTerminal: Bool { self == .success || self == .failure }
+    public var isTerminal: Bool { self == .success || self == .failure || self == .revoked }
+
+    /// States a task can be revoked from without stopping anything.
+    public static let waiting: [TaskState] = [.pending, .scheduled, .queued, .retry]
 
     /// States from which a worker may start an attempt. STARTED is among them: a message is only
     /// redelivered when the worker that had it died or lost its connection, and the attempt

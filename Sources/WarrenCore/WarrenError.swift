@@ -11,6 +11,7 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
             case notFound = "not found"
             case migration = "migration error"
             case timeout = "timeout"
+            case conflict = "conflict"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -23,6 +24,8 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let notFound = Code(.notFound)
         public static let migration = Code(.migration)
         public static let timeout = Code(.timeout)
+        /// The request does not fit the task's state (revoking a finished task).
+        public static let conflict = Code(.conflict)
 
         public var description: String { base.rawValue }
     }

@@ -72,6 +72,51 @@ import WarrenTesting
         }
     }
 
+    @Test func aRevokedTaskNeverStartsAndATerminatedOneStops() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue("revoke")
+        try await withWorker(queues: [queue], concurrency: 1, configuration: configuration) {
+            try await withAPI(configuration) { client in
+                // Waiting in the delay queues: revoked, it never starts.
+                let scheduled = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.count","args":{},"queue":"\#(queue)","countdown":1}"#)
+                let scheduledID = try #require(scheduled.json["id"]?.stringValue)
+                let revoked = try await client.postJSON("/v1/tasks/\(scheduledID)/revoke", "")
+                #expect(revoked.status == .ok)
+                #expect(revoked.json["state"] == "REVOKED")
+
+                // Running: refused without terminate, cancelled with it, and its slot is freed.
+                let running = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":30},"queue":"\#(queue)"}"#)
+                let runningID = try #require(running.json["id"]?.stringValue)
+                try await eventually("the task started") {
+                    try await client.get("/v1/tasks/\(runningID)").json["state"] == "STARTED"
+                }
+                let refused = try await client.postJSON("/v1/tasks/\(runningID)/revoke", "")
+                #expect(refused.status == .conflict)
+                #expect(refused.json["type"] == "urn:warren:problem:conflict")
+                let terminated = try await client.postJSON("/v1/tasks/\(runningID)/revoke", #"{"terminate":true}"#)
+                #expect(terminated.json["state"] == "REVOKED")
+                let next = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.echo","args":{"value":"next"},"queue":"\#(queue)"}"#)
+                let nextID = try #require(next.json["id"]?.stringValue)
+                #expect(try await client.waitForTerminal(nextID)["state"] == "SUCCESS")
+
+                // The scheduled one's message arrived meanwhile and was not run.
+                try await Task.sleep(for: .seconds(1))
+                let never = try await client.get("/v1/tasks/\(scheduledID)").json
+                #expect(never["state"] == "REVOKED")
+                #expect(never["attempts"] == 0)
+                #expect(try await client.get("/v1/tasks/\(runningID)").json["state"] == "REVOKED")
+
+                let finished = try await client.postJSON("/v1/tasks/\(nextID)/revoke", "")
+                #expect(finished.status == .conflict)
+                #expect(try await client.postJSON("/v1/tasks/\(UUID().uuidString)/revoke", "").status == .notFound)
+                #expect(try await client.postJSON("/v1/tasks/\(nextID)/revoke", #"{"terminate":"yes"}"#).status == .unprocessableContent)
+            }
+        }
+    }
+
     @Test func badRequestsGetProblemDocuments() async throws {
         var configuration = try await Servers.configuration()
         configuration.maximumBodyBytes = 2048
