@@ -78,6 +78,14 @@ let package = Package(
             ],
             path: "Tests/WarrenTestWorker"
         ),
+        .executableTarget(
+            name: "WarrenFaults",
+            dependencies: [
+                "WarrenTesting", "WarrenAMQP", "WarrenPostgres",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/WarrenFaults"
+        ),
         .testTarget(name: "WarrenCoreTests", dependencies: ["WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
         .testTarget(
             name: "WarrenIntegrationTests",

@@ -13,6 +13,8 @@ public enum TestTasks {
         registry.register(Flaky())
         registry.register(Slow())
         registry.register(Stubborn())
+        registry.register(Ledger(databaseURL: databaseURL))
+        registry.register(Crash())
         registry.register(CountRun(databaseURL: databaseURL))
         return registry
     }
@@ -77,6 +79,61 @@ public enum TestTasks {
                 throw Permanent()
             }
             return context.attempt
+        }
+    }
+
+    /// Records its side effect once per task (`warren_test.effects`, unique by task id), then
+    /// waits a little: the fault scenarios' ledger counts these effects.
+    public struct Ledger: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var milliseconds: Int
+            public init(milliseconds: Int) { self.milliseconds = milliseconds }
+        }
+        public typealias Result = Int
+        public static let name = "test.ledger"
+        private let pool: PostgresPool
+
+        public init(databaseURL: String) {
+            pool = PostgresPool(uri: databaseURL, maximumConnections: 2)
+        }
+
+        /// Its database was unreachable: worth another attempt.
+        public struct EffectNotRecorded: RetryableError, CustomStringConvertible {
+            public var description: String
+        }
+
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Int {
+            do {
+                _ = try await pool.query(
+                    "INSERT INTO warren_test.effects (task_id, attempt) VALUES ($1, $2) ON CONFLICT (task_id) DO NOTHING",
+                    [context.id, context.attempt])
+            } catch {
+                throw EffectNotRecorded(description: "\(error)")
+            }
+            try await Task.sleep(for: .milliseconds(arguments.milliseconds))
+            return context.attempt
+        }
+
+        /// Creates `warren_test.effects` if needed.
+        public static func prepare(_ pool: PostgresPool) async throws {
+            _ = try await pool.query("CREATE SCHEMA IF NOT EXISTS warren_test")
+            _ = try await pool.query(
+                "CREATE TABLE IF NOT EXISTS warren_test.effects (task_id uuid PRIMARY KEY, attempt int NOT NULL, at timestamptz NOT NULL DEFAULT now())")
+        }
+    }
+
+    /// Kills its own worker process with SIGKILL: a poison message. Only for worker processes
+    /// started by the fault scenarios.
+    public struct Crash: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public init() {}
+        }
+        public typealias Result = Int
+        public static let name = "test.crash"
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Int {
+            kill(getpid(), SIGKILL)
+            return 0
         }
     }
 
