@@ -69,7 +69,7 @@ let package = Package(
             ],
             path: "Benchmarks/WarrenBench"
         ),
-        .target(name: "WarrenTesting", dependencies: ["Warren"]),
+        .target(name: "WarrenTesting", dependencies: ["Warren", "WarrenAMQP"]),
         .executableTarget(
             name: "WarrenTestWorker",
             dependencies: [
@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "WarrenFaults",
             dependencies: [
-                "WarrenTesting", "WarrenAMQP", "WarrenPostgres",
+                "WarrenTesting", "WarrenPostgres",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/WarrenFaults"

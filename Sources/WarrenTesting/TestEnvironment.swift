@@ -1,5 +1,6 @@
 import Foundation
 import Warren
+import WarrenAMQP
 
 /// The servers `scripts/test` started, from the environment.
 public enum TestEnvironment {
@@ -13,6 +14,24 @@ public enum TestEnvironment {
         var configuration = try Configuration(environment: environment)
         configuration.mailDirectory = NSTemporaryDirectory() + "warren-mail-\(UUID().uuidString.prefix(8))"
         return configuration
+    }
+
+    /// Waits until `queue` exists and has at least `count` consumers.
+    /// - Throws: ``WarrenError`` `timeout` when `timeout` passes first.
+    public static func waitForConsumers(
+        _ count: Int = 1, on queue: String, amqpURL: String, timeout: Duration = .seconds(15)
+    ) async throws {
+        let endpoint = try AMQPEndpoint(url: amqpURL)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let connection = try? await AMQPConnection.connect(to: endpoint, name: "test-probe") {
+                let info = try? await connection.declareQueue(queue, passive: true)
+                await connection.close()
+                if let info, info.consumerCount >= count { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw WarrenError(.timeout, "\(count) consumers did not appear on \(queue)")
     }
 
     /// A queue name no other test uses.

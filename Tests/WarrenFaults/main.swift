@@ -14,7 +14,6 @@ import Glibc
 import Logging
 import ServiceLifecycle
 import Warren
-import WarrenAMQP
 import WarrenPostgres
 import WarrenTesting
 
@@ -142,22 +141,8 @@ struct Faults {
     {
         let workers = (0..<count).map { _ in SupervisedWorker(queue: queue, concurrency: concurrency, runawayGrace: runawayGrace) }
         for worker in workers { worker.start() }
-        try await waitForConsumers(count, on: queue)
+        try await TestEnvironment.waitForConsumers(count, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(60))
         return workers
-    }
-
-    func waitForConsumers(_ count: Int, on queue: String) async throws {
-        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let connection = try? await AMQPConnection.connect(to: endpoint, name: "faults-probe") {
-                let info = try? await connection.declareQueue(queue, passive: true)
-                await connection.close()
-                if let info, info.consumerCount >= count { return }
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw WarrenError(.timeout, "the workers did not start consuming \(queue)")
     }
 
     /// Waits until none of `ids` is waiting or running, or `timeout` passes.

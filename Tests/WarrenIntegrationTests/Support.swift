@@ -63,16 +63,7 @@ func withWorker<T: Sendable>(
 
 /// Waits until `queue` exists and has a consumer.
 func waitForConsumer(on queue: String, timeout: Duration = .seconds(15)) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let connection = try? await AMQPConnection.connect(to: Servers.endpoint()) {
-            let info = try? await connection.declareQueue(queue, passive: true)
-            await connection.close()
-            if let info, info.consumerCount > 0 { return }
-        }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    throw WarrenError(.timeout, "no consumer appeared on \(queue)")
+    try await TestEnvironment.waitForConsumers(on: queue, amqpURL: try TestEnvironment.configuration().amqpURL, timeout: timeout)
 }
 
 /// Polls `condition` until it holds or `timeout` passes.
