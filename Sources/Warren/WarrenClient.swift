@@ -48,8 +48,8 @@ public struct SubmissionReceipt: Sendable, Equatable {
     public var task: String
     public var queue: String
     /// QUEUED once the broker confirmed it (SCHEDULED when it has a countdown or ETA); PENDING if
-    /// the broker could not be reached (the row is kept, but nothing republishes it yet: submit
-    /// again, or use an idempotency key); or the existing task's state for a repeated key.
+    /// the broker could not be reached (the row is kept, and an ``OutboxRelay`` — `warren api` runs
+    /// one — publishes it once the broker is back); or the existing task's state for a repeated key.
     public var state: TaskState
     /// False when an idempotency key matched an existing task.
     public var created: Bool
