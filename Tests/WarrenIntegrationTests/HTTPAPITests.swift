@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Testing
 import Warren
+import WarrenAMQP
 import WarrenAPI
 import WarrenTesting
 
@@ -115,6 +116,43 @@ import WarrenTesting
                 #expect(try await client.postJSON("/v1/tasks/\(nextID)/revoke", #"{"terminate":"yes"}"#).status == .unprocessableContent)
             }
         }
+    }
+
+    @Test func aRepeatedIdempotencyKeyReturnsTheFirstTaskAndPublishesNothing() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue("idem")
+        let key = "order-\(UUID().uuidString)"
+        // A worker advertises the test tasks, then stops: the messages stay countable in the queue.
+        try await withWorker(queues: [queue], configuration: configuration) {}
+        try await withAPI(configuration) { client in
+            let body = #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)","idempotency_key":"\#(key)"}"#
+            let first = try await client.postJSON("/v1/tasks", body)
+            #expect(first.status == .accepted)
+            let again = try await client.postJSON("/v1/tasks", body)
+            #expect(again.status == .ok)
+            #expect(again.json["id"] == first.json["id"])
+            let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+            #expect(try await broker.declareQueue(queue, passive: true).messageCount == 1)
+            await broker.close()
+        }
+    }
+
+    @Test func higherPriorityTasksRunFirst() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue("priority")
+        try await withWorker(queues: [queue], configuration: configuration) {}
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        // Queued while no worker consumes: the broker orders them by priority.
+        let low = try await client.enqueue(TestTasks.Echo.self, batch: (0..<5).map { .init(value: .number(Double($0))) }, queue: queue)
+        let high = try await client.enqueue(TestTasks.Echo.self, .init(value: "urgent"), queue: queue, priority: 9)
+        try await withWorker(queues: [queue], concurrency: 1, configuration: configuration) {
+            for handle in low { _ = try await handle.result(timeout: .seconds(15)) }
+        }
+        let urgent = try #require(try await client.status(of: high.id)?.startedAt)
+        for handle in low {
+            #expect(try #require(try await client.status(of: handle.id)?.startedAt) > urgent)
+        }
+        await client.shutdown()
     }
 
     @Test func badRequestsGetProblemDocuments() async throws {
