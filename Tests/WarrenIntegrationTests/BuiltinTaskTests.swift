@@ -55,6 +55,14 @@ import WarrenTesting
         #expect(row.task == "test.fail")
         #expect(row.failed >= 1 && row.succeeded == 0 && row.total >= row.failed)
         #expect(row.meanMilliseconds != nil)
+        // A revoked task counts as revoked, not as unfinished.
+        let later = try await client.enqueue(TestTasks.Flaky.self, .init(failures: 0), queue: queue, countdown: .seconds(600))
+        _ = try await client.revoke(later.id)
+        let flaky = try #require(
+            try await GenerateReport(databaseURL: configuration.databaseURL)
+                .run(.init(hours: 1, task: "test.flaky"), context: context(GenerateReport.name)).rows.first)
+        #expect(flaky.revoked >= 1)
+        #expect(flaky.total == flaky.succeeded + flaky.failed + flaky.revoked + flaky.unfinished)
         await #expect(throws: ReportError.self) {
             try await GenerateReport(databaseURL: configuration.databaseURL).run(.init(hours: 0), context: context("r"))
         }

@@ -23,6 +23,8 @@ public struct GenerateReport: TaskDefinition {
         public var total: Int
         public var succeeded: Int
         public var failed: Int
+        public var revoked: Int
+        /// Not finished yet: waiting, running or waiting to be retried.
         public var unfinished: Int
         /// Mean and 95th percentile of STARTED → finished, in milliseconds (nil when none finished).
         public var meanMilliseconds: Double?
@@ -54,7 +56,8 @@ public struct GenerateReport: TaskDefinition {
                    count(*) AS total,
                    count(*) FILTER (WHERE state = $3) AS succeeded,
                    count(*) FILTER (WHERE state = $4) AS failed,
-                   count(*) FILTER (WHERE NOT (state = ANY(ARRAY[$3, $4]))) AS unfinished,
+                   count(*) FILTER (WHERE state = $5) AS revoked,
+                   count(*) FILTER (WHERE NOT (state = ANY(ARRAY[$3, $4, $5]))) AS unfinished,
                    avg(extract(epoch FROM finished_at - started_at) * 1000) AS mean_ms,
                    percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at) * 1000)
                        AS p95_ms
@@ -63,13 +66,14 @@ public struct GenerateReport: TaskDefinition {
             GROUP BY task
             ORDER BY task
             """,
-            [hours, arguments.task, "SUCCESS", "FAILURE"])
+            [hours, arguments.task, TaskState.success.rawValue, TaskState.failure.rawValue, TaskState.revoked.rawValue])
         return Result(
             hours: hours, generatedAt: Date(),
             rows: try rows.map { row in
                 Row(
                     task: try row.decode("task"), total: try row.decode("total"), succeeded: try row.decode("succeeded"),
-                    failed: try row.decode("failed"), unfinished: try row.decode("unfinished"),
+                    failed: try row.decode("failed"), revoked: try row.decode("revoked"),
+                    unfinished: try row.decode("unfinished"),
                     meanMilliseconds: try row.decodeIfPresent("mean_ms"), p95Milliseconds: try row.decodeIfPresent("p95_ms"))
             })
     }
