@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "WarrenBench",
             dependencies: [
-                "Warren", "WarrenAMQP", "WarrenPostgres",
+                "Warren", "WarrenAMQP", "WarrenPostgres", "WarrenTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import NIOCore
 import Warren
-import WarrenAMQP
 import WarrenPostgres
+import WarrenTesting
 
 /// Warren measured as a user runs it: real worker and API processes, noop tasks, every result
 /// stored before its ack.
@@ -37,7 +37,7 @@ struct EndToEnd {
                         "--log-level", "warning"],
                     environment: [:]))
         }
-        try await waitForConsumers(count, on: queue)
+        try await TestEnvironment.waitForConsumers(count, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(30))
         return workers
     }
 
@@ -160,20 +160,6 @@ struct EndToEnd {
             unfinished += try rows.map { try $0.decode("id", as: UUID.self) }
         }
         return unfinished
-    }
-
-    private func waitForConsumers(_ count: Int, on queue: String) async throws {
-        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let connection = try? await AMQPConnection.connect(to: endpoint, name: "bench-probe") {
-                let info = try? await connection.declareQueue(queue, passive: true)
-                await connection.close()
-                if let info, info.consumerCount >= count { return }
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw BenchError("the workers did not start consuming \(queue)")
     }
 }
 
