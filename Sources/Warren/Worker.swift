@@ -371,8 +371,8 @@ private final class Pipeline: Sendable {
     }
 
     /// The message, unchanged but for `body`, on its way through the delay queues to `queue`.
-    private func delayed(_ delivery: AMQPDelivery, body: [UInt8], seconds: Int, queue: String) -> AMQPOutgoingMessage? {
-        guard let route = try? DelayRoute(seconds: min(seconds, DelayRoute.maximumSeconds), queue: queue) else { return nil }
+    private func delayed(_ delivery: AMQPDelivery, body: [UInt8], seconds: Int, queue: String) -> AMQPOutgoingMessage {
+        let route = DelayRoute(clamping: seconds, queue: queue)
         var properties = delivery.properties
         properties.persistent = true
         return AMQPOutgoingMessage(exchange: DelayRoute.entryExchange, routingKey: route.routingKey, properties: properties, body: body)
@@ -382,7 +382,7 @@ private final class Pipeline: Sendable {
     /// producer's) goes back into the delay queues for the rest of its wait.
     private func delayAgain(_ delivery: AMQPDelivery, _ envelope: TaskEnvelope, _ logger: Logger) async {
         let seconds = Int((envelope.eta!.timeIntervalSinceNow).rounded(.up))
-        guard let message = delayed(delivery, body: delivery.body, seconds: seconds, queue: envelope.queue) else { return }
+        let message = delayed(delivery, body: delivery.body, seconds: seconds, queue: envelope.queue)
         logger.debug("early; delaying again", metadata: ["retry.in": "\(seconds)s"])
         do {
             try await connection.publish(message)

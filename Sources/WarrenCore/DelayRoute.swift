@@ -32,6 +32,12 @@ public struct DelayRoute: Sendable, Equatable {
         self.queue = queue
     }
 
+    /// A route for `seconds` brought into 1…``maximumSeconds``: for delays a worker computed itself.
+    public init(clamping seconds: Int, queue: String) {
+        self.seconds = min(max(seconds, 1), Self.maximumSeconds)
+        self.queue = queue
+    }
+
     /// The seconds from `now` to `due`, rounded up, or nil when `due` is at most `now`.
     /// - Throws: ``WarrenError`` `invalidArguments` when `due` is further away than ``maximumSeconds``.
     public static func seconds(until due: Double, now: Double) throws -> Int? {

@@ -82,6 +82,8 @@ import WarrenCore
         #expect(throws: WarrenError.self) { try DelayRoute(seconds: DelayRoute.maximumSeconds + 1, queue: "q") }
         let longest = try DelayRoute(seconds: DelayRoute.maximumSeconds, queue: "q")
         #expect(!longest.routingKey.contains("0"))
+        #expect(DelayRoute(clamping: 0, queue: "q").seconds == 1)
+        #expect(DelayRoute(clamping: Int.max, queue: "q").seconds == DelayRoute.maximumSeconds)
     }
 
     @Test func levelsAddUpToTheDelay() throws {
