@@ -21,19 +21,17 @@ struct TasksController: Sendable {
         let id = try Self.taskID(idText)
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes)
-        var terminate = false
-        if body.readableBytes > 0 {
-            guard case .object(let fields) = try JSONValue(parsing: body.readableBytesView) else {
-                throw WarrenError(.invalidArguments, "$: the body must be a JSON object")
-            }
-            var problems = fields.keys.sorted().filter { $0 != "terminate" }.map { "$.\($0): is not a known field" }
-            if let value = fields["terminate"], value != .null {
-                if case .bool(let flag) = value { terminate = flag } else { problems.append("$.terminate: must be true or false") }
-            }
-            if !problems.isEmpty { throw WarrenError(.invalidArguments, problems.joined(separator: "; ")) }
-        }
+        let document = body.readableBytes > 0 ? try JSONValue(parsing: body.readableBytesView) : .object([:])
+        let problems = Self.revokeSchema.violations(of: document)
+        if !problems.isEmpty { throw WarrenError(.invalidArguments, problems.joined(separator: "; ")) }
+        let terminate = document["terminate"] == .bool(true)
         return try APIServer.json(.ok, Self.document(try await client.revoke(id, terminate: terminate)))
     }
+
+    /// The body `POST /v1/tasks/{id}/revoke` takes: nothing, or `{"terminate": true|false}`.
+    static let revokeSchema = JSONSchema([
+        "type": "object", "properties": ["terminate": ["type": ["boolean", "null"]]], "additionalProperties": false,
+    ])
 
     func submit(_ request: Request) async throws -> Response {
         var request = request
