@@ -49,6 +49,8 @@ public struct TaskOptions: Sendable, Equatable {
     /// When an attempt still running is recorded as failed (reason `time_limit`, dead-lettered)
     /// and its slot freed, whether or not the code stops. At most ``maximumTimeLimit``.
     public var timeLimit: Duration
+    /// How often tasks of this type may start, across all workers together; nil for no limit.
+    public var rateLimit: RateLimit?
 
     /// The longest hard time limit: below RabbitMQ's `consumer_timeout` (30 minutes by default),
     /// which closes the channel of a consumer that holds a delivery unacked for longer.
@@ -56,13 +58,14 @@ public struct TaskOptions: Sendable, Equatable {
 
     public init(
         queue: String = "default", priority: Int = 0, retry: RetryPolicy = .default, softTimeLimit: Duration? = nil,
-        timeLimit: Duration = TaskOptions.maximumTimeLimit
+        timeLimit: Duration = TaskOptions.maximumTimeLimit, rateLimit: RateLimit? = nil
     ) {
         self.queue = queue
         self.priority = priority
         self.retry = retry
         self.timeLimit = min(max(timeLimit, .milliseconds(1)), Self.maximumTimeLimit)
         self.softTimeLimit = softTimeLimit.map { min($0, self.timeLimit) }
+        self.rateLimit = rateLimit
     }
 }
 

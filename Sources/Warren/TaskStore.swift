@@ -50,6 +50,8 @@ struct AdvertisedTaskType: Sendable {
     var schema: JSONSchema
     /// The default retry policy.
     var retry: RetryPolicy
+    /// Written to `warren.rate_limits` by workers; the catalog does not read it back.
+    var rateLimit: RateLimit? = nil
 }
 
 /// The outcome of one attempt, to record: SUCCESS with a result, RETRY with the error and when the
@@ -373,6 +375,46 @@ struct TaskStore: Sendable {
                 types.map(\.name), types.map(\.queue), types.map(\.schema.document.jsonText),
                 types.map(\.retry.json.jsonText),
             ])
+        // A type's limit changes with its code, but the turn in progress is kept; a type whose
+        // code no longer declares a limit loses its row.
+        _ = try await pool.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::int[]) AS i(task, rate, seconds, burst)
+            ), unlimited AS (
+                DELETE FROM warren.rate_limits r USING input i WHERE r.task = i.task AND i.rate IS NULL
+            )
+            INSERT INTO warren.rate_limits AS r (task, rate, every, burst)
+            SELECT task, rate, make_interval(secs => seconds), burst FROM input WHERE rate IS NOT NULL
+            ON CONFLICT (task) DO UPDATE
+            SET rate = excluded.rate, every = excluded.every, burst = excluded.burst, updated_at = now()
+            WHERE (r.rate, r.every, r.burst) IS DISTINCT FROM (excluded.rate, excluded.every, excluded.burst)
+            """,
+            [
+                types.map(\.name), types.map { $0.rateLimit?.description },
+                types.map { $0.rateLimit?.interval.seconds }, types.map { $0.rateLimit?.burst },
+            ])
+    }
+
+    /// Takes the next `count` turns to start a task named `task` under its type's rate limit, and
+    /// returns how long each must wait for its turn, in seconds (zero or less: now). A type without
+    /// a limit waits zero.
+    func takeTurns(_ count: Int, of task: String) async throws -> [Double] {
+        let rows = try await pool.query(
+            """
+            WITH clock AS (SELECT clock_timestamp() AS now)
+            UPDATE warren.rate_limits r
+            SET next_turn = greatest(r.next_turn, clock.now - (r.burst - 1) * r.every) + $2::int * r.every
+            FROM clock
+            WHERE r.task = $1
+            RETURNING extract(epoch FROM r.next_turn - $2::int * r.every - clock.now)::float8 AS first,
+                extract(epoch FROM r.every)::float8 AS every
+            """,
+            [task, count])
+        guard let row = rows.first else { return Array(repeating: 0, count: count) }
+        let first: Double = try row.decode("first")
+        let every: Double = try row.decode("every")
+        return (0..<count).map { first + Double($0) * every }
     }
 
     /// Every advertised task type. A type advertised before retry policies existed gets the default one.

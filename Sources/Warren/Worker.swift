@@ -71,7 +71,9 @@ public final class Worker: Service {
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 3)
         let store = TaskStore(pool: pool)
         let types = registry.entries.values.map {
-            AdvertisedTaskType(name: $0.name, queue: $0.options.queue, schema: $0.schema, retry: $0.options.retry)
+            AdvertisedTaskType(
+                name: $0.name, queue: $0.options.queue, schema: $0.schema, retry: $0.options.retry,
+                rateLimit: $0.options.rateLimit)
         }.sorted { $0.name < $1.name }
         var backoff = Backoff()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
@@ -182,6 +184,7 @@ private final class Pipeline: Sendable {
     private let registry: TaskRegistry
     private let worker: String
     private let logger: Logger
+    private let turns: Batcher<String, Double>
     private let starts: Batcher<(envelope: TaskEnvelope, redelivered: Bool), Int?>
     private let settlements: Batcher<Settlement, Bool>
     private let watchdog: TimeLimitWatchdog
@@ -198,6 +201,18 @@ private final class Pipeline: Sendable {
         self.registry = registry
         self.worker = worker
         self.logger = logger
+        self.turns = Batcher(maximumBatchSize: batchSize) { tasks in
+            // One statement per task type, each locking one row: no two workers can deadlock.
+            do {
+                var waits: [String: [Double]] = [:]
+                for (task, count) in Dictionary(tasks.map { ($0, 1) }, uniquingKeysWith: +) {
+                    waits[task] = try await store.takeTurns(count, of: task)
+                }
+                return tasks.map { .success(waits[$0]!.removeFirst()) }
+            } catch {
+                return tasks.map { _ in .failure(error) }
+            }
+        }
         self.starts = Batcher(maximumBatchSize: batchSize) { requests in
             // One task may not be started twice in one statement; a second copy in the same batch
             // is treated as already running.
@@ -265,6 +280,9 @@ private final class Pipeline: Sendable {
         }
         if let eta = envelope.eta, eta.timeIntervalSinceNow >= 1 {
             await delayAgain(delivery, envelope, logger)
+            return
+        }
+        if entry.options.rateLimit != nil, await !awaitTurn(delivery, envelope, logger) {
             return
         }
         let attempt: Int
@@ -370,11 +388,13 @@ private final class Pipeline: Sendable {
             delivery, queue: envelope.queue, error: error, attempts: settlement.outcome.attempt)
     }
 
-    /// The message, unchanged but for `body`, on its way through the delay queues to `queue`.
+    /// The message, unchanged but for `body` and any turn it took, on its way through the delay
+    /// queues to `queue`.
     private func delayed(_ delivery: AMQPDelivery, body: [UInt8], seconds: Int, queue: String) -> AMQPOutgoingMessage {
         let route = DelayRoute(clamping: seconds, queue: queue)
         var properties = delivery.properties
         properties.persistent = true
+        properties.headers[Self.turnHeader] = nil
         return AMQPOutgoingMessage(exchange: DelayRoute.entryExchange, routingKey: route.routingKey, properties: properties, body: body)
     }
 
@@ -382,8 +402,48 @@ private final class Pipeline: Sendable {
     /// producer's) goes back into the delay queues for the rest of its wait.
     private func delayAgain(_ delivery: AMQPDelivery, _ envelope: TaskEnvelope, _ logger: Logger) async {
         let seconds = Int((envelope.eta!.timeIntervalSinceNow).rounded(.up))
-        let message = delayed(delivery, body: delivery.body, seconds: seconds, queue: envelope.queue)
         logger.debug("early; delaying again", metadata: ["retry.in": "\(seconds)s"])
+        await replace(delivery, with: delayed(delivery, body: delivery.body, seconds: seconds, queue: envelope.queue), logger)
+    }
+
+    /// The header with the turn a message took under its task type's rate limit, in milliseconds
+    /// since 1970, while it waits for that turn in the delay queues.
+    static let turnHeader = "x-warren-turn"
+
+    /// Waits for the task's turn under its type's rate limit (see ``RateLimit``), and returns
+    /// whether to go on and start it. A turn more than a second away is waited for in the delay
+    /// queues instead, holding no slot: the message goes back in, carrying its turn.
+    private func awaitTurn(_ delivery: AMQPDelivery, _ envelope: TaskEnvelope, _ logger: Logger) async -> Bool {
+        let turn: Date
+        if case .int(let milliseconds)? = delivery.properties.headers[Self.turnHeader] {
+            turn = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+        } else {
+            do {
+                turn = Date(timeIntervalSinceNow: try await turns.submit(envelope.task))
+            } catch {
+                await giveBack(delivery, error, logger)
+                return false
+            }
+        }
+        let wait = turn.timeIntervalSinceNow
+        if wait > 1 {
+            // Back a fraction of a second early (whole seconds, rounded down): the rest is waited
+            // for below, so that starts keep their spacing.
+            var message = delayed(delivery, body: delivery.body, seconds: Int(wait), queue: envelope.queue)
+            message.properties.headers[Self.turnHeader] = .int(Int64((turn.timeIntervalSince1970 * 1_000).rounded()))
+            logger.debug("rate limited; waiting for its turn", metadata: ["turn.in": "\(wait)s"])
+            await replace(delivery, with: message, logger)
+            return false
+        }
+        if wait > 0 {
+            // Cancelled only when the worker stops past its grace period: the delivery stays unacked.
+            do { try await Task.sleep(for: .seconds(wait)) } catch { return false }
+        }
+        return true
+    }
+
+    /// Publishes `message` to carry on for `delivery`, then acks the delivery.
+    private func replace(_ delivery: AMQPDelivery, with message: AMQPOutgoingMessage, _ logger: Logger) async {
         do {
             try await connection.publish(message)
             await acks.done([delivery.deliveryTag])
@@ -398,6 +458,7 @@ private final class Pipeline: Sendable {
     {
         var properties = delivery.properties
         properties.persistent = true
+        properties.headers[turnHeader] = nil
         properties.headers["x-warren-reason"] = .string(error.reason ?? "unknown")
         properties.headers["x-warren-error"] = .string(String(error.description.prefix(1000)))
         properties.headers["x-warren-original-queue"] = .string(queue)

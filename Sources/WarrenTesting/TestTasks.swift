@@ -16,7 +16,18 @@ public enum TestTasks {
         registry.register(Ledger(databaseURL: databaseURL))
         registry.register(Crash())
         registry.register(CountRun(databaseURL: databaseURL))
+        registry.register(Paced())
         return registry
+    }
+
+    /// Does nothing, at most 5 times a second across all workers, on its own queue.
+    public struct Paced: TaskDefinition {
+        public struct Arguments: Codable, Sendable { public init() {} }
+        public typealias Result = JSONValue
+        public static let name = "test.paced"
+        public static let options = TaskOptions(queue: "test-paced", rateLimit: RateLimit(5, per: .second))
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> JSONValue { .null }
     }
 
     /// Returns its argument.

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import Warren
+import WarrenPostgres
+import WarrenTesting
+
+/// A task type's rate limit holds across workers, against the real broker and database.
+@Suite(.timeLimit(.minutes(2))) struct RateLimitTests {
+    @Test func twoWorkersTogetherStartNoMoreThanTheLimit() async throws {
+        let configuration = try await Servers.configuration()
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+        let queue = TestEnvironment.uniqueQueue("paced")
+        let count = 12
+        let ids = try await withWorker(queues: [queue], configuration: configuration) {
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let handles = try await client.enqueue(
+                    TestTasks.Paced.self, batch: Array(repeating: .init(), count: count), queue: queue)
+                for handle in handles { _ = try await handle.result(timeout: .seconds(30)) }
+                return handles.map(\.id)
+            }
+        }
+        let starts = try await pool.query(
+            "SELECT at FROM warren.task_events WHERE task_id = ANY($1) AND state = 'STARTED' ORDER BY at", [ids]
+        ).map { try $0.decode("at", as: Date.self) }
+        await client.shutdown()
+        await pool.close()
+
+        // 5/s with a burst of 1: a start every 0.2 s, those due over a second later after a trip
+        // through the delay queues. Unlimited, the 12 would all start within a few milliseconds.
+        #expect(starts.count == count)
+        let span = starts.last!.timeIntervalSince(starts.first!)
+        #expect(span >= Double(count - 1) * 0.2 - 0.05, "12 starts took \(span) s")
+        for (index, start) in starts.enumerated() {
+            let inOneSecond = starts[index...].prefix { $0.timeIntervalSince(start) < 1 }.count
+            #expect(inOneSecond <= 6, "\(inOneSecond) starts in the second from \(start)")
+        }
+    }
+}
