@@ -100,8 +100,20 @@ public final class PostgresConnection: @unchecked Sendable {
 
     // MARK: On the connection's thread
 
+    /// Settings for every connection unless its URI sets them: a server that goes silent (a cut
+    /// link, a host gone) is given up on within about 30 s instead of the kernel's two hours.
+    private static let defaults: KeyValuePairs = [
+        "connect_timeout": "10", "keepalives_idle": "10", "keepalives_interval": "5", "keepalives_count": "3",
+        "tcp_user_timeout": "30000",
+    ]
+
     private func open(uri: String) throws {
-        let connection = PQconnectdb(uri)
+        // The URI comes last, so that its own settings win (expand_dbname); nil ends each list.
+        let keywords: [String?] = Self.defaults.map(\.key) + ["dbname", nil]
+        let values: [String?] = Self.defaults.map(\.value) + [uri, nil]
+        let connection = withCStrings(keywords) { keywords in
+            withCStrings(values) { values in PQconnectdbParams(keywords, values, 1) }
+        }
         self.connection = connection
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
