@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "WarrenFaults",
             dependencies: [
-                "WarrenTesting", "WarrenPostgres",
+                "WarrenTesting", "WarrenAMQP", "WarrenPostgres",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/WarrenFaults"

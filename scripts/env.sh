@@ -17,7 +17,7 @@ die() { printf '[warren] error: %s\n' "$*" >&2; exit 1; }
 warren_install_packages() {
     local missing=()
     local pkg
-    for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools pkg-config wrk; do
+    for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools pkg-config wrk iproute2; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

@@ -3,12 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// A TCP proxy on 127.0.0.1 for fault tests: forwards every connection to `upstreamPort` until
-/// ``cut()``, which drops every link and refuses new ones until ``restore()``. Blocking sockets on
+/// A TCP proxy for fault tests: forwards every connection to `upstreamPort` on 127.0.0.1 until
+/// ``cut()``, which drops every link and refuses new ones until ``restore()``. It also lets
+/// another network namespace reach servers that listen on loopback only. Blocking sockets on
 /// threads of its own, never on Swift's cooperative pool.
-final class TCPProxy: @unchecked Sendable {
+public final class TCPProxy: @unchecked Sendable {
     /// The port to connect to instead of the upstream's.
-    let port: Int
+    public let port: Int
     private let upstreamPort: Int
     private let listener: Int32
     private let lock = NSLock()
@@ -45,11 +46,12 @@ final class TCPProxy: @unchecked Sendable {
         }
     }
 
-    init(upstreamPort: Int) throws {
+    /// Listens on `address` (an IPv4 address of this host), on a port of the system's choosing.
+    public init(address: String = "127.0.0.1", upstreamPort: Int) throws {
         self.upstreamPort = upstreamPort
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
-        var address = Self.loopback(port: 0)
+        var address = Self.socketAddress(address, port: 0)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -65,7 +67,7 @@ final class TCPProxy: @unchecked Sendable {
     }
 
     /// Drops every link and refuses new connections.
-    func cut() {
+    public func cut() {
         let dropped = lock.withLock {
             refusing = true
             defer { links.removeAll() }
@@ -75,12 +77,12 @@ final class TCPProxy: @unchecked Sendable {
     }
 
     /// Forwards new connections again.
-    func restore() {
+    public func restore() {
         lock.withLock { refusing = false }
     }
 
     /// Stops listening and drops every link.
-    func stop() {
+    public func stop() {
         cut()
         shutdown(listener, Int32(SHUT_RDWR))
     }
@@ -94,7 +96,7 @@ final class TCPProxy: @unchecked Sendable {
                 return
             }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = Self.loopback(port: upstreamPort)
+            var address = Self.socketAddress("127.0.0.1", port: upstreamPort)
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -132,11 +134,11 @@ final class TCPProxy: @unchecked Sendable {
         link.pumpFinished()
     }
 
-    private static func loopback(port: Int) -> sockaddr_in {
+    private static func socketAddress(_ host: String, port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         return address
     }
 }

@@ -4,9 +4,11 @@
 // reached exactly one terminal state, and no task was recorded SUCCESS twice.
 //
 //   WarrenFaults [scenario …]      scenarios: sigkill poison runaway countdown rabbitmq-restart postgres-restart
+//                                  partition
 //
 // Restart scenarios need the local servers scripts/faults starts (RABBITMQ_NODENAME, WARREN_PG_DATA);
-// with servers of your own they are skipped. Exits 1 if any scenario fails its checks.
+// with servers of your own they are skipped, and so is the partition without root and `ip`.
+// WARREN_FAULTS_LOG=<file> appends the workers' logs to a file. Exits 1 if any scenario fails its checks.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +16,7 @@ import Glibc
 import Logging
 import ServiceLifecycle
 import Warren
+import WarrenAMQP
 import WarrenPostgres
 import WarrenTesting
 
@@ -34,21 +37,37 @@ struct LedgerRow {
 /// A worker process that is started again whenever it exits, until stopped.
 final class SupervisedWorker: @unchecked Sendable {
     private let arguments: [String]
+    private let namespace: String?
+    private let environment: [String: String]
     private let lock = NSLock()
     private var process: Process?
     private var stopped = false
     private(set) var starts = 0
     private(set) var exitStatuses: [Int32] = []
 
-    init(queue: String, concurrency: Int, runawayGrace: Int = 30) {
-        arguments = [queue, "\(concurrency)", "\(runawayGrace)"]
+    /// A worker named `name` (with its pid), in network namespace `namespace` when one is given,
+    /// with `environment` over this process's.
+    init(
+        queue: String, concurrency: Int, runawayGrace: Int = 30, name: String = "faults", namespace: String? = nil,
+        environment: [String: String] = [:]
+    ) {
+        arguments = [queue, "\(concurrency)", "\(runawayGrace)", name]
+        self.namespace = namespace
+        self.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
 
     func start() {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable("WarrenTestWorker"))
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
+        if let namespace {
+            // `ip netns exec` enters the namespace and execs the worker, which keeps its pid.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["ip", "netns", "exec", namespace, executable("WarrenTestWorker")] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable("WarrenTestWorker"))
+            process.arguments = arguments
+        }
+        process.environment = environment
+        process.standardError = workerLog
         process.terminationHandler = { [weak self] finished in self?.exited(finished) }
         lock.withLock {
             guard !stopped else { return }
@@ -83,6 +102,14 @@ final class SupervisedWorker: @unchecked Sendable {
     }
 }
 
+/// Where worker processes write their logs: WARREN_FAULTS_LOG, or nowhere.
+let workerLog: FileHandle = {
+    guard let path = ProcessInfo.processInfo.environment["WARREN_FAULTS_LOG"],
+        FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path)
+    else { return FileHandle.nullDevice }
+    return file
+}()
+
 func executable(_ name: String) -> String {
     URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent(name).path
@@ -113,6 +140,45 @@ func shell(_ arguments: [String]) async -> Int32 {
             continuation.resume(returning: (status >> 8) & 0xFF)
         }.start()
     }
+}
+
+/// A separate host on this machine: a network namespace joined to this one by a veth pair, whose
+/// link can be cut. The servers listen on loopback only, so proxies on this side of the link
+/// (at ``gateway``) carry its connections to them.
+struct NamespaceHost {
+    let name = "warren-faults"
+    /// This side's end of the link and its address, as the namespace sees it.
+    let link = "wf-gateway"
+    let gateway = "10.231.0.1"
+
+    /// Makes the namespace, replacing one a crashed run left behind; nil when that is not
+    /// possible here (not root, or no `ip`).
+    static func create() async -> NamespaceHost? {
+        let host = NamespaceHost()
+        await shell(["ip", "netns", "delete", host.name])
+        let steps = [
+            ["ip", "netns", "add", host.name],
+            ["ip", "link", "add", host.link, "type", "veth", "peer", "name", "wf-host", "netns", host.name],
+            ["ip", "address", "add", "\(host.gateway)/30", "dev", host.link],
+            ["ip", "link", "set", host.link, "up"],
+            ["ip", "-n", host.name, "address", "add", "10.231.0.2/30", "dev", "wf-host"],
+            ["ip", "-n", host.name, "link", "set", "wf-host", "up"],
+            ["ip", "-n", host.name, "link", "set", "lo", "up"],
+        ]
+        for step in steps where await shell(step) != 0 {
+            await host.remove()
+            return nil
+        }
+        return host
+    }
+
+    /// Cuts the link: packets are dropped silently, as when a cable is pulled.
+    func cut() async { await shell(["ip", "link", "set", link, "down"]) }
+
+    func restore() async { await shell(["ip", "link", "set", link, "up"]) }
+
+    /// Removes the namespace, and with it both ends of the link.
+    func remove() async { await shell(["ip", "netns", "delete", name]) }
 }
 
 struct Faults {
@@ -378,6 +444,67 @@ struct Faults {
         row.notes.append("database restarted: \(refused) submissions refused while it was down (never accepted)")
         return row
     }
+
+    /// A worker on a separate host (a network namespace) whose link is cut for 20 s while tasks are
+    /// submitted and consumed, beside a worker on this host. RabbitMQ gives the messages it held to
+    /// the other worker once its heartbeats stop; whatever it finishes late is fenced out.
+    func partition() async throws -> LedgerRow {
+        var row = LedgerRow(scenario: "partition")
+        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
+        let local = "127.0.0.1"
+        guard endpoint.host == local, configuration.databaseURL.contains("@\(local):"),
+            let databasePort = configuration.databaseURL.split(separator: ":").last?.split(separator: "/").first.flatMap({ Int($0) })
+        else {
+            row.notes.append("skipped: needs the local servers of scripts/faults")
+            return row
+        }
+        guard getuid() == 0, let host = await NamespaceHost.create() else {
+            row.notes.append("skipped: needs root and iproute2 to make a network namespace")
+            return row
+        }
+        let brokerProxy = try TCPProxy(address: host.gateway, upstreamPort: endpoint.port)
+        let databaseProxy = try TCPProxy(address: host.gateway, upstreamPort: databasePort)
+        // Heartbeats every 5 s: the broker notices the silent link after about 10 s.
+        let remoteEnvironment = [
+            "WARREN_AMQP_URL": configuration.amqpURL.replacingOccurrences(of: "\(local):\(endpoint.port)", with: "\(host.gateway):\(brokerProxy.port)")
+                + "?heartbeat=5",
+            "WARREN_DATABASE_URL": configuration.databaseURL.replacingOccurrences(of: "\(local):\(databasePort)", with: "\(host.gateway):\(databaseProxy.port)"),
+        ]
+        let queue = queue("partition")
+        let remote = SupervisedWorker(queue: queue, concurrency: 16, name: "remote", namespace: host.name, environment: remoteEnvironment)
+        remote.start()
+        let workers = [remote] + (try await startWorkers(1, queue: queue))
+        try await TestEnvironment.waitForConsumers(2, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(60))
+        async let submitted = submitLedgerTasks(1_500, queue: queue, milliseconds: 200, pause: .milliseconds(900))
+        try await Task.sleep(for: .seconds(3))
+        await host.cut()
+        let cutAt = Date()
+        try await Task.sleep(for: .seconds(20))
+        await host.restore()
+        let restoredAt = Date()
+        let (ids, refused) = try await submitted
+        try await waitUntilFinished(ids, timeout: .seconds(120))
+        for worker in workers { worker.stop() }
+        brokerProxy.stop()
+        databaseProxy.stop()
+        await host.remove()
+        try await ledger(&row, ids)
+        let remoteRuns = try await query(
+            """
+            SELECT count(*) FILTER (WHERE at < to_timestamp($2::float8)) AS before,
+                count(*) FILTER (WHERE at > to_timestamp($3::float8)) AS after
+            FROM warren.task_events WHERE task_id = ANY($1::uuid[]) AND state = 'SUCCESS' AND worker LIKE 'remote:%'
+            """, [ids, cutAt, restoredAt]
+        ).first!
+        let before: Int = try remoteRuns.decode("before")
+        let after: Int = try remoteRuns.decode("after")
+        if before == 0 { row.problems.append("the namespaced worker ran nothing before the cut") }
+        if after == 0 { row.problems.append("the namespaced worker ran nothing after its link came back") }
+        if refused > 0 { row.problems.append("\(refused) submissions refused") }
+        row.notes.append(
+            "link of the namespaced worker cut for 20 s: it ran \(before) tasks before the cut and \(after) after; \(remote.starts - 1) restarts")
+        return row
+    }
 }
 
 var logger = Logger(label: "warren.faults")
@@ -392,7 +519,7 @@ let faults = Faults(configuration: configuration, pool: pool, logger: logger)
 let scenarios: [(String, () async throws -> LedgerRow)] = [
     ("sigkill", faults.sigkill), ("poison", faults.poison), ("runaway", faults.runaway),
     ("countdown", faults.countdown), ("rabbitmq-restart", faults.rabbitmqRestart),
-    ("postgres-restart", faults.postgresRestart),
+    ("postgres-restart", faults.postgresRestart), ("partition", faults.partition),
 ]
 let chosen = Set(CommandLine.arguments.dropFirst())
 var rows: [LedgerRow] = []

@@ -1,7 +1,7 @@
 // A worker that runs Warren's test tasks (TestTasks: echo, fail, sleep, count, …), for tests
 // that need a real worker process: signals, SIGKILL, network cuts.
 //
-//   WarrenTestWorker <queue> [concurrency] [runaway grace, seconds]
+//   WarrenTestWorker <queue> [concurrency] [runaway grace, seconds] [name]
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -10,7 +10,7 @@ import WarrenTesting
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: WarrenTestWorker <queue> [concurrency]\n".utf8))
+    FileHandle.standardError.write(Data("usage: WarrenTestWorker <queue> [concurrency] [runaway grace] [name]\n".utf8))
     exit(2)
 }
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -20,6 +20,7 @@ let worker = Worker(
     configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
     options: Worker.Options(
         queues: [arguments[1]], concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 4 : 4, gracePeriod: .seconds(20),
+        name: arguments.count > 4 ? "\(arguments[4]):\(ProcessInfo.processInfo.processIdentifier)" : nil,
         runawayGrace: .seconds(arguments.count > 3 ? Int(arguments[3]) ?? 30 : 30)),
     logger: logger)
 let group = ServiceGroup(
