@@ -238,7 +238,8 @@ struct TaskStore: Sendable {
 
     /// Records outcomes, each only if its attempt is still the current one and still STARTED
     /// (a fenced completion), with an event each and a `warren.dead_letters` row for each FAILURE
-    /// that leaves a dead letter. Returns the ids whose outcome was recorded.
+    /// that leaves a dead letter, and announces the finished ones (``FinishedTasks``). Returns the ids
+    /// whose outcome was recorded.
     func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
         let errors = try outcomes.map { outcome in
             try outcome.error.map { String(decoding: try JSONValue.encoder.encode($0), as: UTF8.self) }
@@ -270,14 +271,20 @@ struct TaskStore: Sendable {
                 INSERT INTO warren.outbox (task_id, due)
                 SELECT id, eta + $11::float8 * interval '1 second' FROM finished WHERE state = $9
                 ON CONFLICT (task_id) DO UPDATE SET due = excluded.due
+            ), announced AS (
+                -- Sent at commit; a payload holds at most 8000 bytes, so 200 ids each.
+                SELECT pg_notify($12, string_agg(id::text, ',')) FROM (
+                    SELECT id, (row_number() OVER () - 1) / 200 AS chunk FROM finished WHERE state <> $9
+                ) AS done GROUP BY chunk
             )
-            SELECT id FROM finished
+            -- A plain CTE runs only when read: the count makes the announcements happen.
+            SELECT id FROM finished WHERE (SELECT count(*) FROM announced) >= 0
             """,
             [
                 outcomes.map(\.id), outcomes.map(\.attempt), outcomes.map(\.state.rawValue),
                 outcomes.map { $0.result?.jsonText }, errors, outcomes.map { $0.eta?.timeIntervalSince1970 },
                 outcomes.map { $0.deadLetterBody.map(Self.byteaText) }, TaskState.started.rawValue,
-                TaskState.retry.rawValue, worker, Self.overdueAfter.seconds,
+                TaskState.retry.rawValue, worker, Self.overdueAfter.seconds, FinishedTasks.channel,
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }

@@ -69,6 +69,7 @@ public final class WarrenClient: Sendable {
     private let logger: Logger
     private let catalogCache: CatalogCache
     private let batcher: Batcher<NewTask, SubmissionReceipt>
+    private let finishedTasks: FinishedTasks
 
     /// - Parameters:
     ///   - configuration: the broker and database to use.
@@ -86,6 +87,7 @@ public final class WarrenClient: Sendable {
         self.broker = broker
         self.logger = logger
         self.catalogCache = CatalogCache(store: store)
+        self.finishedTasks = FinishedTasks(databaseURL: configuration.databaseURL, logger: logger)
         // Two batches in flight: one commits while the next fills. More would split the same load
         // into smaller batches, and so into more commits.
         self.batcher = Batcher(maximumBatchSize: Self.maximumBatchSize, maximumConcurrentBatches: 2) {
@@ -96,6 +98,7 @@ public final class WarrenClient: Sendable {
 
     /// Closes the client's connections.
     public func shutdown() async {
+        await finishedTasks.close()
         await broker.close()
         await pool.close()
     }
@@ -192,22 +195,40 @@ public final class WarrenClient: Sendable {
         try await store.task(id)
     }
 
+    /// The task's row once it is finished (SUCCESS, FAILURE or REVOKED), or as it is when `timeout`
+    /// passes first; nil for an unknown id. It is read again the moment a worker announces the
+    /// task finished (see ``FinishedTasks``), and at least once a second.
+    public func status(of id: UUID, waitingUpTo timeout: Duration) async throws -> TaskRecord? {
+        guard timeout > .zero else { return try await store.task(id) }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let token = await finishedTasks.register(id)
+            let record: TaskRecord?
+            do {
+                record = try await store.task(id)
+            } catch {
+                await finishedTasks.forget(token)
+                throw error
+            }
+            let left = deadline - .now
+            guard let record, !record.state.isTerminal, left > .zero else {
+                await finishedTasks.forget(token)
+                return record
+            }
+            await finishedTasks.wait(token, upTo: min(left, .seconds(1)))
+        }
+    }
+
     /// Waits until the task is finished (SUCCESS, FAILURE or REVOKED) and returns its row.
     /// - Throws: ``WarrenError`` `notFound` for an unknown id, `timeout` when `timeout` passes first.
     public func waitForCompletion(of id: UUID, timeout: Duration) async throws -> TaskRecord {
-        let deadline = ContinuousClock.now + timeout
-        var interval = Duration.milliseconds(2)
-        while true {
-            guard let record = try await store.task(id) else {
-                throw WarrenError(.notFound, "no task has the id \(id)")
-            }
-            if record.state.isTerminal { return record }
-            if ContinuousClock.now >= deadline {
-                throw WarrenError(.timeout, "task \(id) is still \(record.state.rawValue) after \(timeout)")
-            }
-            try await Task.sleep(for: interval)
-            interval = min(interval * 2, .milliseconds(200))
+        guard let record = try await status(of: id, waitingUpTo: timeout) else {
+            throw WarrenError(.notFound, "no task has the id \(id)")
         }
+        guard record.state.isTerminal else {
+            throw WarrenError(.timeout, "task \(id) is still \(record.state.rawValue) after \(timeout)")
+        }
+        return record
     }
 
     /// Publishes up to `limit` tasks of the outbox that are due, in one transaction that commits

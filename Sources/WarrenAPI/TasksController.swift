@@ -10,7 +10,9 @@ struct TasksController: Sendable {
 
     func add(to router: Router<some RequestContext>) {
         router.post("/v1/tasks") { request, _ in try await submit(request) }
-        router.get("/v1/tasks/:id") { _, context in try await status(context.parameters.get("id") ?? "") }
+        router.get("/v1/tasks/:id") { request, context in
+            try await status(context.parameters.get("id") ?? "", wait: request.uri.queryParameters.get("wait"))
+        }
         router.post("/v1/tasks/:id/revoke") { request, context in
             try await revoke(context.parameters.get("id") ?? "", request)
         }
@@ -61,9 +63,21 @@ struct TasksController: Sendable {
         return id
     }
 
-    func status(_ idText: String) async throws -> Response {
+    /// The longest `wait` a status request may ask for.
+    static let maximumWait = 60.0
+
+    /// `GET /v1/tasks/{id}`, with `?wait=<seconds>` answering once the task is finished or that
+    /// time has passed, whichever comes first (a long poll).
+    func status(_ idText: String, wait waitText: String?) async throws -> Response {
         let id = try Self.taskID(idText)
-        guard let record = try await client.status(of: id) else {
+        var wait = 0.0
+        if let waitText {
+            guard let seconds = Double(waitText), seconds >= 0, seconds <= Self.maximumWait else {
+                throw WarrenError(.invalidArguments, "wait: must be a number of seconds from 0 to \(Int(Self.maximumWait))")
+            }
+            wait = seconds
+        }
+        guard let record = try await client.status(of: id, waitingUpTo: .milliseconds(Int(wait * 1_000))) else {
             throw Problem(.notFound, kind: "not-found", title: "Not found", detail: "no task has the id \(id.uuidString.lowercased())")
         }
         return try APIServer.json(.ok, Self.document(record))

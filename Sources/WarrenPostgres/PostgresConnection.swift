@@ -61,6 +61,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Closes the connection and ends its thread.
     public func close() async {
         _ = try? await thread.run { [self] in
+            thread.watch(nil)
             if let connection { PQfinish(connection) }
             connection = nil
             broken = true
@@ -98,7 +99,41 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Listens on `channel` (a name Warren chooses, never user input): `onNotification` gets each
+    /// payload, and `onLost` is called once if the connection breaks; both run on the connection's
+    /// thread. The connection is given over to listening: run no other statements on it.
+    public func listen(
+        to channel: String, onNotification: @escaping @Sendable (String) -> Void,
+        onLost: @escaping @Sendable () -> Void
+    ) async throws {
+        precondition(channel.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") }, "a channel is a plain identifier")
+        try await thread.run { [self] in
+            _ = try execute("LISTEN \(channel)", nil)
+            guard let connection else { throw PostgresError(.connectionLost, message: "the connection is closed") }
+            thread.watch(
+                ConnectionThread.SocketWatcher(
+                    descriptor: PQsocket(connection), idleInterval: 5_000, hasBufferedInput: { false },
+                    onReadable: { [weak self] in self?.readNotifications(onNotification, onLost) }, onIdle: {}))
+            // Any that arrived with LISTEN's own reply are in libpq's buffer already.
+            readNotifications(onNotification, onLost)
+        }
+    }
+
     // MARK: On the connection's thread
+
+    private func readNotifications(_ onNotification: (String) -> Void, _ onLost: () -> Void) {
+        guard let connection, !broken else { return }
+        guard PQconsumeInput(connection) != 0 else {
+            broken = true
+            thread.watch(nil)
+            onLost()
+            return
+        }
+        while let notification = PQnotifies(connection) {
+            onNotification(String(cString: notification.pointee.extra))
+            PQfreemem(notification)
+        }
+    }
 
     /// Settings for every connection unless its URI sets them: a server that goes silent (a cut
     /// link, a host gone) is given up on within about 30 s instead of the kernel's two hours.

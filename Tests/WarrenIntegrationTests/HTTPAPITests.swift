@@ -49,6 +49,31 @@ import WarrenTesting
         }
     }
 
+    @Test func aStatusRequestCanWaitForTheTaskToFinish() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue("wait")
+        try await withAPI(configuration) { client in
+            let submitted = try await client.postJSON(
+                "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)
+            let id = try #require(submitted.json["id"]?.stringValue)
+            // No worker yet: the wait runs out, and the answer is the task as it is.
+            var start = ContinuousClock.now
+            let waiting = try await client.get("/v1/tasks/\(id)?wait=0.3")
+            #expect(waiting.status == .ok)
+            #expect(waiting.json["state"] == "QUEUED")
+            #expect(ContinuousClock.now - start >= .milliseconds(300))
+            #expect(try await client.get("/v1/tasks/\(id)?wait=soon").status == .unprocessableContent)
+            #expect(try await client.get("/v1/tasks/\(id)?wait=61").status == .unprocessableContent)
+            try await withWorker(queues: [queue], configuration: configuration) {
+                start = ContinuousClock.now
+                let finished = try await client.get("/v1/tasks/\(id)?wait=20")
+                #expect(finished.json["state"] == "SUCCESS")
+                // The worker's notice wakes the request; without it, the row is read again after 1 s.
+                #expect(ContinuousClock.now - start < .milliseconds(950))
+            }
+        }
+    }
+
     @Test func aCountdownAndARetryPolicyCanBeGivenOverREST() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue()
