@@ -113,6 +113,14 @@ struct WarrenBench: AsyncParsableCommand {
         report.add("warren", "REST accepted, \(httpClients) clients", rest.rate, "tasks/s")
         report.add("warren", "api CPU per 1,000 tasks", (api.cpuSeconds - apiCPUBefore) / Double(rest.count) * 1000, "s")
         try await endToEnd.waitForQueueToFinish(queue, expected: tasks + rest.count)
+        // Workers usually run on other hosts: the API's own capacity, with no worker on these cores
+        // (the two above sit idle on another queue). The backlog then runs to SUCCESS.
+        let backlogQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+        let accepted = try await endToEnd.restSubmission(seconds: restSeconds, queue: backlogQueue, clients: httpClients, port: port)
+        report.add("warren", "REST accepted, \(httpClients) clients, no worker busy", accepted.rate, "tasks/s")
+        let drainers = try await endToEnd.startWorkers(2, queue: backlogQueue, concurrency: concurrency, prefetch: prefetch)
+        try await endToEnd.waitForQueueToFinish(backlogQueue, expected: accepted.count)
+        for drainer in drainers { drainer.stop() }
 
         progress("latency: \(latencySamples) sequential round trips")
         let latencies = try await endToEnd.latency(samples: latencySamples, queue: queue, port: port).sorted()
