@@ -23,6 +23,8 @@ import WarrenTesting
         let starts = try await pool.query(
             "SELECT at FROM warren.task_events WHERE task_id = ANY($1) AND state = 'STARTED' ORDER BY at", [ids]
         ).map { try $0.decode("at", as: Date.self) }
+        let nextTurn = try await pool.query("SELECT next_turn FROM warren.rate_limits WHERE task = $1", [TestTasks.Paced.name])
+            .first!.decode("next_turn", as: Date.self)
         await client.shutdown()
         await pool.close()
 
@@ -31,6 +33,9 @@ import WarrenTesting
         #expect(starts.count == count)
         let span = starts.last!.timeIntervalSince(starts.first!)
         #expect(span >= Double(count - 1) * 0.2 - 0.05, "12 starts took \(span) s")
+        // Exactly one turn per task: a message back from the delay queues does not take another.
+        let turns = nextTurn.timeIntervalSince(starts.first!) / 0.2
+        #expect(turns > Double(count) - 0.5 && turns < Double(count) + 0.5, "\(turns) turns taken for \(count) tasks")
         for (index, start) in starts.enumerated() {
             let inOneSecond = starts[index...].prefix { $0.timeIntervalSince(start) < 1 }.count
             #expect(inOneSecond <= 6, "\(inOneSecond) starts in the second from \(start)")
