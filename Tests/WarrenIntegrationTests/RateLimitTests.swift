@@ -12,8 +12,10 @@ import WarrenTesting
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
         let queue = TestEnvironment.uniqueQueue("paced")
         let count = 12
-        let ids = try await withWorker(queues: [queue], configuration: configuration) {
-            try await withWorker(queues: [queue], configuration: configuration) {
+        // Enough slots for every task to take its turn at once: turns over a second away are then
+        // waited for in the delay queues.
+        let ids = try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
+            try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
                 let handles = try await client.enqueue(
                     TestTasks.Paced.self, batch: Array(repeating: .init(), count: count), queue: queue)
                 for handle in handles { _ = try await handle.result(timeout: .seconds(30)) }
