@@ -2,21 +2,29 @@ import Foundation
 import Logging
 import WarrenPostgres
 
-/// Wakes whoever waits for a task to finish as soon as a worker records it: workers announce the
-/// ids of finished tasks on PostgreSQL channel ``channel`` in the transaction that records them,
-/// and one listening connection per client hears them.
+/// Wakes whoever waits for a task to finish as soon as it is recorded: the statements that finish
+/// tasks (a worker's outcomes, dead letters, revokes) announce their ids on PostgreSQL channel
+/// ``channel`` when they commit, and one listening connection per client hears them.
 ///
-/// Notices only save time: a waiter still reads the task's row itself, at least once a second,
-/// so a notice missed (the listening connection was down) costs latency, never correctness.
+/// Notices only save time: a waiter still reads the task's row itself, at least once a second
+/// while the listening connection is up and more often while it is not, so a notice missed costs
+/// latency, never correctness.
 actor FinishedTasks {
     /// The channel; each payload is up to 200 task ids, comma-separated.
     static let channel = "warren_finished"
 
     private struct Waiter {
         var task: UUID
-        var announced = false
+        var woken = false
         var continuation: CheckedContinuation<Void, Never>?
         var timer: Task<Void, Never>?
+    }
+
+    private enum Listening {
+        case idle
+        case connecting
+        case live(PostgresConnection)
+        case failed(at: ContinuousClock.Instant)
     }
 
     private let databaseURL: String
@@ -24,7 +32,7 @@ actor FinishedTasks {
     private var waiters: [Int: Waiter] = [:]
     private var tokensByTask: [UUID: Set<Int>] = [:]
     private var nextToken = 0
-    private var listening: Task<PostgresConnection?, Never>?
+    private var listening = Listening.idle
     private var closed = false
 
     init(databaseURL: String, logger: Logger) {
@@ -32,25 +40,32 @@ actor FinishedTasks {
         self.logger = logger
     }
 
-    /// Starts watching for `task` to be announced. Register before reading the task's row, then
-    /// ``wait(_:upTo:)``: a notice that comes in between is not lost.
-    func register(_ task: UUID) async -> Int {
-        await startListening()
+    /// Starts watching for `task` to be announced, and says whether notices are being heard (if
+    /// not, they are being set up in the background). Register before reading the task's row,
+    /// then ``wait(_:upTo:)``: a notice that comes in between is not lost.
+    func register(_ task: UUID) -> (token: Int, live: Bool) {
+        startListening()
         nextToken += 1
         waiters[nextToken] = Waiter(task: task)
         tokensByTask[task, default: []].insert(nextToken)
-        return nextToken
+        if case .live = listening { return (nextToken, true) }
+        return (nextToken, false)
     }
 
-    /// Returns once the registered task is announced, or after `timeout`, and forgets the token.
+    /// Returns once the registered task is announced, after `timeout`, or when the waiting task is
+    /// cancelled, and forgets the token.
     func wait(_ token: Int, upTo timeout: Duration) async {
-        if waiters[token]?.announced == false {
-            await withCheckedContinuation { continuation in
-                waiters[token]?.continuation = continuation
-                waiters[token]?.timer = Task { [weak self] in
-                    try? await Task.sleep(for: timeout)
-                    await self?.wake(token)
+        if waiters[token]?.woken == false {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    waiters[token]?.continuation = continuation
+                    waiters[token]?.timer = Task { [weak self] in
+                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                        await self?.wake(token)
+                    }
                 }
+            } onCancel: {
+                Task { await self.wake(token) }
             }
         }
         forget(token)
@@ -69,12 +84,12 @@ actor FinishedTasks {
     func close() async {
         closed = true
         for token in Array(waiters.keys) { wake(token) }
-        if let connection = await listening?.value { await connection.close() }
-        listening = nil
+        if case .live(let connection) = listening { await connection.close() }
+        listening = .idle
     }
 
     private func wake(_ token: Int) {
-        waiters[token]?.announced = true
+        waiters[token]?.woken = true
         waiters[token]?.timer?.cancel()
         waiters[token]?.continuation?.resume()
         waiters[token]?.continuation = nil
@@ -87,30 +102,46 @@ actor FinishedTasks {
         }
     }
 
-    /// Opens the listening connection unless it is open; waits for it, so that a waiter registered
-    /// afterwards hears every later notice. A failure is logged and tried again on the next wait.
-    private func startListening() async {
+    /// Opens the listening connection in the background unless it is open or opening; after a
+    /// failure, not again for 5 s.
+    private func startListening() {
+        switch listening {
+        case .live, .connecting: return
+        case .failed(let at) where ContinuousClock.now - at < .seconds(5): return
+        case .idle, .failed: break
+        }
         guard !closed else { return }
-        if listening == nil {
-            listening = Task { [databaseURL, logger] in
-                do {
-                    let connection = try await PostgresConnection.connect(uri: databaseURL, name: "warren-listen")
-                    try await connection.listen(
-                        to: Self.channel,
-                        onNotification: { [weak self] payload in Task { await self?.announced(payload) } },
-                        onLost: { [weak self] in Task { await self?.lost() } })
-                    return connection
-                } catch {
-                    logger.warning("cannot listen for finished tasks; waiting by polling", metadata: [LoggingKey.error: "\(error)"])
-                    return nil
-                }
+        listening = .connecting
+        Task { [databaseURL, logger] in
+            do {
+                let connection = try await PostgresConnection.connect(uri: databaseURL, name: "warren-listen")
+                try await connection.listen(
+                    to: Self.channel,
+                    onNotification: { [weak self] payload in Task { await self?.announced(payload) } },
+                    onLost: { [weak self] in Task { await self?.lost(connection) } })
+                await self.listened(on: connection)
+            } catch {
+                logger.warning(
+                    "cannot listen for finished tasks; waiters read their rows more often", metadata: [LoggingKey.error: "\(error)"])
+                self.listeningFailed()
             }
         }
-        if await listening?.value == nil { listening = nil }
     }
 
-    private func lost() async {
-        if let connection = await listening?.value { await connection.close() }
-        listening = nil
+    private func listened(on connection: PostgresConnection) async {
+        if closed {
+            await connection.close()
+            return
+        }
+        listening = .live(connection)
+    }
+
+    private func listeningFailed() {
+        listening = .failed(at: .now)
+    }
+
+    private func lost(_ connection: PostgresConnection) async {
+        if case .live(let current) = listening, current === connection { listening = .failed(at: .now) }
+        await connection.close()
     }
 }

@@ -292,7 +292,8 @@ struct TaskStore: Sendable {
     /// Records a message sent to a dead-letter queue and fails its task: the task's row is
     /// created from `envelope` when a foreign producer sent it, or, without an envelope, the row
     /// with `taskID` is failed if it exists. Finished tasks are left as they are, and so are
-    /// STARTED ones: another worker that knows the task may be running it.
+    /// STARTED ones: another worker that knows the task may be running it. A task failed here is
+    /// announced as ``finish(_:worker:)`` announces its own.
     func recordDeadLetter(
         queue: String, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError, body: [UInt8], worker: String
     ) async throws {
@@ -312,24 +313,26 @@ struct TaskStore: Sendable {
                 UPDATE warren.tasks SET state = $6, error = $4, finished_at = now(), worker = $7
                 WHERE $9::text IS NULL AND id = $2 AND NOT (state = ANY($8::text[]))
                 RETURNING id, attempts, finished_at
+            ), finished AS (
+                SELECT * FROM created UNION ALL SELECT * FROM failed
+            ), announced AS (
+                SELECT pg_notify($11, id::text) FROM finished
             )
             INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
-            SELECT id, finished_at, $6, attempts, $7, $4 FROM created
-            UNION ALL
-            SELECT id, finished_at, $6, attempts, $7, $4 FROM failed
+            SELECT id, finished_at, $6, attempts, $7, $4 FROM finished WHERE (SELECT count(*) FROM announced) >= 0
             """,
             [
                 queue, taskID ?? envelope?.id, error.reason ?? "unknown", PostgresJSON(errorJSON), hex,
                 TaskState.failure.rawValue, worker, [TaskState.success, .failure, .started].map(\.rawValue), envelope?.task,
-                envelope?.args.jsonText,
+                envelope?.args.jsonText, FinishedTasks.channel,
             ])
     }
 
     // MARK: Revoking
 
     /// Revokes a task that is waiting, or with `terminate` one that is running: the row becomes
-    /// REVOKED with an event (and leaves the outbox), which also fences out the running attempt's
-    /// outcome. Returns the task's state after the statement (REVOKED when it was revoked), or nil
+    /// REVOKED with an event (and leaves the outbox, and is announced finished), which also fences
+    /// out the running attempt's outcome. Returns the task's state after the statement (REVOKED when it was revoked), or nil
     /// for an unknown id.
     func revoke(_ id: UUID, terminate: Bool) async throws -> TaskState? {
         let revocable = TaskState.waiting + (terminate ? [.started] : [])
@@ -343,10 +346,13 @@ struct TaskStore: Sendable {
                 INSERT INTO warren.task_events (task_id, at, state, attempt) SELECT id, finished_at, $2, attempts FROM revoked
             ), unlisted AS (
                 DELETE FROM warren.outbox o USING revoked r WHERE o.task_id = r.id
+            ), announced AS (
+                SELECT pg_notify($4, id::text) FROM revoked
             )
             SELECT coalesce((SELECT $2::text FROM revoked), (SELECT state FROM warren.tasks WHERE id = $1)) AS state
+            WHERE (SELECT count(*) FROM announced) >= 0
             """,
-            [id, TaskState.revoked.rawValue, revocable.map(\.rawValue)])
+            [id, TaskState.revoked.rawValue, revocable.map(\.rawValue), FinishedTasks.channel])
         return try rows.first?.decodeIfPresent("state", as: String.self).flatMap(TaskState.init(rawValue:))
     }
 
@@ -401,6 +407,14 @@ struct TaskStore: Sendable {
                 types.map(\.name), types.map { $0.rateLimit?.description },
                 types.map { $0.rateLimit?.interval.seconds }, types.map { $0.rateLimit?.burst },
             ])
+    }
+
+    /// Moves a delayed task's outbox entry (if it has one) to `overdueAfter` past `due`: its
+    /// message went back to the delay queues to wait until then, and must not be relayed before.
+    func postponeRelay(of id: UUID, until due: Date) async throws {
+        _ = try await pool.query(
+            "UPDATE warren.outbox SET due = to_timestamp($2::float8) + $3::float8 * interval '1 second' WHERE task_id = $1",
+            [id, due.timeIntervalSince1970, Self.overdueAfter.seconds])
     }
 
     /// Takes the next `count` turns to start a task named `task` under its type's rate limit, and

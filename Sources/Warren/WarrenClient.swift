@@ -196,15 +196,19 @@ public final class WarrenClient: Sendable {
     }
 
     /// The task's row once it is finished (SUCCESS, FAILURE or REVOKED), or as it is when `timeout`
-    /// passes first; nil for an unknown id. It is read again the moment a worker announces the
-    /// task finished (see ``FinishedTasks``), and at least once a second.
+    /// passes first; nil for an unknown id. It is read again the moment the task is announced
+    /// finished (see ``FinishedTasks``), and at least once a second; more often while
+    /// announcements cannot be heard.
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
     public func status(of id: UUID, waitingUpTo timeout: Duration) async throws -> TaskRecord? {
         guard timeout > .zero else { return try await store.task(id) }
         let deadline = ContinuousClock.now + timeout
+        var unheardInterval = Duration.milliseconds(2)
         while true {
-            let token = await finishedTasks.register(id)
+            let (token, live) = await finishedTasks.register(id)
             let record: TaskRecord?
             do {
+                try Task.checkCancellation()
                 record = try await store.task(id)
             } catch {
                 await finishedTasks.forget(token)
@@ -215,7 +219,8 @@ public final class WarrenClient: Sendable {
                 await finishedTasks.forget(token)
                 return record
             }
-            await finishedTasks.wait(token, upTo: min(left, .seconds(1)))
+            await finishedTasks.wait(token, upTo: min(left, live ? .seconds(1) : unheardInterval))
+            if !live { unheardInterval = min(unheardInterval * 2, .milliseconds(200)) }
         }
     }
 

@@ -204,11 +204,11 @@ private final class Pipeline: Sendable {
         self.turns = Batcher(maximumBatchSize: batchSize) { tasks in
             // One statement per task type, each locking one row: no two workers can deadlock.
             do {
-                var waits: [String: [Double]] = [:]
+                var waits: [String: IndexingIterator<[Double]>] = [:]
                 for (task, count) in Dictionary(tasks.map { ($0, 1) }, uniquingKeysWith: +) {
-                    waits[task] = try await store.takeTurns(count, of: task)
+                    waits[task] = try await store.takeTurns(count, of: task).makeIterator()
                 }
-                return tasks.map { .success(waits[$0]!.removeFirst()) }
+                return tasks.map { .success(waits[$0]?.next() ?? 0) }
             } catch {
                 return tasks.map { _ in .failure(error) }
             }
@@ -427,6 +427,15 @@ private final class Pipeline: Sendable {
         }
         let wait = turn.timeIntervalSinceNow
         if wait > 1 {
+            if envelope.eta != nil {
+                // A countdown or retry is relayed if not started soon after it was due; not before its turn.
+                do {
+                    try await store.postponeRelay(of: envelope.id, until: turn)
+                } catch {
+                    await giveBack(delivery, error, logger)
+                    return false
+                }
+            }
             // Back a fraction of a second early (whole seconds, rounded down): the rest is waited
             // for below, so that starts keep their spacing.
             var message = delayed(delivery, body: delivery.body, seconds: Int(wait), queue: envelope.queue)

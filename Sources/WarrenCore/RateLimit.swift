@@ -4,6 +4,7 @@
 /// Starts are spaced evenly, one every ``interval``. After a quiet spell, up to ``burst`` may
 /// start at once; the default burst of 1 keeps the spacing strict, as Celery's token bucket does.
 public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
+    /// The span `count` starts are spread over; the raw value is Celery's letter for it.
     public enum Period: String, Sendable, CaseIterable {
         case second = "s"
         case minute = "m"
@@ -20,6 +21,7 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
 
     /// Starts per period, at least 1.
     public var count: Int
+    /// What `count` is counted over.
     public var period: Period
     /// Starts allowed at once after a quiet spell, at least 1.
     public var burst: Int

@@ -25,7 +25,7 @@ public final class ConnectionThread: @unchecked Sendable {
         public var onReadable: () -> Void
         /// Called when nothing arrived for `idleInterval` (heartbeats, timeouts).
         public var onIdle: () -> Void
-        /// How long to sleep before `onIdle`, in milliseconds.
+        /// How long to sleep before `onIdle`, in milliseconds; -1 for as long as nothing happens.
         public var idleInterval: Int32
 
         public init(

@@ -108,11 +108,11 @@ public final class PostgresConnection: @unchecked Sendable {
     ) async throws {
         precondition(channel.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") }, "a channel is a plain identifier")
         try await thread.run { [self] in
+            guard let connection, !broken else { throw PostgresError(.connectionLost, message: "the connection is closed") }
             _ = try execute("LISTEN \(channel)", nil)
-            guard let connection else { throw PostgresError(.connectionLost, message: "the connection is closed") }
             thread.watch(
                 ConnectionThread.SocketWatcher(
-                    descriptor: PQsocket(connection), idleInterval: 5_000, hasBufferedInput: { false },
+                    descriptor: PQsocket(connection), idleInterval: -1, hasBufferedInput: { false },
                     onReadable: { [weak self] in self?.readNotifications(onNotification, onLost) }, onIdle: {}))
             // Any that arrived with LISTEN's own reply are in libpq's buffer already.
             readNotifications(onNotification, onLost)

@@ -462,32 +462,52 @@ struct Faults {
             row.notes.append("skipped: needs root and iproute2 to make a network namespace")
             return row
         }
-        let brokerProxy = try TCPProxy(address: host.gateway, upstreamPort: endpoint.port)
-        let databaseProxy = try TCPProxy(address: host.gateway, upstreamPort: databasePort)
-        // Heartbeats every 5 s: the broker notices the silent link after about 10 s.
-        let remoteEnvironment = [
-            "WARREN_AMQP_URL": configuration.amqpURL.replacingOccurrences(of: "\(local):\(endpoint.port)", with: "\(host.gateway):\(brokerProxy.port)")
-                + "?heartbeat=5",
-            "WARREN_DATABASE_URL": configuration.databaseURL.replacingOccurrences(of: "\(local):\(databasePort)", with: "\(host.gateway):\(databaseProxy.port)"),
-        ]
-        let queue = queue("partition")
-        let remote = SupervisedWorker(queue: queue, concurrency: 16, name: "remote", namespace: host.name, environment: remoteEnvironment)
-        remote.start()
-        let workers = [remote] + (try await startWorkers(1, queue: queue))
-        try await TestEnvironment.waitForConsumers(2, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(60))
-        async let submitted = submitLedgerTasks(1_500, queue: queue, milliseconds: 200, pause: .milliseconds(900))
-        try await Task.sleep(for: .seconds(3))
-        await host.cut()
-        let cutAt = Date()
-        try await Task.sleep(for: .seconds(20))
-        await host.restore()
-        let restoredAt = Date()
-        let (ids, refused) = try await submitted
-        try await waitUntilFinished(ids, timeout: .seconds(120))
-        for worker in workers { worker.stop() }
-        brokerProxy.stop()
-        databaseProxy.stop()
-        await host.remove()
+        var proxies: [TCPProxy] = []
+        var workers: [SupervisedWorker] = []
+        func tearDown() async {
+            for worker in workers { worker.stop() }
+            for proxy in proxies { proxy.stop() }
+            await host.remove()
+        }
+        let ids: [UUID]
+        let refused: Int
+        let cutAt: Date
+        let restoredAt: Date
+        do {
+            let brokerProxy = try TCPProxy(address: host.gateway, upstreamPort: endpoint.port)
+            proxies.append(brokerProxy)
+            let databaseProxy = try TCPProxy(address: host.gateway, upstreamPort: databasePort)
+            proxies.append(databaseProxy)
+            // Heartbeats every 5 s: the broker notices the silent link after about 10 s.
+            let amqpURL = configuration.amqpURL.replacingOccurrences(
+                of: "\(local):\(endpoint.port)", with: "\(host.gateway):\(brokerProxy.port)")
+            let remoteEnvironment = [
+                "WARREN_AMQP_URL": amqpURL + (amqpURL.contains("?") ? "&" : "?") + "heartbeat=5",
+                "WARREN_DATABASE_URL": configuration.databaseURL.replacingOccurrences(
+                    of: "\(local):\(databasePort)", with: "\(host.gateway):\(databaseProxy.port)"),
+            ]
+            let queue = queue("partition")
+            let remote = SupervisedWorker(
+                queue: queue, concurrency: 16, name: "remote", namespace: host.name, environment: remoteEnvironment)
+            workers.append(remote)
+            remote.start()
+            workers += try await startWorkers(1, queue: queue)
+            try await TestEnvironment.waitForConsumers(2, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(60))
+            async let submitted = submitLedgerTasks(1_500, queue: queue, milliseconds: 200, pause: .milliseconds(900))
+            try await Task.sleep(for: .seconds(3))
+            await host.cut()
+            cutAt = Date()
+            try await Task.sleep(for: .seconds(20))
+            await host.restore()
+            restoredAt = Date()
+            (ids, refused) = try await submitted
+            try await waitUntilFinished(ids, timeout: .seconds(120))
+        } catch {
+            await tearDown()
+            throw error
+        }
+        await tearDown()
+        let restarts = workers[0].starts - 1
         try await ledger(&row, ids)
         let remoteRuns = try await query(
             """
@@ -502,7 +522,7 @@ struct Faults {
         if after == 0 { row.problems.append("the namespaced worker ran nothing after its link came back") }
         if refused > 0 { row.problems.append("\(refused) submissions refused") }
         row.notes.append(
-            "link of the namespaced worker cut for 20 s: it ran \(before) tasks before the cut and \(after) after; \(remote.starts - 1) restarts")
+            "link of the namespaced worker cut for 20 s: it ran \(before) tasks before the cut and \(after) after; \(restarts) restarts")
         return row
     }
 }

@@ -64,6 +64,19 @@ import WarrenTesting
             #expect(ContinuousClock.now - start >= .milliseconds(300))
             #expect(try await client.get("/v1/tasks/\(id)?wait=soon").status == .unprocessableContent)
             #expect(try await client.get("/v1/tasks/\(id)?wait=61").status == .unprocessableContent)
+            // A revoke finishes a task too, and wakes its waiters.
+            let other = try await client.postJSON(
+                "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)
+            let otherID = try #require(other.json["id"]?.stringValue)
+            start = ContinuousClock.now
+            async let revokedWhileWaiting = client.get("/v1/tasks/\(otherID)?wait=20")
+            try await Task.sleep(for: .milliseconds(100))
+            // Through a client of its own: the test client's one connection is busy waiting.
+            let revoker = try WarrenClient(configuration: configuration, logger: Servers.logger)
+            _ = try await revoker.revoke(try #require(UUID(uuidString: otherID)), terminate: false)
+            await revoker.shutdown()
+            #expect(try await revokedWhileWaiting.json["state"] == "REVOKED")
+            #expect(ContinuousClock.now - start < .milliseconds(950))
             try await withWorker(queues: [queue], configuration: configuration) {
                 start = ContinuousClock.now
                 let finished = try await client.get("/v1/tasks/\(id)?wait=20")
