@@ -16,8 +16,11 @@ import WarrenTesting
         // waited for in the delay queues.
         let ids = try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
             try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
-                let handles = try await client.enqueue(
-                    TestTasks.Paced.self, batch: Array(repeating: .init(), count: count), queue: queue)
+                // Countdowns, so the ones that wait for a later turn also postpone their relay.
+                var handles: [TaskHandle<TestTasks.Paced>] = []
+                for _ in 0..<count {
+                    handles.append(try await client.enqueue(TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1)))
+                }
                 for handle in handles { _ = try await handle.result(timeout: .seconds(30)) }
                 return handles.map(\.id)
             }
