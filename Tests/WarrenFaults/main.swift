@@ -14,6 +14,7 @@ import Foundation
 import Glibc
 #endif
 import Logging
+import Synchronization
 import ServiceLifecycle
 import Warren
 import WarrenAMQP
@@ -45,6 +46,14 @@ final class SupervisedWorker: @unchecked Sendable {
     private(set) var starts = 0
     private(set) var exitStatuses: [Int32] = []
 
+    /// Every worker made so far, so that none outlives a scenario that failed half-way.
+    private static let made = Mutex<[SupervisedWorker]>([])
+
+    /// Stops every worker made so far (stopping one twice is harmless).
+    static func stopAll() {
+        for worker in made.withLock({ $0 }) { worker.stop() }
+    }
+
     /// A worker named `name` (with its pid), in network namespace `namespace` when one is given,
     /// with `environment` over this process's.
     init(
@@ -54,6 +63,7 @@ final class SupervisedWorker: @unchecked Sendable {
         arguments = [queue, "\(concurrency)", "\(runawayGrace)", name]
         self.namespace = namespace
         self.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        Self.made.withLock { $0.append(self) }
     }
 
     func start() {
@@ -552,6 +562,7 @@ for (name, scenario) in scenarios where chosen.isEmpty || chosen.contains(name) 
     } catch {
         row = LedgerRow(scenario: name, problems: ["the scenario failed: \(error)"])
     }
+    SupervisedWorker.stopAll()
     row.seconds = (ContinuousClock.now - start).seconds
     rows.append(row)
 }
