@@ -133,6 +133,11 @@ actor FinishedTasks {
             await connection.close()
             return
         }
+        // Lost while LISTEN was being set up: its `lost` found it not yet live.
+        guard connection.isUsable else {
+            listening = .failed(at: .now)
+            return
+        }
         listening = .live(connection)
     }
 
