@@ -113,17 +113,20 @@ actor FinishedTasks {
         guard !closed else { return }
         listening = .connecting
         Task { [databaseURL, logger] in
+            var connection: PostgresConnection?
             do {
-                let connection = try await PostgresConnection.connect(uri: databaseURL, name: "warren-listen")
-                try await connection.listen(
+                let opened = try await PostgresConnection.connect(uri: databaseURL, name: "warren-listen")
+                connection = opened
+                try await opened.listen(
                     to: Self.channel,
                     onNotification: { [weak self] payload in Task { await self?.announced(payload) } },
-                    onLost: { [weak self] in Task { await self?.lost(connection) } })
-                await self.listened(on: connection)
+                    onLost: { [weak self] in Task { await self?.lost(opened) } })
+                await self.listened(on: opened)
             } catch {
                 logger.warning(
                     "cannot listen for finished tasks; waiters read their rows more often", metadata: [LoggingKey.error: "\(error)"])
-                self.listeningFailed()
+                await connection?.close()
+                self.listening = .failed(at: .now)
             }
         }
     }
@@ -139,10 +142,6 @@ actor FinishedTasks {
             return
         }
         listening = .live(connection)
-    }
-
-    private func listeningFailed() {
-        listening = .failed(at: .now)
     }
 
     private func lost(_ connection: PostgresConnection) async {

@@ -77,7 +77,7 @@ struct TasksController: Sendable {
             }
             wait = seconds
         }
-        guard let record = try await client.status(of: id, waitingUpTo: .milliseconds(Int(wait * 1_000))) else {
+        guard let record = try await client.status(of: id, waitingUpTo: .seconds(wait)) else {
             throw Problem(.notFound, kind: "not-found", title: "Not found", detail: "no task has the id \(id.uuidString.lowercased())")
         }
         return try APIServer.json(.ok, Self.document(record))
