@@ -53,7 +53,7 @@ actor BrokerLink {
 
     private func connected() async throws -> AMQPConnection {
         if let connection {
-            if await connection.isOpen { return connection }
+            if connection.isOpen { return connection }
             await drop(connection)
         }
         if let connecting { return try await connecting.value }
@@ -71,7 +71,7 @@ actor BrokerLink {
     }
 
     private func dropIfDead(_ suspect: AMQPConnection) async {
-        guard connection === suspect, !(await suspect.isOpen) else { return }
+        guard connection === suspect, !suspect.isOpen else { return }
         await drop(suspect)
     }
 

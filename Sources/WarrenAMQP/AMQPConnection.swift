@@ -1,4 +1,5 @@
 internal import CRabbitMQ
+import Synchronization
 import WarrenPosix
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +20,8 @@ public final class AMQPConnection: @unchecked Sendable {
     public let endpoint: AMQPEndpoint
     private let thread: ConnectionThread
     private static let channel: amqp_channel_t = 1
+    /// Set on the thread when the connection fails or closes; read from anywhere.
+    private let failed = Atomic<Bool>(false)
 
     // Everything below is touched only on `thread`.
     private var state: amqp_connection_state_t?
@@ -75,10 +78,8 @@ public final class AMQPConnection: @unchecked Sendable {
         thread.stop()
     }
 
-    /// Whether the connection is still usable.
-    public var isOpen: Bool {
-        get async { (try? await thread.run { [self] in failure == nil }) ?? false }
-    }
+    /// Whether the connection is still usable (read without waiting for its thread).
+    public var isOpen: Bool { !failed.load(ordering: .relaxed) }
 
     // MARK: Topology
 
@@ -441,6 +442,7 @@ public final class AMQPConnection: @unchecked Sendable {
     /// Marks the connection dead: fails waiting publishes and the consumer, frees the C state.
     private func fail(_ error: AMQPError) {
         if failure == nil { failure = error }
+        failed.store(true, ordering: .relaxed)
         for group in unconfirmed.values { group.abort(error) }
         unconfirmed.removeAll()
         deliveries?.finish(throwing: error)

@@ -27,6 +27,9 @@ public final class PostgresConnection: @unchecked Sendable {
         get { brokenFlag.load(ordering: .relaxed) }
         set { brokenFlag.store(newValue, ordering: .relaxed) }
     }
+    /// Set by ``transaction(_:)``; the next statement sends `BEGIN` ahead of itself, in one round
+    /// trip. Cleared on the thread by that statement.
+    private let beginPending = Atomic<Bool>(false)
 
     private init(thread: ConnectionThread) {
         self.thread = thread
@@ -81,19 +84,22 @@ public final class PostgresConnection: @unchecked Sendable {
         _ = try await thread.run { [self] in try execute(sql, nil) }
     }
 
-    /// Runs `body` inside `BEGIN … COMMIT`, rolling back if it throws.
+    /// Runs `body` inside `BEGIN … COMMIT`, rolling back if it throws. `BEGIN` goes out with the
+    /// transaction's first statement, in one round trip; a body that runs none sends nothing.
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        _ = try await query("BEGIN")
+        beginPending.store(true, ordering: .relaxed)
         do {
             let result = try await body(self)
-            _ = try await query("COMMIT")
+            if !beginPending.exchange(false, ordering: .relaxed) { _ = try await query("COMMIT") }
             return result
         } catch {
-            do {
-                _ = try await query("ROLLBACK")
-            } catch {
-                // Still inside the failed transaction: no later user of this connection could work.
-                broken = true
+            if !beginPending.exchange(false, ordering: .relaxed) {
+                do {
+                    _ = try await query("ROLLBACK")
+                } catch {
+                    // Still inside the failed transaction: no later user of this connection could work.
+                    broken = true
+                }
             }
             throw error
         }
@@ -164,22 +170,68 @@ public final class PostgresConnection: @unchecked Sendable {
             """, nil)
     }
 
-    /// With `parameters` nil, runs `PQexec` (several statements allowed); otherwise `PQexecParams`.
+    /// With `parameters` nil, runs `PQexec` (several statements allowed); otherwise the statement
+    /// prepared, after a pending `BEGIN` in the same pipeline.
     private func execute(_ sql: String, _ parameters: [String?]?) throws -> PostgresRows {
         guard let connection, !broken else {
             throw PostgresError(.connectionLost, message: "the connection is closed")
         }
-        let result: OpaquePointer?
-        if let parameters {
-            let name = try preparedName(for: sql, parameterCount: parameters.count, on: connection)
-            result = withCStrings(parameters) { values in
-                PQexecPrepared(connection, name, Int32(parameters.count), values, nil, nil, 0)
+        guard let parameters else {
+            if beginPending.exchange(false, ordering: .relaxed) {
+                let begin = PQexec(connection, "BEGIN")
+                defer { PQclear(begin) }
+                _ = try check(begin, on: connection)
             }
-        } else {
-            result = PQexec(connection, sql)
+            let result = PQexec(connection, sql)
+            defer { PQclear(result) }
+            return try check(result, on: connection)
+        }
+        let name = try preparedName(for: sql, parameterCount: parameters.count, on: connection)
+        if beginPending.exchange(false, ordering: .relaxed) {
+            return try executeAfterBegin(name, parameters, on: connection)
+        }
+        let result = withCStrings(parameters) { values in
+            PQexecPrepared(connection, name, Int32(parameters.count), values, nil, nil, 0)
         }
         defer { PQclear(result) }
         return try check(result, on: connection)
+    }
+
+    /// `BEGIN` and the prepared statement `name` sent together in pipeline mode: one round trip.
+    private func executeAfterBegin(_ name: String, _ parameters: [String?], on connection: OpaquePointer) throws
+        -> PostgresRows
+    {
+        guard PQenterPipelineMode(connection) == 1 else { throw lost(connection) }
+        let sent = withCStrings(parameters) { values in
+            PQsendQueryParams(connection, "BEGIN", 0, nil, nil, nil, nil, 0) == 1
+                && PQsendQueryPrepared(connection, name, Int32(parameters.count), values, nil, nil, 0) == 1
+                && PQpipelineSync(connection) == 1
+        }
+        guard sent else { throw lost(connection) }
+        // Each statement's result is followed by a null; the sync's own result ends the pipeline.
+        // All are read before any error is thrown, so that the connection leaves pipeline mode.
+        let begin = PQgetResult(connection)
+        while let extra = PQgetResult(connection) { PQclear(extra) }
+        let statement = PQgetResult(connection)
+        while let extra = PQgetResult(connection) { PQclear(extra) }
+        var synced = false
+        while !synced, let result = PQgetResult(connection) {
+            synced = PQresultStatus(result) == PGRES_PIPELINE_SYNC
+            PQclear(result)
+        }
+        defer {
+            PQclear(begin)
+            PQclear(statement)
+        }
+        guard synced, PQexitPipelineMode(connection) == 1 else { throw lost(connection) }
+        _ = try check(begin, on: connection)
+        return try check(statement, on: connection)
+    }
+
+    /// Marks the connection broken and returns libpq's reason.
+    private func lost(_ connection: OpaquePointer) -> PostgresError {
+        broken = true
+        return PostgresError(.connectionLost, message: String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines())
     }
 
     /// The name of `sql` prepared on this connection, preparing it first if needed.

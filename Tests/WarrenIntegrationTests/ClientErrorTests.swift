@@ -38,7 +38,7 @@ import WarrenTesting
             return error?.code == .channelClosed && error?.replyCode == 404 && error?.text.contains("NOT_FOUND") == true
         }
         // The connection is unusable afterwards, and says so instead of hanging.
-        #expect(await connection.isOpen == false)
+        #expect(connection.isOpen == false)
         await #expect(throws: AMQPError.self) { try await connection.declareQueue("anything") }
     }
 

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import WarrenPostgres
+
+/// `PostgresConnection.transaction` sends `BEGIN` with the transaction's first statement; these
+/// check that what it commits, rolls back and leaves behind is what a plain BEGIN … COMMIT would.
+@Suite(.timeLimit(.minutes(1))) struct PostgresTransactionTests {
+    /// A table of this test's own, and a connection to use it on.
+    private func connect() async throws -> (PostgresConnection, table: String) {
+        let configuration = try await Servers.configuration()
+        let connection = try await PostgresConnection.connect(uri: configuration.databaseURL)
+        let table = "pg_tx_\(UUID().uuidString.prefix(8).lowercased())"
+        try await connection.execute(unsafeSQL: "CREATE TEMPORARY TABLE \(table) (n int PRIMARY KEY)")
+        return (connection, table)
+    }
+
+    private func values(in table: String, on connection: PostgresConnection) async throws -> [Int] {
+        try await connection.query("SELECT n FROM \(table) ORDER BY n").map { try $0.decode("n", as: Int.self) }
+    }
+
+    /// True when no transaction is open on the connection: PostgreSQL takes a savepoint only
+    /// inside one (and refuses it with 25P01 outside).
+    private func outsideTransaction(_ connection: PostgresConnection) async throws -> Bool {
+        do {
+            _ = try await connection.query("SAVEPOINT probe")
+            _ = try await connection.query("RELEASE SAVEPOINT probe")
+            return false
+        } catch let error as PostgresError where error.sqlState == "25P01" {
+            return true
+        }
+    }
+
+    @Test func commitsEveryStatement() async throws {
+        let (connection, table) = try await connect()
+        let inside = try await connection.transaction { connection in
+            _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [1])
+            _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [2])
+            return try await outsideTransaction(connection)
+        }
+        #expect(inside == false)
+        #expect(try await values(in: table, on: connection) == [1, 2])
+        #expect(try await outsideTransaction(connection))
+        await connection.close()
+    }
+
+    @Test func rollsBackWhenALaterStatementFails() async throws {
+        let (connection, table) = try await connect()
+        await #expect(throws: PostgresError.self) {
+            try await connection.transaction { connection in
+                _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [1])
+                _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [1])
+            }
+        }
+        #expect(try await values(in: table, on: connection).isEmpty)
+        #expect(try await outsideTransaction(connection))
+        #expect(connection.isUsable)
+        await connection.close()
+    }
+
+    @Test func rollsBackWhenTheFirstStatementFails() async throws {
+        let (connection, table) = try await connect()
+        // The error comes from the statement that travelled with BEGIN, with its SQLSTATE.
+        await #expect {
+            try await connection.transaction { connection in
+                _ = try await connection.query("INSERT INTO \(table) VALUES ($1::int / 0)", [1])
+            }
+        } throws: { error in
+            (error as? PostgresError)?.sqlState == "22012"
+        }
+        #expect(try await outsideTransaction(connection))
+        _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [3])
+        #expect(try await values(in: table, on: connection) == [3])
+        await connection.close()
+    }
+
+    @Test func rollsBackWhenTheBodyThrowsAfterAStatement() async throws {
+        struct Abandoned: Error {}
+        let (connection, table) = try await connect()
+        await #expect(throws: Abandoned.self) {
+            try await connection.transaction { connection in
+                _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [1])
+                throw Abandoned()
+            }
+        }
+        #expect(try await values(in: table, on: connection).isEmpty)
+        #expect(try await outsideTransaction(connection))
+        await connection.close()
+    }
+
+    @Test func aBodyWithoutStatementsLeavesNoTransactionOpen() async throws {
+        struct Abandoned: Error {}
+        let (connection, table) = try await connect()
+        #expect(try await connection.transaction { _ in 7 } == 7)
+        await #expect(throws: Abandoned.self) {
+            try await connection.transaction { _ in throw Abandoned() }
+        }
+        #expect(try await outsideTransaction(connection))
+        _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [4])
+        #expect(try await values(in: table, on: connection) == [4])
+        await connection.close()
+    }
+
+    @Test func aFirstStatementWithoutParametersAlsoBegins() async throws {
+        let (connection, table) = try await connect()
+        await #expect(throws: PostgresError.self) {
+            try await connection.transaction { connection in
+                try await connection.execute(unsafeSQL: "INSERT INTO \(table) VALUES (5); INSERT INTO \(table) VALUES (6)")
+                _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [5])
+            }
+        }
+        #expect(try await values(in: table, on: connection).isEmpty)
+        await connection.close()
+    }
+}
