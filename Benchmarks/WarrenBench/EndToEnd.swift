@@ -16,14 +16,9 @@ struct EndToEnd {
     struct Run {
         var tasks: Int
         var seconds: Double
-        var workers: [ProcessSample]
+        /// CPU seconds per process group during the run (see ``CPUAccount``).
+        var cpu: [String: Double]
         var tasksPerSecond: Double { Double(tasks) / seconds }
-    }
-
-    struct ProcessSample {
-        var name: String
-        var peakResidentBytes: Int
-        var cpuSeconds: Double
     }
 
     /// Starts `count` worker processes on `queue` and waits until each consumes.
@@ -41,31 +36,28 @@ struct EndToEnd {
         return workers
     }
 
-    /// Submits `count` noop tasks through the typed client in batches of `batchSize`, from
-    /// `submitters` concurrent loops, and waits until every row is SUCCESS.
-    func typedClientRun(
-        count: Int, queue: String, submitters: Int, batchSize: Int, workers: [BenchProcess]
+    /// Submits `count` tasks of type `task` through the typed client in batches of `batchSize`,
+    /// from `submitters` concurrent loops, and waits until every row is SUCCESS.
+    func typedClientRun<Definition: TaskDefinition>(
+        _ task: Definition.Type, _ arguments: Definition.Arguments, count: Int, queue: String,
+        submitters: Int, batchSize: Int, workers: [BenchProcess]
     ) async throws -> Run {
         let client = try WarrenClient(configuration: configuration, maximumConnections: 4, logger: logger)
         defer { Task { await client.shutdown() } }
-        let cpuBefore = workers.map(\.cpuSeconds)
+        let cpuBefore = CPUAccount(processes: workers)
         let start = ContinuousClock.now
         let ids = try await submitInLanes(count: count, lanes: submitters, batchSize: batchSize) { size in
-            try await client.enqueue(Noop.self, batch: Array(repeating: .init(), count: size), queue: queue).map(\.id)
+            try await client.enqueue(task, batch: Array(repeating: arguments, count: size), queue: queue).map(\.id)
         }
         try await waitForSuccess(ids)
         let seconds = (ContinuousClock.now - start).seconds
-        return Run(
-            tasks: count, seconds: seconds,
-            workers: zip(workers, cpuBefore).map { worker, before in
-                ProcessSample(name: worker.name, peakResidentBytes: worker.peakResidentBytes, cpuSeconds: worker.cpuSeconds - before)
-            })
+        return Run(tasks: count, seconds: seconds, cpu: CPUAccount(processes: workers).since(cpuBefore))
     }
 
     /// `POST /v1/tasks` with noop tasks from `clients` concurrent connections for `seconds`, driven
     /// by `wrk` (a C load generator in its own process, so the client's cost is not Warren's).
-    /// Returns the accepted tasks per second and how many were accepted; every answer must be 202.
-    func restSubmission(seconds: Int, queue: String, clients: Int, port: Int) async throws -> (rate: Double, count: Int) {
+    /// Returns the run, timed by `wrk`, with the CPU of `processes` and the rest; every answer must be 202.
+    func restSubmission(seconds: Int, queue: String, clients: Int, port: Int, processes: [BenchProcess]) async throws -> Run {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("warren-bench-\(UUID()).lua")
         try """
             wrk.method = "POST"
@@ -80,6 +72,7 @@ struct EndToEnd {
         ]
         let output = Pipe()
         process.standardOutput = output
+        let cpuBefore = CPUAccount(processes: processes)
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -90,7 +83,7 @@ struct EndToEnd {
         else {
             throw BenchError("wrk failed or saw errors:\n\(text)")
         }
-        return (rate, count)
+        return Run(tasks: count, seconds: Double(count) / rate, cpu: CPUAccount(processes: processes).since(cpuBefore))
     }
 
     /// Waits until `queue` holds at least `expected` tasks and all of them are SUCCESS (for loads

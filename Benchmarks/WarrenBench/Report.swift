@@ -17,6 +17,30 @@ struct Report {
         rows.append(Row(group: group, name: name, value: value, unit: unit))
     }
 
+    /// The CPU each process group spent per task during `run`, and how busy the whole machine was;
+    /// `label` names the run.
+    mutating func addCPU(_ run: EndToEnd.Run, label: String) {
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        let groups = run.cpu.keys.filter { $0 != "machine" }.sorted { Self.order($0) < Self.order($1) }
+        for group in groups where run.cpu[group]! > 0 {
+            add("cpu", "\(label): \(group) per task", run.cpu[group]! / Double(run.tasks) * 1_000_000, "µs")
+        }
+        if let machine = run.cpu["machine"] {
+            add("cpu", "\(label): all processes per task", machine / Double(run.tasks) * 1_000_000, "µs")
+            add("cpu", "\(label): machine busy", machine / (run.seconds * cores) * 100, "%")
+        }
+    }
+
+    /// Servers first, then Warren's processes, then the load generators.
+    private static func order(_ group: String) -> String {
+        switch group {
+        case "rabbitmq": "0"
+        case "postgresql": "1"
+        case "benchmark", "wrk": "3" + group
+        default: "2" + group
+        }
+    }
+
     func table() -> String {
         let nameWidth = rows.map(\.name.count).max() ?? 10
         var lines = ["Warren benchmark — \(machine)", ""]

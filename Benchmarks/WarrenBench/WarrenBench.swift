@@ -94,13 +94,11 @@ struct WarrenBench: AsyncParsableCommand {
         let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
         progress("end to end: \(tasks) noop tasks, 2 workers")
         var workers = try await endToEnd.startWorkers(2, queue: queue, concurrency: concurrency, prefetch: prefetch)
-        let typed = try await endToEnd.typedClientRun(count: tasks, queue: queue, submitters: submitters, batchSize: batchSize, workers: workers)
+        let typed = try await endToEnd.typedClientRun(Noop.self, .init(), count: tasks, queue: queue, submitters: submitters, batchSize: batchSize, workers: workers)
         report.add("warren", "typed client → SUCCESS, 2 workers", typed.tasksPerSecond, "tasks/s")
         report.add("warren", "… as a share of the broker ceiling", typed.tasksPerSecond / brokerCeiling * 100, "%")
         report.add("warren", "… as a multiple of Celery (234/s)", typed.tasksPerSecond / 234, "×")
-        for sample in typed.workers {
-            report.add("warren", "\(sample.name) CPU per 1,000 tasks", sample.cpuSeconds / Double(tasks) * 1000, "s")
-        }
+        report.addCPU(typed, label: "typed")
 
         progress("REST: \(restSeconds) s of POST /v1/tasks from \(httpClients) clients (wrk)")
         let api = try BenchProcess(name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: [:])
@@ -108,18 +106,20 @@ struct WarrenBench: AsyncParsableCommand {
         guard let port = listening.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw BenchError("could not read the API's port from \(listening)")
         }
-        let apiCPUBefore = api.cpuSeconds
-        let rest = try await endToEnd.restSubmission(seconds: restSeconds, queue: queue, clients: httpClients, port: port)
-        report.add("warren", "REST accepted, \(httpClients) clients", rest.rate, "tasks/s")
-        report.add("warren", "api CPU per 1,000 tasks", (api.cpuSeconds - apiCPUBefore) / Double(rest.count) * 1000, "s")
-        try await endToEnd.waitForQueueToFinish(queue, expected: tasks + rest.count)
+        let rest = try await endToEnd.restSubmission(
+            seconds: restSeconds, queue: queue, clients: httpClients, port: port, processes: workers + [api])
+        report.add("warren", "REST accepted, \(httpClients) clients", rest.tasksPerSecond, "tasks/s")
+        report.addCPU(rest, label: "REST")
+        try await endToEnd.waitForQueueToFinish(queue, expected: tasks + rest.tasks)
         // Workers usually run on other hosts: the API's own capacity, with no worker on these cores
         // (the two above sit idle on another queue). The backlog then runs to SUCCESS.
         let backlogQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
-        let accepted = try await endToEnd.restSubmission(seconds: restSeconds, queue: backlogQueue, clients: httpClients, port: port)
-        report.add("warren", "REST accepted, \(httpClients) clients, no worker busy", accepted.rate, "tasks/s")
+        let accepted = try await endToEnd.restSubmission(
+            seconds: restSeconds, queue: backlogQueue, clients: httpClients, port: port, processes: [api])
+        report.add("warren", "REST accepted, \(httpClients) clients, no worker busy", accepted.tasksPerSecond, "tasks/s")
+        report.addCPU(accepted, label: "REST, no worker busy")
         let drainers = try await endToEnd.startWorkers(2, queue: backlogQueue, concurrency: concurrency, prefetch: prefetch)
-        try await endToEnd.waitForQueueToFinish(backlogQueue, expected: accepted.count)
+        try await endToEnd.waitForQueueToFinish(backlogQueue, expected: accepted.tasks)
         for drainer in drainers { drainer.stop() }
 
         progress("latency: \(latencySamples) sequential round trips")
@@ -143,7 +143,7 @@ struct WarrenBench: AsyncParsableCommand {
             var submitted = 0
             while submitted < soakTasks {
                 let count = min(chunk, soakTasks - submitted)
-                _ = try await endToEnd.typedClientRun(count: count, queue: soakQueue, submitters: submitters, batchSize: batchSize, workers: workers)
+                _ = try await endToEnd.typedClientRun(Noop.self, .init(), count: count, queue: soakQueue, submitters: submitters, batchSize: batchSize, workers: workers)
                 submitted += count
                 if early.isEmpty { early = workers.map(\.residentBytes) }
             }
@@ -160,8 +160,24 @@ struct WarrenBench: AsyncParsableCommand {
             progress("scaling: \(count) worker(s)")
             let scaleQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             workers = try await endToEnd.startWorkers(count, queue: scaleQueue, concurrency: concurrency, prefetch: prefetch)
-            let run = try await endToEnd.typedClientRun(count: tasks / 2, queue: scaleQueue, submitters: submitters, batchSize: batchSize, workers: workers)
-            report.add("scaling", "\(count) worker process(es)", run.tasksPerSecond, "tasks/s")
+            let run = try await endToEnd.typedClientRun(Noop.self, .init(), count: tasks / 2, queue: scaleQueue, submitters: submitters, batchSize: batchSize, workers: workers)
+            report.add("scaling", "\(count) worker process(es), noop", run.tasksPerSecond, "tasks/s")
+            for worker in workers { worker.stop() }
+        }
+        // With noop tasks the shared cores bound the run, not the workers. Tasks that wait
+        // (I/O-bound work) with few slots per worker make each worker the bound instead.
+        let sleepy = Sleep.Arguments(milliseconds: 20)
+        let slots = 10
+        for count in scaling.split(separator: ",").compactMap({ Int($0) }) {
+            progress("scaling, worker-bound: \(count) worker(s), \(slots) slots each, tasks of \(sleepy.milliseconds) ms")
+            let scaleQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+            let bound = count * slots * 1_000 / sleepy.milliseconds  // tasks per second the slots allow
+            // About 4 s at that rate.
+            workers = try await endToEnd.startWorkers(count, queue: scaleQueue, concurrency: slots, prefetch: slots * 4)
+            let run = try await endToEnd.typedClientRun(
+                Sleep.self, sleepy, count: min(bound * 4, tasks), queue: scaleQueue, submitters: submitters, batchSize: batchSize,
+                workers: workers)
+            report.add("scaling", "\(count) worker(s), \(slots) slots, \(sleepy.milliseconds) ms tasks (at most \(bound)/s)", run.tasksPerSecond, "tasks/s")
             for worker in workers { worker.stop() }
         }
         await pool.close()

@@ -37,6 +37,17 @@ import WarrenTesting
         }
     }
 
+    @Test func sleepWaitsAndRefusesWaitsOutOfRange() async throws {
+        let start = ContinuousClock.now
+        _ = try await Sleep().run(.init(milliseconds: 30), context: context(Sleep.name))
+        #expect(ContinuousClock.now - start >= .milliseconds(30))
+        for milliseconds in [-1, Sleep.maximumMilliseconds + 1] {
+            await #expect(throws: TaskError.self) {
+                try await Sleep().run(.init(milliseconds: milliseconds), context: context(Sleep.name))
+            }
+        }
+    }
+
     @Test func generateReportCountsTheHistory() async throws {
         let configuration = try await Servers.configuration()
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)

@@ -97,6 +97,7 @@ extension TaskRegistry {
         registry.register(SendEmail(mailDirectory: configuration.mailDirectory))
         registry.register(GenerateReport(databaseURL: configuration.databaseURL))
         registry.register(Noop())
+        registry.register(Sleep())
         return registry
     }
 }

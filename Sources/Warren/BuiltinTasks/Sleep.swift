@@ -1,0 +1,31 @@
+/// Waits for `milliseconds` without using a core, then returns `{}`: a stand-in for work that
+/// waits on the network or a disk, for benchmarks and for trying concurrency. Runs on `default`.
+public struct Sleep: TaskDefinition {
+    public struct Arguments: Codable, Sendable {
+        /// How long to wait: 0 to 600,000 (ten minutes).
+        public var milliseconds: Int
+
+        public init(milliseconds: Int) {
+            self.milliseconds = milliseconds
+        }
+    }
+
+    public struct Result: Codable, Sendable {
+        public init() {}
+    }
+
+    public static let name = "sleep"
+    public static let options = TaskOptions(queue: "default")
+    public static let maximumMilliseconds = 600_000
+
+    public init() {}
+
+    public func run(_ arguments: Arguments, context: TaskContext) async throws -> Result {
+        guard (0...Self.maximumMilliseconds).contains(arguments.milliseconds) else {
+            throw TaskError(
+                type: "InvalidArguments", message: "milliseconds must be from 0 to \(Self.maximumMilliseconds)")
+        }
+        try await Task.sleep(for: .milliseconds(arguments.milliseconds))
+        return Result()
+    }
+}
