@@ -80,8 +80,8 @@ struct BenchError: Error, CustomStringConvertible {
 /// says which process a figure is bound by on cores they all share.
 struct CPUAccount {
     /// CPU seconds per group: `rabbitmq`, `postgresql`, `benchmark` (this process: submitters and
-    /// polling), `wrk`, each named Warren process, and `machine` (every core's busy time, all
-    /// processes).
+    /// polling), `wrk`, each named Warren process, `machine` (every core's busy time, all
+    /// processes) and `stolen` (time the hypervisor ran other machines on these cores).
     private(set) var seconds: [String: Double] = [:]
 
     /// Reads the counters now; `processes` are the Warren processes to name.
@@ -109,12 +109,14 @@ struct CPUAccount {
             if let group { seconds[group, default: 0] += cpu / ticks }
         }
         // The first line of /proc/stat: user nice system idle iowait irq softirq steal, in ticks.
+        // Steal is time the hypervisor gave the cores to other machines.
         if let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
             let line = stat.split(separator: "\n").first
         {
             let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
             if fields.count >= 8 {
-                seconds["machine"] = (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / ticks
+                seconds["machine"] = (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / ticks
+                seconds["stolen"] = fields[7] / ticks
             }
         }
     }

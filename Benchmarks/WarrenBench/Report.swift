@@ -17,17 +17,20 @@ struct Report {
         rows.append(Row(group: group, name: name, value: value, unit: unit))
     }
 
-    /// The CPU each process group spent per task during `run`, and how busy the whole machine was;
-    /// `label` names the run.
+    /// The CPU each process group spent per task during `run`, how busy the whole machine was, and
+    /// how much of its cores' time the hypervisor gave to other machines; `label` names the run.
     mutating func addCPU(_ run: EndToEnd.Run, label: String) {
         let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
-        let groups = run.cpu.keys.filter { $0 != "machine" }.sorted { Self.order($0) < Self.order($1) }
+        let groups = run.cpu.keys.filter { $0 != "machine" && $0 != "stolen" }.sorted { Self.order($0) < Self.order($1) }
         for group in groups where run.cpu[group]! > 0 {
             add("cpu", "\(label): \(group) per task", run.cpu[group]! / Double(run.tasks) * 1_000_000, "µs")
         }
         if let machine = run.cpu["machine"] {
             add("cpu", "\(label): all processes per task", machine / Double(run.tasks) * 1_000_000, "µs")
             add("cpu", "\(label): machine busy", machine / (run.seconds * cores) * 100, "%")
+        }
+        if let stolen = run.cpu["stolen"] {
+            add("cpu", "\(label): stolen by the hypervisor", stolen / (run.seconds * cores) * 100, "%")
         }
     }
 

@@ -75,6 +75,7 @@ struct WarrenBench: AsyncParsableCommand {
         try await fillHistory(pool, rows: history)
 
         progress("raw ceilings (\(rawMessages) messages and rows)")
+        let ceilingsStart = (clock: ContinuousClock.now, cpu: CPUAccount(processes: []))
         let rawQueue = "bench-raw-\(UUID().uuidString.prefix(8).lowercased())"
         let setup = try await AMQPConnection.connect(to: endpoint)
         try await setup.declareQueue(rawQueue)
@@ -89,6 +90,9 @@ struct WarrenBench: AsyncParsableCommand {
         report.add("database", "INSERT, 100 rows per statement", rows.insert, "rows/s")
         report.add("database", "UPDATE by key, 100 rows per statement", rows.update, "rows/s")
         report.add("database", "one INSERT + commit at a time, p50", try await Ceilings.commitRoundTrip(pool: pool), "ms")
+        let stolen = CPUAccount(processes: []).since(ceilingsStart.cpu)["stolen"] ?? 0
+        let ceilingSeconds = (ContinuousClock.now - ceilingsStart.clock).seconds * Double(ProcessInfo.processInfo.activeProcessorCount)
+        report.add("cpu", "ceilings: stolen by the hypervisor", stolen / ceilingSeconds * 100, "%")
 
         let endToEnd = EndToEnd(configuration: configuration, logger: logger, pool: pool)
         let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
