@@ -15,10 +15,9 @@ struct EndToEnd {
 
     struct Run {
         var tasks: Int
-        var seconds: Double
-        /// CPU seconds per process group during the run (see ``CPUAccount``).
-        var cpu: [String: Double]
-        var tasksPerSecond: Double { Double(tasks) / seconds }
+        /// The CPU used during the run, and how long it took.
+        var cpu: CPUUse
+        var tasksPerSecond: Double { Double(tasks) / cpu.seconds }
     }
 
     /// Starts `count` worker processes on `queue` and waits until each consumes.
@@ -45,18 +44,16 @@ struct EndToEnd {
         let client = try WarrenClient(configuration: configuration, maximumConnections: 4, logger: logger)
         defer { Task { await client.shutdown() } }
         let cpuBefore = CPUAccount(processes: workers)
-        let start = ContinuousClock.now
         let ids = try await submitInLanes(count: count, lanes: submitters, batchSize: batchSize) { size in
             try await client.enqueue(task, batch: Array(repeating: arguments, count: size), queue: queue).map(\.id)
         }
         try await waitForSuccess(ids)
-        let seconds = (ContinuousClock.now - start).seconds
-        return Run(tasks: count, seconds: seconds, cpu: CPUAccount(processes: workers).since(cpuBefore))
+        return Run(tasks: count, cpu: CPUAccount(processes: workers).since(cpuBefore))
     }
 
     /// `POST /v1/tasks` with noop tasks from `clients` concurrent connections for `seconds`, driven
     /// by `wrk` (a C load generator in its own process, so the client's cost is not Warren's).
-    /// Returns the run, timed by `wrk`, with the CPU of `processes` and the rest; every answer must be 202.
+    /// Returns the run, with the CPU of `processes` and the rest; every answer must be 202.
     func restSubmission(seconds: Int, queue: String, clients: Int, port: Int, processes: [BenchProcess]) async throws -> Run {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("warren-bench-\(UUID()).lua")
         try """
@@ -77,13 +74,13 @@ struct EndToEnd {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let cpu = CPUAccount(processes: processes).since(cpuBefore)
         guard process.terminationStatus == 0, !text.contains("Non-2xx"), !text.contains("Socket errors"),
-            let rate = lines.first(where: { $0.hasPrefix("Requests/sec:") }).flatMap({ Double($0.split(separator: " ").last ?? "") }),
             let count = lines.first(where: { $0.contains("requests in") }).flatMap({ Int($0.split(separator: " ").first ?? "") })
         else {
             throw BenchError("wrk failed or saw errors:\n\(text)")
         }
-        return Run(tasks: count, seconds: Double(count) / rate, cpu: CPUAccount(processes: processes).since(cpuBefore))
+        return Run(tasks: count, cpu: cpu)
     }
 
     /// Waits until `queue` holds at least `expected` tasks and all of them are SUCCESS (for loads

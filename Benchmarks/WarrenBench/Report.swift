@@ -20,27 +20,22 @@ struct Report {
     /// The CPU each process group spent per task during `run`, how busy the whole machine was, and
     /// how much of its cores' time the hypervisor gave to other machines; `label` names the run.
     mutating func addCPU(_ run: EndToEnd.Run, label: String) {
-        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
-        let groups = run.cpu.keys.filter { $0 != "machine" && $0 != "stolen" }.sorted { Self.order($0) < Self.order($1) }
-        for group in groups where run.cpu[group]! > 0 {
-            add("cpu", "\(label): \(group) per task", run.cpu[group]! / Double(run.tasks) * 1_000_000, "µs")
+        let perTask = { (seconds: Double) in seconds / Double(run.tasks) * 1_000_000 }
+        for (group, seconds) in run.cpu.groups.sorted(by: { (Self.rank($0.key), $0.key) < (Self.rank($1.key), $1.key) }) {
+            add("cpu", "\(label): \(group) per task", perTask(seconds), "µs")
         }
-        if let machine = run.cpu["machine"] {
-            add("cpu", "\(label): all processes per task", machine / Double(run.tasks) * 1_000_000, "µs")
-            add("cpu", "\(label): machine busy", machine / (run.seconds * cores) * 100, "%")
-        }
-        if let stolen = run.cpu["stolen"] {
-            add("cpu", "\(label): stolen by the hypervisor", stolen / (run.seconds * cores) * 100, "%")
-        }
+        add("cpu", "\(label): all processes per task", perTask(run.cpu.busy), "µs")
+        add("cpu", "\(label): machine busy", run.cpu.share(run.cpu.busy), "%")
+        add("cpu", "\(label): stolen by the hypervisor", run.cpu.share(run.cpu.stolen), "%")
     }
 
     /// Servers first, then Warren's processes, then the load generators.
-    private static func order(_ group: String) -> String {
+    private static func rank(_ group: String) -> Int {
         switch group {
-        case "rabbitmq": "0"
-        case "postgresql": "1"
-        case "benchmark", "wrk": "3" + group
-        default: "2" + group
+        case "rabbitmq": 0
+        case "postgresql": 1
+        case "benchmark", "wrk": 3
+        default: 2
         }
     }
 

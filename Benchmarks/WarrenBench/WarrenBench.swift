@@ -75,7 +75,7 @@ struct WarrenBench: AsyncParsableCommand {
         try await fillHistory(pool, rows: history)
 
         progress("raw ceilings (\(rawMessages) messages and rows)")
-        let ceilingsStart = (clock: ContinuousClock.now, cpu: CPUAccount(processes: []))
+        let ceilingsStart = CPUAccount(processes: [])
         let rawQueue = "bench-raw-\(UUID().uuidString.prefix(8).lowercased())"
         let setup = try await AMQPConnection.connect(to: endpoint)
         try await setup.declareQueue(rawQueue)
@@ -90,9 +90,8 @@ struct WarrenBench: AsyncParsableCommand {
         report.add("database", "INSERT, 100 rows per statement", rows.insert, "rows/s")
         report.add("database", "UPDATE by key, 100 rows per statement", rows.update, "rows/s")
         report.add("database", "one INSERT + commit at a time, p50", try await Ceilings.commitRoundTrip(pool: pool), "ms")
-        let stolen = CPUAccount(processes: []).since(ceilingsStart.cpu)["stolen"] ?? 0
-        let ceilingSeconds = (ContinuousClock.now - ceilingsStart.clock).seconds * Double(ProcessInfo.processInfo.activeProcessorCount)
-        report.add("cpu", "ceilings: stolen by the hypervisor", stolen / ceilingSeconds * 100, "%")
+        let ceilings = CPUAccount(processes: []).since(ceilingsStart)
+        report.add("cpu", "ceilings: stolen by the hypervisor", ceilings.share(ceilings.stolen), "%")
 
         let endToEnd = EndToEnd(configuration: configuration, logger: logger, pool: pool)
         let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
@@ -160,7 +159,8 @@ struct WarrenBench: AsyncParsableCommand {
             for worker in workers { worker.stop() }
         }
 
-        for count in scaling.split(separator: ",").compactMap({ Int($0) }) {
+        let workerCounts = scaling.split(separator: ",").compactMap { Int($0) }
+        for count in workerCounts {
             progress("scaling: \(count) worker(s)")
             let scaleQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             workers = try await endToEnd.startWorkers(count, queue: scaleQueue, concurrency: concurrency, prefetch: prefetch)
@@ -172,7 +172,7 @@ struct WarrenBench: AsyncParsableCommand {
         // (I/O-bound work) with few slots per worker make each worker the bound instead.
         let sleepy = Sleep.Arguments(milliseconds: 20)
         let slots = 10
-        for count in scaling.split(separator: ",").compactMap({ Int($0) }) {
+        for count in workerCounts {
             progress("scaling, worker-bound: \(count) worker(s), \(slots) slots each, tasks of \(sleepy.milliseconds) ms")
             let scaleQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             let bound = count * slots * 1_000 / sleepy.milliseconds  // tasks per second the slots allow

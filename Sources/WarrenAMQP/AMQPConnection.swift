@@ -20,12 +20,14 @@ public final class AMQPConnection: @unchecked Sendable {
     public let endpoint: AMQPEndpoint
     private let thread: ConnectionThread
     private static let channel: amqp_channel_t = 1
-    /// Set on the thread when the connection fails or closes; read from anywhere.
+    /// Whether `failure` is set, readable from anywhere.
     private let failed = Atomic<Bool>(false)
 
     // Everything below is touched only on `thread`.
     private var state: amqp_connection_state_t?
-    private var failure: AMQPError?
+    private var failure: AMQPError? {
+        didSet { failed.store(failure != nil, ordering: .relaxed) }
+    }
     private var lastPublishSequence: UInt64 = 0
     private var lowestUnconfirmed: UInt64 = 1
     private var unconfirmed: [UInt64: ConfirmGroup] = [:]
@@ -442,7 +444,6 @@ public final class AMQPConnection: @unchecked Sendable {
     /// Marks the connection dead: fails waiting publishes and the consumer, frees the C state.
     private func fail(_ error: AMQPError) {
         if failure == nil { failure = error }
-        failed.store(true, ordering: .relaxed)
         for group in unconfirmed.values { group.abort(error) }
         unconfirmed.removeAll()
         deliveries?.finish(throwing: error)

@@ -85,7 +85,8 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs `body` inside `BEGIN … COMMIT`, rolling back if it throws. `BEGIN` goes out with the
-    /// transaction's first statement, in one round trip; a body that runs none sends nothing.
+    /// transaction's first statement (in the same round trip when that statement has parameters);
+    /// a body that runs none sends nothing.
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         beginPending.store(true, ordering: .relaxed)
         do {
@@ -257,11 +258,7 @@ public final class PostgresConnection: @unchecked Sendable {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return rows(result!)
         default:
-            if PQstatus(connection) != CONNECTION_OK {
-                broken = true
-                throw PostgresError(
-                    .connectionLost, message: String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines())
-            }
+            if PQstatus(connection) != CONNECTION_OK { throw lost(connection) }
             func field(_ code: Character) -> String? {
                 guard let result, let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
                 return String(cString: value)

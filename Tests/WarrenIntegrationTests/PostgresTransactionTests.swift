@@ -59,14 +59,25 @@ import WarrenPostgres
 
     @Test func rollsBackWhenTheFirstStatementFails() async throws {
         let (connection, table) = try await connect()
-        // The error comes from the statement that travelled with BEGIN, with its SQLSTATE.
-        await #expect {
+        // The error comes from the statement that travelled with BEGIN, with its SQLSTATE, and it
+        // failed inside the transaction: the next statement is refused until the rollback (25P02).
+        var refusedAfterwards: String?
+        do {
             try await connection.transaction { connection in
-                _ = try await connection.query("INSERT INTO \(table) VALUES ($1::int / 0)", [1])
+                do {
+                    _ = try await connection.query("INSERT INTO \(table) VALUES ($1::int / 0)", [1])
+                } catch {
+                    do { _ = try await connection.query("SELECT 1") } catch let next as PostgresError {
+                        refusedAfterwards = next.sqlState
+                    }
+                    throw error
+                }
             }
-        } throws: { error in
-            (error as? PostgresError)?.sqlState == "22012"
+            Issue.record("dividing by zero did not fail")
+        } catch {
+            #expect((error as? PostgresError)?.sqlState == "22012")
         }
+        #expect(refusedAfterwards == "25P02")
         #expect(try await outsideTransaction(connection))
         _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [3])
         #expect(try await values(in: table, on: connection) == [3])
@@ -109,6 +120,8 @@ import WarrenPostgres
             }
         }
         #expect(try await values(in: table, on: connection).isEmpty)
+        #expect(try await outsideTransaction(connection))
+        #expect(connection.isUsable)
         await connection.close()
     }
 }

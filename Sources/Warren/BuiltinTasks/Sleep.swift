@@ -16,6 +16,7 @@ public struct Sleep: TaskDefinition {
 
     public static let name = "sleep"
     public static let options = TaskOptions(queue: "default")
+    /// The longest wait it takes: ten minutes.
     public static let maximumMilliseconds = 600_000
 
     public init() {}
