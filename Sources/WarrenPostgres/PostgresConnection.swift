@@ -27,8 +27,8 @@ public final class PostgresConnection: @unchecked Sendable {
         get { brokenFlag.load(ordering: .relaxed) }
         set { brokenFlag.store(newValue, ordering: .relaxed) }
     }
-    /// Set by ``transaction(_:)``; the next statement sends `BEGIN` ahead of itself, in one round
-    /// trip. Cleared on the thread by that statement.
+    /// Set by ``transaction(_:)``; the next statement sends `BEGIN` ahead of itself, in the same
+    /// round trip. Cleared on the thread by that statement.
     private let beginPending = Atomic<Bool>(false)
 
     private init(thread: ConnectionThread) {
@@ -85,8 +85,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs `body` inside `BEGIN … COMMIT`, rolling back if it throws. `BEGIN` goes out with the
-    /// transaction's first statement (in the same round trip when that statement has parameters);
-    /// a body that runs none sends nothing.
+    /// transaction's first statement, in the same round trip; a body that runs none sends nothing.
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         beginPending.store(true, ordering: .relaxed)
         do {
@@ -172,18 +171,14 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// With `parameters` nil, runs `PQexec` (several statements allowed); otherwise the statement
-    /// prepared, after a pending `BEGIN` in the same pipeline.
+    /// prepared. A pending `BEGIN` goes first, in the same round trip.
     private func execute(_ sql: String, _ parameters: [String?]?) throws -> PostgresRows {
         guard let connection, !broken else {
             throw PostgresError(.connectionLost, message: "the connection is closed")
         }
         guard let parameters else {
-            if beginPending.exchange(false, ordering: .relaxed) {
-                let begin = PQexec(connection, "BEGIN")
-                defer { PQclear(begin) }
-                _ = try check(begin, on: connection)
-            }
-            let result = PQexec(connection, sql)
+            let begin = beginPending.exchange(false, ordering: .relaxed) ? "BEGIN;\n" : ""
+            let result = PQexec(connection, begin + sql)
             defer { PQclear(result) }
             return try check(result, on: connection)
         }
