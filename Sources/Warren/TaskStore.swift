@@ -137,15 +137,15 @@ struct TaskStore: Sendable {
     static let overdueAfter = Duration.seconds(60)
     static let republishAgainAfter = Duration.seconds(600)
 
-    /// Locks up to `limit` outbox entries that are due (skipping those another relay holds) and
-    /// returns their tasks, on `connection`, inside a transaction.
+    /// Locks up to `limit` outbox entries that are due, with their tasks' rows, and returns the
+    /// tasks, on `connection`, inside a transaction. Entries whose entry or row another
+    /// transaction holds (another relay, a worker starting the task) are skipped: a worker's start
+    /// locks the row before the entry, so a relay that waited for either could deadlock with it.
     func dueOutboxTasks(limit: Int, on connection: PostgresConnection) async throws -> [TaskRecord] {
         let rows = try await connection.query(
             """
-            WITH due AS (
-                SELECT task_id FROM warren.outbox WHERE due <= now() ORDER BY due LIMIT $1 FOR UPDATE SKIP LOCKED
-            )
-            SELECT \(Self.recordColumns) FROM warren.tasks t JOIN due d ON t.id = d.task_id
+            SELECT \(Self.recordColumns) FROM warren.outbox o JOIN warren.tasks t ON t.id = o.task_id
+            WHERE o.due <= now() ORDER BY o.due LIMIT $1 FOR UPDATE SKIP LOCKED
             """,
             [limit])
         return try rows.map(Self.record)
