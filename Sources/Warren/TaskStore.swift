@@ -79,7 +79,10 @@ struct TaskStore: Sendable {
     /// Inserts tasks as they will be once published (QUEUED, or SCHEDULED when delayed) with an
     /// event of that state, on `connection`, inside the transaction that commits only once the
     /// broker has confirmed their messages (see ``WarrenClient``). Returns the ids actually
-    /// inserted: a task whose idempotency key is taken is not.
+    /// inserted: a task whose idempotency key is taken is not, nor one whose row a worker already
+    /// created from its message. Rows are inserted in id order, as ``start(_:worker:)`` takes
+    /// them, so a submission and a start that race for the same rows wait on each other in one
+    /// order and never deadlock.
     func insert(_ tasks: [NewTask], on connection: PostgresConnection) async throws -> Set<UUID> {
         let rows = try await connection.query(
             """
@@ -92,7 +95,7 @@ struct TaskStore: Sendable {
                                           eta, retry_policy)
                 SELECT id, task, queue, state, args, priority, idempotency_key, to_timestamp(created), clock_timestamp(),
                        to_timestamp(eta), retry_policy
-                FROM input
+                FROM input ORDER BY id
                 ON CONFLICT DO NOTHING
                 RETURNING id, state, queued_at, eta
             ), events AS (
@@ -211,7 +214,7 @@ struct TaskStore: Sendable {
                     AS i(id, task, queue, args, redelivered)
             ), started AS (
                 INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, started_at)
-                SELECT id, task, queue, $5, args, 1, $6, now() FROM input
+                SELECT id, task, queue, $5, args, 1, $6, now() FROM input ORDER BY id
                 ON CONFLICT (id) DO UPDATE SET state = $5, attempts = t.attempts + 1, worker = $6, started_at = now()
                 WHERE t.state = ANY($7::text[])
                     AND (t.state <> $5 OR (SELECT i.redelivered FROM input i WHERE i.id = excluded.id LIMIT 1))

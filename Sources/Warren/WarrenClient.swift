@@ -57,11 +57,12 @@ public struct SubmissionReceipt: Sendable, Equatable {
 
 /// Submits tasks and reads their state: the API, the CLI and Swift producers all use it.
 ///
-/// Concurrent submissions are group-committed: one INSERT for many rows, their publishes
-/// confirmed as one window, one COMMIT once the broker confirmed them. A submission returns once
-/// both have happened. If the commit itself fails after the confirm, the caller gets the error
-/// although the message is in the broker: the worker that takes it creates the row from the
-/// message and runs the task (at-least-once; an idempotency key makes a retried submission safe).
+/// Concurrent submissions are group-committed: one INSERT for many rows while their publishes
+/// are confirmed as one window, one COMMIT once the broker confirmed them. A submission returns
+/// once both have happened. If the INSERT or the commit fails after the publish, the caller gets
+/// the error although the message is in the broker: the worker that takes it creates the row from
+/// the message and runs the task (at-least-once; an idempotency key makes a retried submission
+/// safe).
 public final class WarrenClient: Sendable {
     let store: TaskStore
     private let pool: PostgresPool
@@ -303,38 +304,50 @@ public final class WarrenClient: Sendable {
             createdAt: Date(), eta: due, retry: retry)
     }
 
-    /// Inserts the batch as QUEUED (or SCHEDULED) and publishes the new tasks as one confirm
-    /// window, in one transaction that commits once the broker has confirmed them: a task is never
-    /// visible as QUEUED unless its message is in the broker, and each row is written once. If the publish
-    /// fails, the rows are committed as PENDING instead (accepted, not yet published).
+    /// Inserts the batch as QUEUED (or SCHEDULED) and publishes the new tasks, in one transaction
+    /// that commits once the broker has confirmed them: a task is never visible as QUEUED unless
+    /// its message is in the broker, and each row is written once. If a publish fails, the rows
+    /// are committed as PENDING instead (accepted, not yet published), for the relay.
     ///
-    /// A worker may receive a message before its row commits; starting it then waits for the
-    /// commit (the row's key is taken by this transaction), which follows the confirm at once.
+    /// A task without an idempotency key has a fresh id, so its message goes out while its row is
+    /// being inserted: one confirm window and one INSERT at the same time, not one after the other.
+    /// A worker that receives the message first starts it after the INSERT commits (the row's key
+    /// is taken by this transaction), or, when its start reached the database before the INSERT,
+    /// creates the row itself as for a foreign producer's message, and the INSERT leaves it alone.
+    /// A task with a key is published only once the INSERT says the key is new.
     private static func submitBatch(
         _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, logger: Logger
     ) async -> [Result<SubmissionReceipt, any Error>] {
+        let unkeyed = tasks.filter { $0.idempotencyKey == nil }
         do {
             return try await store.pool.transaction { connection in
-                let inserted = try await store.insert(tasks, on: connection)
-                let fresh = tasks.filter { inserted.contains($0.id) }
+                async let unkeyedPublished = publish(unkeyed, broker: broker, logger: logger)
+                let inserted: Set<UUID>
+                do {
+                    inserted = try await store.insert(tasks, on: connection)
+                } catch {
+                    _ = await unkeyedPublished
+                    throw error
+                }
+                let keyedFresh = tasks.filter { $0.idempotencyKey != nil && inserted.contains($0.id) }
                 let repeatedKeys = tasks.filter { !inserted.contains($0.id) }.compactMap(\.idempotencyKey)
                 let existing = repeatedKeys.isEmpty ? [:] : try await store.tasks(withIdempotencyKeys: repeatedKeys, on: connection)
-                var published = true
-                if !fresh.isEmpty {
-                    do {
-                        try await broker.publish(try fresh.map(Self.message), toQueues: Set(fresh.map(\.queue)))
-                    } catch {
-                        logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])
-                        try await store.revertToPending(fresh.map(\.id), on: connection)
-                        published = false
-                    }
+                let keyedPublished = await publish(keyedFresh, broker: broker, logger: logger)
+                let unkeyedWasPublished = await unkeyedPublished
+                let unpublished = tasks.filter { task in
+                    inserted.contains(task.id) && !(task.idempotencyKey == nil ? unkeyedWasPublished : keyedPublished)
                 }
+                if !unpublished.isEmpty {
+                    try await store.revertToPending(unpublished.map(\.id), on: connection)
+                }
+                let pending = Set(unpublished.map(\.id))
                 return tasks.map { task in
-                    if inserted.contains(task.id) {
+                    // An unkeyed task that was not inserted had its row created by the worker that took its message.
+                    if task.idempotencyKey == nil || inserted.contains(task.id) {
                         return .success(
                             SubmissionReceipt(
                                 id: task.id, task: task.task, queue: task.queue,
-                                state: published ? task.publishedState : .pending, created: true))
+                                state: pending.contains(task.id) ? .pending : task.publishedState, created: true))
                     }
                     guard let key = task.idempotencyKey, let record = existing[key] else {
                         return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
@@ -346,6 +359,19 @@ public final class WarrenClient: Sendable {
             }
         } catch {
             return tasks.map { _ in .failure(error) }
+        }
+    }
+
+    /// Publishes the tasks' messages as one confirm window; false, after logging why, if the
+    /// broker did not confirm them all.
+    private static func publish(_ tasks: [NewTask], broker: BrokerLink, logger: Logger) async -> Bool {
+        guard !tasks.isEmpty else { return true }
+        do {
+            try await broker.publish(try tasks.map(Self.message), toQueues: Set(tasks.map(\.queue)))
+            return true
+        } catch {
+            logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])
+            return false
         }
     }
 
