@@ -35,9 +35,8 @@ import WarrenTesting
     }
 
     @Test func anUnreachableBrokerLeavesTheTaskAcceptedAsPending() async throws {
-        var configuration = try await Servers.configuration()
-        configuration.amqpURL = "amqp://guest:guest@127.0.0.1:1/%2f"
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        let configuration = try await Servers.configuration()
+        let client = try offlineClient(configuration)
         let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "later"), queue: TestEnvironment.uniqueQueue())
         let record = try #require(try await client.status(of: handle.id))
         #expect(record.state == .pending)
@@ -54,9 +53,7 @@ import WarrenTesting
     @Test func theRelayPublishesWhatTheBrokerCouldNotTakeOnceItIsBack() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue("relay")
-        var down = configuration
-        down.amqpURL = "amqp://guest:guest@127.0.0.1:1/%2f"
-        let offline = try WarrenClient(configuration: down, logger: Servers.logger)
+        let offline = try offlineClient(configuration)
         let now = try await offline.enqueue(TestTasks.Echo.self, .init(value: "now"), queue: queue)
         let later = try await offline.enqueue(TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(600))
         #expect(try await offline.status(of: later.id)?.state == .pending)
@@ -92,9 +89,7 @@ import WarrenTesting
     @Test func theRelayPassesByATaskWhoseRowAWorkerIsStarting() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue("relay")
-        var down = configuration
-        down.amqpURL = "amqp://guest:guest@127.0.0.1:1/%2f"
-        let offline = try WarrenClient(configuration: down, logger: Servers.logger)
+        let offline = try offlineClient(configuration)
         let handle = try await offline.enqueue(TestTasks.Echo.self, .init(value: "held"), queue: queue)
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         let holder = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
@@ -148,6 +143,13 @@ import WarrenTesting
         await broker.close()
         await client.shutdown()
     }
+}
+
+/// A client whose broker cannot be reached: what it submits is accepted as PENDING, for the relay.
+private func offlineClient(_ configuration: Configuration) throws -> WarrenClient {
+    var down = configuration
+    down.amqpURL = "amqp://guest:guest@127.0.0.1:1/%2f"
+    return try WarrenClient(configuration: down, logger: Servers.logger)
 }
 
 private actor RelayRuns {
