@@ -141,13 +141,16 @@ struct TaskStore: Sendable {
     static let republishAgainAfter = Duration.seconds(600)
 
     /// Locks up to `limit` outbox entries that are due, with their tasks' rows, and returns the
-    /// tasks, on `connection`, inside a transaction. Entries whose entry or row another
-    /// transaction holds (another relay, a worker starting the task) are skipped: a worker's start
+    /// tasks, on `connection`, inside a transaction. An entry is skipped while another transaction
+    /// holds it or its task's row (another relay, a worker starting the task): a worker's start
     /// locks the row before the entry, so a relay that waited for either could deadlock with it.
+    /// Rows are locked in the order their tables are named, and a skipped row's earlier locks are
+    /// kept: naming the tasks first means a row being started is passed by before its entry is
+    /// locked, so the start does not then wait on the relay for the entry.
     func dueOutboxTasks(limit: Int, on connection: PostgresConnection) async throws -> [TaskRecord] {
         let rows = try await connection.query(
             """
-            SELECT \(Self.recordColumns) FROM warren.outbox o JOIN warren.tasks t ON t.id = o.task_id
+            SELECT \(Self.recordColumns) FROM warren.tasks t JOIN warren.outbox o ON o.task_id = t.id
             WHERE o.due <= now() ORDER BY o.due LIMIT $1 FOR UPDATE SKIP LOCKED
             """,
             [limit])

@@ -59,8 +59,8 @@ public struct SubmissionReceipt: Sendable, Equatable {
 ///
 /// Concurrent submissions are group-committed: one INSERT for many rows while their publishes
 /// are confirmed as one window, one COMMIT once the broker confirmed them. A submission returns
-/// once both have happened. If the INSERT or the commit fails after the publish, the caller gets
-/// the error although the message is in the broker: the worker that takes it creates the row from
+/// once both have happened. If the transaction fails after the publish, the caller gets the error
+/// although the message is in the broker: the worker that takes it creates the row from
 /// the message and runs the task (at-least-once; an idempotency key makes a retried submission
 /// safe).
 public final class WarrenClient: Sendable {
@@ -299,6 +299,11 @@ public final class WarrenClient: Sendable {
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.utf8.count > 200 {
             throw WarrenError(.invalidArguments, "an idempotency key is 1 to 200 bytes")
         }
+        // Refused here, not by the INSERT: a failed INSERT fails every submission of its batch,
+        // after the others' messages were published.
+        if args.containsNUL || idempotencyKey?.utf8.contains(0) == true {
+            throw WarrenError(.invalidArguments, "arguments and idempotency keys cannot hold U+0000 (PostgreSQL cannot store it)")
+        }
         return NewTask(
             id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
             createdAt: Date(), eta: due, retry: retry)
@@ -326,16 +331,21 @@ public final class WarrenClient: Sendable {
                 do {
                     inserted = try await store.insert(tasks, on: connection)
                 } catch {
-                    _ = await unkeyedPublished
+                    if await unkeyedPublished, !unkeyed.isEmpty {
+                        logger.warning(
+                            "the INSERT failed after the tasks were published; workers will create their rows",
+                            metadata: [LoggingKey.error: "\(error)"])
+                    }
                     throw error
                 }
                 let keyedFresh = tasks.filter { $0.idempotencyKey != nil && inserted.contains($0.id) }
                 let repeatedKeys = tasks.filter { !inserted.contains($0.id) }.compactMap(\.idempotencyKey)
                 let existing = repeatedKeys.isEmpty ? [:] : try await store.tasks(withIdempotencyKeys: repeatedKeys, on: connection)
-                let keyedPublished = await publish(keyedFresh, broker: broker, logger: logger)
+                let keyedWasPublished = await publish(keyedFresh, broker: broker, logger: logger)
                 let unkeyedWasPublished = await unkeyedPublished
                 let unpublished = tasks.filter { task in
-                    inserted.contains(task.id) && !(task.idempotencyKey == nil ? unkeyedWasPublished : keyedPublished)
+                    let published = task.idempotencyKey == nil ? unkeyedWasPublished : keyedWasPublished
+                    return inserted.contains(task.id) && !published
                 }
                 if !unpublished.isEmpty {
                     try await store.revertToPending(unpublished.map(\.id), on: connection)

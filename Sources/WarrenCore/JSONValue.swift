@@ -70,6 +70,17 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// True when a string or key anywhere in the value holds U+0000, which JSON allows (`\u0000`)
+    /// and PostgreSQL cannot store in `jsonb` or `text`.
+    public var containsNUL: Bool {
+        switch self {
+        case .null, .bool, .number: false
+        case .string(let value): value.utf8.contains(0)
+        case .array(let elements): elements.contains { $0.containsNUL }
+        case .object(let members): members.contains { $0.key.utf8.contains(0) || $0.value.containsNUL }
+        }
+    }
+
     /// The JSON type name, as JSON Schema spells it.
     public var typeName: String {
         switch self {

@@ -82,6 +82,9 @@ public struct TaskEnvelope: Sendable, Equatable {
         guard !task.isEmpty else { throw WarrenError(.invalidMessage, "the task name is empty") }
         let queue = try string("queue")
         let args = try field("args")
+        guard !args.containsNUL, !task.utf8.contains(0), !queue.utf8.contains(0) else {
+            throw WarrenError(.invalidMessage, "the message holds U+0000, which PostgreSQL cannot store")
+        }
         let createdText = try string("created_at")
         guard let createdAt = ISO8601Timestamp.parse(createdText) else {
             throw WarrenError(.invalidMessage, "the field \"created_at\" is not an ISO 8601 timestamp")

@@ -215,6 +215,8 @@ import WarrenTesting
                     (#"{"task":"test.echo","args":{"value":1},"eta":"2099-01-01T00:00:00Z"}"#, .unprocessableContent, "invalid-arguments"),
                     (#"{"task":"test.echo","args":{"value":1},"max_retries":2000}"#, .unprocessableContent, "invalid-arguments"),
                     (#"{"task":"test.echo","args":{"value":1},"retry":{"backoff":"linear"}}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.echo","args":{"value":"a\u0000b"}}"#, .unprocessableContent, "invalid-arguments"),
+                    (#"{"task":"test.echo","args":{"value":1},"idempotency_key":"k\u0000"}"#, .unprocessableContent, "invalid-arguments"),
                 ]
                 for item in cases {
                     let response = try await client.postJSON("/v1/tasks", item.body)
