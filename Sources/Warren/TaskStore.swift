@@ -203,21 +203,28 @@ struct TaskStore: Sendable {
 
     // MARK: Working
 
-    /// Starts an attempt of each task that is not finished: creates the row if a foreign producer
-    /// sent the message, increments `attempts`, sets STARTED, records a STARTED event and takes
-    /// the task off the outbox. Returns the attempt number of each task started; tasks already
-    /// finished are absent, and so are STARTED ones whose message is not a redelivery: that is a
-    /// second copy (a relay's, or a producer's) of a task another worker is running, while a
-    /// redelivery means the worker that had it is gone.
-    func start(_ requests: [(envelope: TaskEnvelope, redelivered: Bool)], worker: String) async throws -> [UUID: Int] {
+    /// Starts an attempt of each task that is not finished: creates the row from the message if
+    /// it has none (a foreign producer's message, or one that got here before its submission's
+    /// INSERT), increments `attempts`, sets STARTED, records a STARTED event and takes the task off
+    /// the outbox. Returns the attempt number of each task started; tasks already finished are
+    /// absent, and so are STARTED ones whose message is not a redelivery: that is a second copy (a
+    /// relay's, or a producer's) of a task another worker is running, while a redelivery means the
+    /// worker that had it is gone.
+    func start(
+        _ requests: [(envelope: TaskEnvelope, priority: Int, redelivered: Bool)], worker: String
+    ) async throws -> [UUID: Int] {
         let rows = try await pool.query(
             """
             WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $8::bool[])
-                    AS i(id, task, queue, args, redelivered)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $8::bool[], $9::float8[],
+                                     $10::float8[], $11::jsonb[], $12::int[])
+                    AS i(id, task, queue, args, redelivered, created, eta, retry_policy, priority)
             ), started AS (
-                INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, started_at)
-                SELECT id, task, queue, $5, args, 1, $6, now() FROM input ORDER BY id
+                INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, started_at, created_at,
+                                               eta, retry_policy, priority)
+                SELECT id, task, queue, $5, args, 1, $6, now(), to_timestamp(created), to_timestamp(eta),
+                       retry_policy, priority
+                FROM input ORDER BY id
                 ON CONFLICT (id) DO UPDATE SET state = $5, attempts = t.attempts + 1, worker = $6, started_at = now()
                 WHERE t.state = ANY($7::text[])
                     AND (t.state <> $5 OR (SELECT i.redelivered FROM input i WHERE i.id = excluded.id LIMIT 1))
@@ -234,6 +241,9 @@ struct TaskStore: Sendable {
                 requests.map(\.envelope.id), requests.map(\.envelope.task), requests.map(\.envelope.queue),
                 requests.map { $0.envelope.args.jsonText }, TaskState.started.rawValue, worker,
                 TaskState.startable.map(\.rawValue), requests.map(\.redelivered),
+                requests.map { $0.envelope.createdAt.timeIntervalSince1970 },
+                requests.map { $0.envelope.eta?.timeIntervalSince1970 }, requests.map { $0.envelope.retry?.json.jsonText },
+                requests.map(\.priority),
             ])
         var attempts: [UUID: Int] = [:]
         for row in rows {

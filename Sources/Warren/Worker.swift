@@ -185,7 +185,7 @@ private final class Pipeline: Sendable {
     private let worker: String
     private let logger: Logger
     private let turns: Batcher<String, Double>
-    private let starts: Batcher<(envelope: TaskEnvelope, redelivered: Bool), Int?>
+    private let starts: Batcher<(envelope: TaskEnvelope, priority: Int, redelivered: Bool), Int?>
     private let settlements: Batcher<Settlement, Bool>
     private let watchdog: TimeLimitWatchdog
 
@@ -287,7 +287,8 @@ private final class Pipeline: Sendable {
         }
         let attempt: Int
         do {
-            guard let started = try await starts.submit((envelope, delivery.redelivered)) else {
+            let priority = Int(delivery.properties.priority ?? 0)
+            guard let started = try await starts.submit((envelope, priority, delivery.redelivered)) else {
                 logger.debug("already finished or running elsewhere; acking without running")
                 await acks.done([delivery.deliveryTag])
                 return

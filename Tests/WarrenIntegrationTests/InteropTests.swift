@@ -27,7 +27,7 @@ import WarrenTesting
         let queue = TestEnvironment.uniqueQueue()
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         let id = UUID()
-        let body = #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z"}"#
+        let body = #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z","retry":{"max_retries":7}}"#
         try await withWorker(queues: [queue], configuration: configuration) {
             let (status, _) = try runProgram(
                 "/usr/bin/amqp-publish",
@@ -40,6 +40,9 @@ import WarrenTesting
             #expect(record.state == .success)
             #expect(record.result == [1, 2, 3])
             #expect(record.task == "test.echo")
+            // The row is made from the message: its creation time and retry policy, not defaults.
+            #expect(record.createdAt == Date(timeIntervalSince1970: 1_795_600_800))
+            #expect(record.retryPolicy?.maxRetries == 7)
         }
         await client.shutdown()
     }
