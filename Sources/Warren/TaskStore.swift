@@ -258,7 +258,7 @@ struct TaskStore: Sendable {
     /// whose outcome was recorded.
     func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
         let errors = try outcomes.map { outcome in
-            try outcome.error.map { String(decoding: try JSONValue.encoder.encode($0), as: UTF8.self) }
+            try outcome.error.map { String(decoding: try JSONValue.encoder.encode($0.storable), as: UTF8.self) }
         }
         let rows = try await pool.query(
             """

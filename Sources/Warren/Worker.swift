@@ -317,6 +317,12 @@ private final class Pipeline: Sendable {
             let running = RunningAttempt(taskID: envelope.id, softLimit: limits.softTimeLimit, hardLimit: limits.timeLimit)
             watchdog.watch(running)
             switch await running.run({ try await entry.run(envelope.args, context) }) {
+            case .finished(let result) where result.containsNUL:
+                let error = TaskError(
+                    type: "InvalidResult", message: "the result holds U+0000, which PostgreSQL cannot store",
+                    reason: DeadLetterReason.notRetryable.rawValue)
+                logger.warning("task result cannot be stored; failing the task", metadata: [LoggingKey.error: "\(error)"])
+                fail(&settlement, error, delivery, envelope)
             case .finished(let result):
                 settlement.outcome.result = result
             case .revoked:

@@ -9,6 +9,7 @@ public enum TestTasks {
         var registry = TaskRegistry()
         registry.register(Echo())
         registry.register(Fail())
+        registry.register(NULText())
         registry.register(Sleep())
         registry.register(Flaky())
         registry.register(Slow())
@@ -56,6 +57,21 @@ public enum TestTasks {
         public init() {}
         public func run(_ arguments: Arguments, context: TaskContext) async throws -> JSONValue {
             throw Failure(description: arguments.message)
+        }
+    }
+
+    /// Returns, or with `fail` throws, text holding U+0000, which PostgreSQL cannot store.
+    public struct NULText: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var fail: Bool
+            public init(fail: Bool) { self.fail = fail }
+        }
+        public typealias Result = JSONValue
+        public static let name = "test.nul_text"
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> JSONValue {
+            if arguments.fail { throw Fail.Failure(description: "a\u{0}b") }
+            return .string("a\u{0}b")
         }
     }
 

@@ -22,6 +22,29 @@ import WarrenTesting
         await client.shutdown()
     }
 
+    @Test func textPostgreSQLCannotStoreFailsTheTaskOnceWithAClearError() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue()
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let returning = try await client.enqueue(TestTasks.NULText.self, .init(fail: false), queue: queue)
+            await #expect(
+                throws: TaskError(
+                    type: "InvalidResult", message: "the result holds U+0000, which PostgreSQL cannot store",
+                    reason: "not_retryable")
+            ) {
+                try await returning.result(timeout: .seconds(15))
+            }
+            #expect(try await client.status(of: returning.id)?.attempts == 1)
+            let throwing = try await client.enqueue(TestTasks.NULText.self, .init(fail: true), queue: queue)
+            await #expect(throws: TaskError(type: "Failure", message: "a\u{FFFD}b", reason: "not_retryable")) {
+                try await throwing.result(timeout: .seconds(15))
+            }
+            #expect(try await client.status(of: throwing.id)?.attempts == 1)
+        }
+        await client.shutdown()
+    }
+
     @Test func quorumQueuesCarryTasksToo() async throws {
         var configuration = try await Servers.configuration()
         configuration.queueType = "quorum"
