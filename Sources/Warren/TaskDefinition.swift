@@ -142,12 +142,4 @@ public struct TaskError: Error, Sendable, Codable, Equatable, CustomStringConver
     }
 
     public var description: String { "\(type): \(message)" }
-
-    /// The error with any U+0000 (which PostgreSQL cannot store) replaced by U+FFFD.
-    var storable: TaskError {
-        func replacingNUL(_ text: String) -> String {
-            text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
-        }
-        return TaskError(type: replacingNUL(type), message: replacingNUL(message), reason: reason.map(replacingNUL))
-    }
 }

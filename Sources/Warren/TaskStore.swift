@@ -258,7 +258,7 @@ struct TaskStore: Sendable {
     /// whose outcome was recorded.
     func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
         let errors = try outcomes.map { outcome in
-            try outcome.error.map { String(decoding: try JSONValue.encoder.encode($0.storable), as: UTF8.self) }
+            try outcome.error.map(Self.json)
         }
         let rows = try await pool.query(
             """
@@ -313,7 +313,7 @@ struct TaskStore: Sendable {
     func recordDeadLetter(
         queue: String, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError, body: [UInt8], worker: String
     ) async throws {
-        let errorJSON = String(decoding: try JSONValue.encoder.encode(error), as: UTF8.self)
+        let errorJSON = try Self.json(error)
         let hex = Self.byteaText(body)
         _ = try await pool.query(
             """
@@ -483,6 +483,15 @@ struct TaskStore: Sendable {
             text.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// An error as the JSON PostgreSQL stores, any U+0000 (which it cannot store) replaced by U+FFFD.
+    static func json(_ error: TaskError) throws -> String {
+        func storable(_ text: String) -> String {
+            text.containsNUL ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
+        }
+        let stored = TaskError(type: storable(error.type), message: storable(error.message), reason: error.reason.map(storable))
+        return String(decoding: try JSONValue.encoder.encode(stored), as: UTF8.self)
     }
 
     static let recordColumns = """

@@ -301,7 +301,7 @@ public final class WarrenClient: Sendable {
         }
         // Refused here, not by the INSERT: a failed INSERT fails every submission of its batch,
         // after the others' messages were published.
-        if args.containsNUL || idempotencyKey?.utf8.contains(0) == true {
+        if args.containsNUL || idempotencyKey?.containsNUL == true {
             throw WarrenError(.invalidArguments, "arguments and idempotency keys cannot hold U+0000 (PostgreSQL cannot store it)")
         }
         return NewTask(

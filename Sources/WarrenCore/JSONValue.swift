@@ -75,9 +75,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var containsNUL: Bool {
         switch self {
         case .null, .bool, .number: false
-        case .string(let value): value.utf8.contains(0)
+        case .string(let value): value.containsNUL
         case .array(let elements): elements.contains { $0.containsNUL }
-        case .object(let members): members.contains { $0.key.utf8.contains(0) || $0.value.containsNUL }
+        case .object(let members): members.contains { $0.key.containsNUL || $0.value.containsNUL }
         }
     }
 
@@ -122,4 +122,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(nilLiteral: ()) { self = .null }
+}
+
+extension String {
+    /// True when the text holds U+0000, which PostgreSQL cannot store in `text` or `jsonb`.
+    public var containsNUL: Bool { utf8.contains(0) }
 }

@@ -82,7 +82,7 @@ public struct TaskEnvelope: Sendable, Equatable {
         guard !task.isEmpty else { throw WarrenError(.invalidMessage, "the task name is empty") }
         let queue = try string("queue")
         let args = try field("args")
-        guard !args.containsNUL, !task.utf8.contains(0), !queue.utf8.contains(0) else {
+        guard !args.containsNUL, !task.containsNUL, !queue.containsNUL else {
             throw WarrenError(.invalidMessage, "the message holds U+0000, which PostgreSQL cannot store")
         }
         let createdText = try string("created_at")
