@@ -10,15 +10,21 @@ import WarrenPosix
 /// Every session is set to UTC with ISO dates, so `timestamptz` columns read back unambiguously.
 /// Parameterized statements are prepared on first use and reused, with generic plans: the hot
 /// statements are large CTEs whose parsing and planning would otherwise cost more database CPU
-/// than their execution.
+/// than their execution. A plan fits the table sizes of the moment it was made, and PostgreSQL
+/// keeps it until ANALYZE happens to invalidate it: one made while `warren.tasks` was nearly empty
+/// scans the whole table, however large it has grown since. So each statement is prepared again,
+/// with a fresh plan, once it is `replanInterval` old.
 public final class PostgresConnection: @unchecked Sendable {
     /// Prepared statements kept per connection before the cache is reset.
     private static let maximumPreparedStatements = 200
+    /// How long a prepared statement's plan is used before it is made again.
+    public static let replanInterval = Duration.seconds(10)
     private let thread: ConnectionThread
+    private let replanInterval: Duration
     // Touched only on `thread`.
     private var connection: OpaquePointer?
-    /// SQL text → prepared statement name.
-    private var prepared: [String: String] = [:]
+    /// SQL text → prepared statement name, and when it was prepared.
+    private var prepared: [String: (name: String, at: ContinuousClock.Instant)] = [:]
     /// Names are never reused, even after the cache is reset.
     private var lastStatementNumber = 0
     /// Set on the thread when libpq reports the connection bad; read from anywhere.
@@ -31,8 +37,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// round trip. Cleared on the thread by that statement.
     private let beginPending = Atomic<Bool>(false)
 
-    private init(thread: ConnectionThread) {
+    private init(thread: ConnectionThread, replanInterval: Duration) {
         self.thread = thread
+        self.replanInterval = replanInterval
     }
 
     /// A connection dropped without ``close()`` still closes and ends its thread. No job can be
@@ -47,8 +54,10 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Connects with a libpq connection URI (`postgresql://user@host:port/db`).
     /// - Throws: ``PostgresError`` `connectionFailed` with libpq's message (never the password).
-    public static func connect(uri: String, name: String = "warren-pg") async throws -> PostgresConnection {
-        let connection = PostgresConnection(thread: ConnectionThread(name: name))
+    public static func connect(
+        uri: String, name: String = "warren-pg", replanInterval: Duration = PostgresConnection.replanInterval
+    ) async throws -> PostgresConnection {
+        let connection = PostgresConnection(thread: ConnectionThread(name: name), replanInterval: replanInterval)
         do {
             try await connection.thread.run { try connection.open(uri: uri) }
         } catch {
@@ -230,9 +239,15 @@ public final class PostgresConnection: @unchecked Sendable {
         return PostgresError(.connectionLost, message: String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines())
     }
 
-    /// The name of `sql` prepared on this connection, preparing it first if needed.
+    /// The name of `sql` prepared on this connection, preparing it first if needed or if its plan
+    /// is `replanInterval` old.
     private func preparedName(for sql: String, parameterCount: Int, on connection: OpaquePointer) throws -> String {
-        if let name = prepared[sql] { return name }
+        let now = ContinuousClock.now
+        if let statement = prepared[sql] {
+            if now - statement.at < replanInterval { return statement.name }
+            prepared[sql] = nil
+            PQclear(PQexec(connection, "DEALLOCATE \(statement.name)"))
+        }
         if prepared.count >= Self.maximumPreparedStatements {
             PQclear(PQexec(connection, "DEALLOCATE ALL"))
             prepared.removeAll()
@@ -242,7 +257,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let result = PQprepare(connection, name, sql, Int32(parameterCount), nil)
         defer { PQclear(result) }
         _ = try check(result, on: connection)
-        prepared[sql] = name
+        prepared[sql] = (name, now)
         return name
     }
 
