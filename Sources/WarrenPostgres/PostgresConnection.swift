@@ -11,20 +11,22 @@ import WarrenPosix
 /// Parameterized statements are prepared on first use and reused, with generic plans: the hot
 /// statements are large CTEs whose parsing and planning would otherwise cost more database CPU
 /// than their execution. A plan fits the table sizes of the moment it was made, and PostgreSQL
-/// keeps it until ANALYZE happens to invalidate it: one made while `warren.tasks` was nearly empty
-/// scans the whole table, however large it has grown since. So each statement is prepared again,
-/// with a fresh plan, once it is `replanInterval` old.
+/// keeps it until new statistics (ANALYZE, VACUUM) or DDL invalidate it: one made while
+/// `warren.tasks` was nearly empty scans the whole table, however large it has grown since. So a
+/// statement is prepared again, with a fresh plan, at its first use outside a transaction once it
+/// is `replanInterval` old.
 public final class PostgresConnection: @unchecked Sendable {
     /// Prepared statements kept per connection before the cache is reset.
     private static let maximumPreparedStatements = 200
-    /// How long a prepared statement's plan is used before it is made again.
-    public static let replanInterval = Duration.seconds(10)
+    /// How long a prepared statement's plan is used before it is made again, unless `connect`
+    /// says otherwise.
+    public static let defaultReplanInterval = Duration.seconds(10)
     private let thread: ConnectionThread
     private let replanInterval: Duration
     // Touched only on `thread`.
     private var connection: OpaquePointer?
     /// SQL text → prepared statement name, and when it was prepared.
-    private var prepared: [String: (name: String, at: ContinuousClock.Instant)] = [:]
+    private var prepared: [String: (name: String, preparedAt: ContinuousClock.Instant)] = [:]
     /// Names are never reused, even after the cache is reset.
     private var lastStatementNumber = 0
     /// Set on the thread when libpq reports the connection bad; read from anywhere.
@@ -53,9 +55,12 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Connects with a libpq connection URI (`postgresql://user@host:port/db`).
+    /// - Parameters:
+    ///   - name: the connection thread's name.
+    ///   - replanInterval: how long a prepared statement's plan is used before it is made again.
     /// - Throws: ``PostgresError`` `connectionFailed` with libpq's message (never the password).
     public static func connect(
-        uri: String, name: String = "warren-pg", replanInterval: Duration = PostgresConnection.replanInterval
+        uri: String, name: String = "warren-pg", replanInterval: Duration = PostgresConnection.defaultReplanInterval
     ) async throws -> PostgresConnection {
         let connection = PostgresConnection(thread: ConnectionThread(name: name), replanInterval: replanInterval)
         do {
@@ -239,13 +244,16 @@ public final class PostgresConnection: @unchecked Sendable {
         return PostgresError(.connectionLost, message: String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines())
     }
 
-    /// The name of `sql` prepared on this connection, preparing it first if needed or if its plan
-    /// is `replanInterval` old.
+    /// The name of `sql` prepared on this connection, preparing it first if needed, or again if
+    /// its plan is `replanInterval` old and no transaction is open: there, a DEALLOCATE that failed
+    /// would abort the caller's transaction, and one already aborted refuses it.
     private func preparedName(for sql: String, parameterCount: Int, on connection: OpaquePointer) throws -> String {
         let now = ContinuousClock.now
         if let statement = prepared[sql] {
-            if now - statement.at < replanInterval { return statement.name }
+            let fresh = now - statement.preparedAt < replanInterval
+            if fresh || PQtransactionStatus(connection) != PQTRANS_IDLE { return statement.name }
             prepared[sql] = nil
+            // Outside a transaction a failure here harms nothing; a lost connection fails the PREPARE.
             PQclear(PQexec(connection, "DEALLOCATE \(statement.name)"))
         }
         if prepared.count >= Self.maximumPreparedStatements {
