@@ -100,13 +100,13 @@ struct EndToEnd {
         throw BenchError("the tasks in \(queue) did not finish in time")
     }
 
-    /// Sequential submit → SUCCESS seen through `GET /v1/tasks/{id}?wait=10`, in milliseconds:
-    /// the request answers as soon as the worker has recorded the result.
-    func latency(samples: Int, queue: String, port: Int) async throws -> [Double] {
+    /// Sequential submit → SUCCESS seen through `GET /v1/tasks/{id}?wait=10`, in milliseconds,
+    /// by task: the request answers as soon as the worker has recorded the result.
+    func latency(samples: Int, queue: String, port: Int) async throws -> [UUID: Double] {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = http.shutdown() }
         let body = #"{"task":"noop","args":{},"queue":"\#(queue)"}"#
-        var latencies: [Double] = []
+        var latencies: [UUID: Double] = [:]
         for _ in 0..<samples {
             let start = ContinuousClock.now
             let id = try await postTask(http, port: port, body: body)
@@ -115,9 +115,33 @@ struct EndToEnd {
             let response = try await http.execute(request, timeout: .seconds(15))
             let document = try JSONValue(parsing: Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
             guard document["state"] == "SUCCESS" else { throw BenchError("a noop task did not succeed: \(document)") }
-            latencies.append((ContinuousClock.now - start).seconds * 1000)
+            latencies[id] = (ContinuousClock.now - start).seconds * 1000
         }
         return latencies
+    }
+
+    /// Where each round trip's time went, in milliseconds, from the task rows' timestamps (one
+    /// clock, the machine's): from the API taking the request (`created_at`) to the worker's START
+    /// statement (`started_at`), from there to the outcome statement (`finished_at`), and the rest
+    /// of the round trip (the client's HTTP, the outcome's commit, the notification, the last read).
+    func latencyParts(_ latencies: [UUID: Double]) async throws -> (toStart: [Double], toOutcome: [Double], rest: [Double]) {
+        let rows = try await pool.query(
+            """
+            SELECT id, extract(epoch FROM started_at - created_at)::float8 * 1000 AS to_start,
+                   extract(epoch FROM finished_at - started_at)::float8 * 1000 AS to_outcome
+            FROM warren.tasks WHERE id = ANY($1::uuid[])
+            """,
+            [Array(latencies.keys)])
+        var parts: (toStart: [Double], toOutcome: [Double], rest: [Double]) = ([], [], [])
+        for row in rows {
+            guard let total = latencies[try row.decode("id", as: UUID.self)] else { continue }
+            let toStart = try row.decode("to_start", as: Double.self)
+            let toOutcome = try row.decode("to_outcome", as: Double.self)
+            parts.toStart.append(toStart)
+            parts.toOutcome.append(toOutcome)
+            parts.rest.append(total - toStart - toOutcome)
+        }
+        return (parts.toStart.sorted(), parts.toOutcome.sorted(), parts.rest.sorted())
     }
 
     /// Waits until every task is SUCCESS. Tasks finish roughly in order, so it first watches only

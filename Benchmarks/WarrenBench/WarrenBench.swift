@@ -126,10 +126,15 @@ struct WarrenBench: AsyncParsableCommand {
         for drainer in drainers { drainer.stop() }
 
         progress("latency: \(latencySamples) sequential round trips")
-        let latencies = try await endToEnd.latency(samples: latencySamples, queue: queue, port: port).sorted()
+        let latencyByTask = try await endToEnd.latency(samples: latencySamples, queue: queue, port: port)
+        let latencies = latencyByTask.values.sorted()
         report.add("warren", "submit → SUCCESS via GET, p50", percentile(latencies, 0.50), "ms")
         report.add("warren", "submit → SUCCESS via GET, p99", percentile(latencies, 0.99), "ms")
         report.add("warren", "submit → SUCCESS via GET, max", latencies.last ?? 0, "ms")
+        let parts = try await endToEnd.latencyParts(latencyByTask)
+        report.add("warren", "… p50 from the API taking it to START", percentile(parts.toStart, 0.50), "ms")
+        report.add("warren", "… p50 from START to the outcome statement", percentile(parts.toOutcome, 0.50), "ms")
+        report.add("warren", "… p50 of the rest (HTTP, commit, notification, read)", percentile(parts.rest, 0.50), "ms")
         for worker in workers {
             report.add("warren", "\(worker.name) peak resident memory", Double(worker.peakResidentBytes) / 1_048_576, "MiB")
         }

@@ -22,6 +22,7 @@ import WarrenTesting
         for expected in [
             "publish, persistent + confirmed", "consume + ack (multiple)", "INSERT, 100 rows per statement",
             "typed client → SUCCESS, 2 workers", "REST accepted, 16 clients", "submit → SUCCESS via GET, p99",
+            "… p50 from the API taking it to START",
             "worker1 peak resident memory", "api peak resident memory", "1 worker process(es), noop", "worker2 RSS growth",
             "1 worker(s), 10 slots, 20 ms tasks (at most 500/s)", "typed: postgresql per task", "typed: machine busy", "typed: stolen by the hypervisor",
         ] {
