@@ -66,6 +66,29 @@ struct AttemptOutcome: Sendable {
     var eta: Date?
     /// The message body kept in `warren.dead_letters` (FAILURE).
     var deadLetterBody: [UInt8]?
+    /// Set when the attempt's start was never written (it ended within the worker's
+    /// `recordStartAfter`): the outcome then records the start too.
+    var unrecordedStart: UnrecordedStart?
+}
+
+/// An attempt that ran without its start being written first: what the outcome needs to record
+/// it, and to create the task's row from the message if there is none.
+struct UnrecordedStart: Sendable {
+    var envelope: TaskEnvelope
+    var priority: Int
+    /// How long it ran, in seconds: its start is stored as the outcome's time less this, on the
+    /// database's clock.
+    var ranFor: Double
+}
+
+/// A start to write: the task's message, and the fence it must pass.
+struct StartRequest: Sendable {
+    var envelope: TaskEnvelope
+    var priority: Int
+    var redelivered: Bool
+    /// The attempts the row must show, or nil for any: a start written while its attempt is
+    /// already running was numbered from a read of the row, which must still hold.
+    var expectedAttempts: Int? = nil
 }
 
 /// Every SQL statement Warren runs against `warren.*`, in one place. Statements take many rows
@@ -209,16 +232,15 @@ struct TaskStore: Sendable {
     /// the outbox. Returns the attempt number of each task started; tasks already finished are
     /// absent, and so are STARTED ones whose message is not a redelivery: that is a second copy (a
     /// relay's, or a producer's) of a task another worker is running, while a redelivery means the
-    /// worker that had it is gone.
-    func start(
-        _ requests: [(envelope: TaskEnvelope, priority: Int, redelivered: Bool)], worker: String
-    ) async throws -> [UUID: Int] {
+    /// worker that had it is gone. A request with `expectedAttempts` is absent too when the row's
+    /// attempts differ.
+    func start(_ requests: [StartRequest], worker: String) async throws -> [UUID: Int] {
         let rows = try await pool.query(
             """
             WITH input AS (
                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $8::bool[], $9::float8[],
-                                     $10::float8[], $11::jsonb[], $12::int[])
-                    AS i(id, task, queue, args, redelivered, created, eta, retry_policy, priority)
+                                     $10::float8[], $11::jsonb[], $12::int[], $13::int[])
+                    AS i(id, task, queue, args, redelivered, created, eta, retry_policy, priority, expected_attempts)
             ), started AS (
                 INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, started_at, created_at,
                                                eta, retry_policy, priority)
@@ -227,7 +249,8 @@ struct TaskStore: Sendable {
                 FROM input ORDER BY id
                 ON CONFLICT (id) DO UPDATE SET state = $5, attempts = t.attempts + 1, worker = $6, started_at = now()
                 WHERE t.state = ANY($7::text[])
-                    AND (t.state <> $5 OR (SELECT i.redelivered FROM input i WHERE i.id = excluded.id LIMIT 1))
+                    AND (SELECT (t.state <> $5 OR i.redelivered) AND t.attempts = coalesce(i.expected_attempts, t.attempts)
+                         FROM input i WHERE i.id = excluded.id LIMIT 1)
                 RETURNING t.id, t.attempts, t.started_at
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker)
@@ -243,7 +266,7 @@ struct TaskStore: Sendable {
                 TaskState.startable.map(\.rawValue), requests.map(\.redelivered),
                 requests.map { $0.envelope.createdAt.timeIntervalSince1970 },
                 requests.map { $0.envelope.eta?.timeIntervalSince1970 }, requests.map { $0.envelope.retry?.json.jsonText },
-                requests.map(\.priority),
+                requests.map(\.priority), requests.map(\.expectedAttempts),
             ])
         var attempts: [UUID: Int] = [:]
         for row in rows {
@@ -252,32 +275,73 @@ struct TaskStore: Sendable {
         return attempts
     }
 
+    /// How each of these tasks stands before a worker runs it: its state and attempts so far.
+    /// Tasks without a row are absent.
+    func standing(of ids: [UUID]) async throws -> [UUID: (state: TaskState, attempts: Int)] {
+        let rows = try await pool.query("SELECT id, state, attempts FROM warren.tasks WHERE id = ANY($1::uuid[])", [ids])
+        var standing: [UUID: (state: TaskState, attempts: Int)] = [:]
+        for row in rows {
+            let state = TaskState(rawValue: try row.decode("state", as: String.self)) ?? .pending
+            standing[try row.decode("id", as: UUID.self)] = (state, try row.decode("attempts", as: Int.self))
+        }
+        return standing
+    }
+
     /// Records outcomes, each only if its attempt is still the current one and still STARTED
     /// (a fenced completion), with an event each and a `warren.dead_letters` row for each FAILURE
     /// that leaves a dead letter, and announces the finished ones (``FinishedTasks``). Returns the ids
     /// whose outcome was recorded.
+    ///
+    /// An outcome with an ``UnrecordedStart`` records its attempt's start as well (attempts, start
+    /// time, a STARTED event, off the outbox), fenced instead by the row still waiting with one
+    /// attempt fewer; its row is created from the message if there is none.
     func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
+        // One statement cannot write a row twice: a second copy of an unstarted task in the batch is left out.
+        var unstartedIDs: Set<UUID> = []
+        let outcomes = outcomes.filter { $0.unrecordedStart == nil || unstartedIDs.insert($0.id).inserted }
         let errors = try outcomes.map { outcome in
             try outcome.error.map(Self.json)
         }
+        let starts = outcomes.map(\.unrecordedStart)
         let rows = try await pool.query(
             """
             WITH input AS (
                 SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::float8[],
-                                     $7::bytea[])
-                    AS i(id, attempt, state, result, error, eta, body)
-            ), finished AS (
+                                     $7::bytea[], $13::float8[], $14::text[], $15::text[], $16::jsonb[], $17::float8[],
+                                     $18::float8[], $19::jsonb[], $20::int[])
+                    AS i(id, attempt, state, result, error, eta, body, ran_for, task, queue, args, created, message_eta,
+                         retry_policy, priority)
+            ), updated AS (
                 UPDATE warren.tasks t
                 SET state = i.state, result = i.result, error = i.error, eta = coalesce(to_timestamp(i.eta), t.eta),
                     finished_at = CASE WHEN i.state = $9 THEN NULL ELSE now() END
                 FROM input i
-                WHERE t.id = i.id AND t.attempts = i.attempt AND t.state = $8
-                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta
+                WHERE i.ran_for IS NULL AND t.id = i.id AND t.attempts = i.attempt AND t.state = $8
+                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, NULL::timestamptz AS started_at
+            ), upserted AS (
+                INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, created_at, started_at,
+                                               finished_at, eta, retry_policy, priority, result, error)
+                SELECT id, task, queue, state, args, attempt, $10, to_timestamp(created),
+                       now() - ran_for * interval '1 second', CASE WHEN state = $9 THEN NULL ELSE now() END,
+                       coalesce(to_timestamp(eta), to_timestamp(message_eta)), retry_policy, priority, result, error
+                FROM input WHERE ran_for IS NOT NULL ORDER BY id
+                ON CONFLICT (id) DO UPDATE
+                SET state = excluded.state, attempts = excluded.attempts, worker = excluded.worker,
+                    started_at = excluded.started_at, finished_at = excluded.finished_at, result = excluded.result,
+                    error = excluded.error, eta = coalesce(excluded.eta, t.eta)
+                WHERE t.state = ANY($21::text[]) AND t.attempts = excluded.attempts - 1
+                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at
+            ), finished AS (
+                SELECT * FROM updated UNION ALL SELECT * FROM upserted
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
+                SELECT id, started_at, $8, attempts, $10, NULL FROM upserted
+                UNION ALL
                 SELECT id, now(), state, attempts, $10,
                        CASE WHEN state = $9 THEN error || jsonb_build_object('eta', eta) ELSE error END
                 FROM finished
+            ), unlisted AS (
+                DELETE FROM warren.outbox o USING upserted u WHERE o.task_id = u.id AND u.state <> $9
             ), letters AS (
                 INSERT INTO warren.dead_letters (queue, task_id, reason, error, body)
                 SELECT f.queue, f.id, f.error ->> 'reason', f.error, i.body
@@ -301,6 +365,10 @@ struct TaskStore: Sendable {
                 outcomes.map { $0.result?.jsonText }, errors, outcomes.map { $0.eta?.timeIntervalSince1970 },
                 outcomes.map { $0.deadLetterBody.map(Self.byteaText) }, TaskState.started.rawValue,
                 TaskState.retry.rawValue, worker, Self.overdueAfter.seconds, FinishedTasks.channel,
+                starts.map { $0?.ranFor }, starts.map { $0?.envelope.task }, starts.map { $0?.envelope.queue },
+                starts.map { $0?.envelope.args.jsonText }, starts.map { $0?.envelope.createdAt.timeIntervalSince1970 },
+                starts.map { $0?.envelope.eta?.timeIntervalSince1970 }, starts.map { $0?.envelope.retry?.json.jsonText },
+                starts.map { $0?.priority }, TaskState.waiting.map(\.rawValue),
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }

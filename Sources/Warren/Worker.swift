@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import ServiceLifecycle
 import WarrenAMQP
 import WarrenCore
@@ -36,12 +37,19 @@ public final class Worker: Service {
         /// How long a task may go on running past its hard time limit (ignoring cancellation)
         /// before the worker process exits with status 70, so that its supervisor starts a fresh one.
         public var runawayGrace: Duration
+        /// How long a first delivery runs before its start is written (STARTED, `attempts`, a
+        /// STARTED event). A task that ends sooner has its start written with its outcome, in one
+        /// statement: one write and one commit per task instead of two. Zero writes every start
+        /// before the task runs. Redeliveries always do: their earlier attempt may have crashed
+        /// its worker, and counting it is what lets a poison message be recognised.
+        public var recordStartAfter: Duration
 
         public init(
             queues: [String] = [], concurrency: Int = 8, prefetch: Int? = nil, gracePeriod: Duration = .seconds(30),
-            name: String? = nil, runawayGrace: Duration = .seconds(30)
+            name: String? = nil, runawayGrace: Duration = .seconds(30), recordStartAfter: Duration = .milliseconds(100)
         ) {
             self.runawayGrace = runawayGrace
+            self.recordStartAfter = max(.zero, recordStartAfter)
             self.queues = queues
             self.concurrency = max(1, concurrency)
             self.prefetch = max(self.concurrency, prefetch ?? self.concurrency * 4)
@@ -135,7 +143,7 @@ public final class Worker: Service {
                 connected = true
                 let pipeline = Pipeline(
                     connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
-                    batchSize: options.concurrency, watchdog: watchdog)
+                    batchSize: options.concurrency, watchdog: watchdog, recordStartAfter: options.recordStartAfter)
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
                         await pipeline.acks.received(delivery.deliveryTag)
@@ -185,15 +193,18 @@ private final class Pipeline: Sendable {
     private let worker: String
     private let logger: Logger
     private let turns: Batcher<String, Double>
-    private let starts: Batcher<(envelope: TaskEnvelope, priority: Int, redelivered: Bool), Int?>
+    private let starts: Batcher<StartRequest, Int?>
+    private let standings: Batcher<UUID, (state: TaskState, attempts: Int)?>
     private let settlements: Batcher<Settlement, Bool>
     private let watchdog: TimeLimitWatchdog
+    private let recordStartAfter: Duration
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
-        batchSize: Int, watchdog: TimeLimitWatchdog
+        batchSize: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration
     ) {
         self.watchdog = watchdog
+        self.recordStartAfter = recordStartAfter
         let acks = Acknowledger(connection: connection)
         self.acks = acks
         self.connection = connection
@@ -227,6 +238,14 @@ private final class Pipeline: Sendable {
                 }
             } catch {
                 return requests.map { _ in .failure(error) }
+            }
+        }
+        self.standings = Batcher(maximumBatchSize: batchSize) { ids in
+            do {
+                let standing = try await store.standing(of: Array(Set(ids)))
+                return ids.map { .success(standing[$0]) }
+            } catch {
+                return ids.map { _ in .failure(error) }
             }
         }
         self.settlements = Batcher(maximumBatchSize: batchSize) { settlements in
@@ -285,15 +304,30 @@ private final class Pipeline: Sendable {
         if entry.options.rateLimit != nil, await !awaitTurn(delivery, envelope, logger) {
             return
         }
+        let priority = Int(delivery.properties.priority ?? 0)
         let attempt: Int
+        // Set while the start is not yet written: the attempt is numbered from the row as read.
+        var deferredStart: DeferredStart?
         do {
-            let priority = Int(delivery.properties.priority ?? 0)
-            guard let started = try await starts.submit((envelope, priority, delivery.redelivered)) else {
-                logger.debug("already finished or running elsewhere; acking without running")
-                await acks.done([delivery.deliveryTag])
-                return
+            if delivery.redelivered || recordStartAfter == .zero {
+                guard let started = try await starts.submit(StartRequest(envelope: envelope, priority: priority, redelivered: delivery.redelivered)) else {
+                    logger.debug("already finished or running elsewhere; acking without running")
+                    await acks.done([delivery.deliveryTag])
+                    return
+                }
+                attempt = started
+            } else {
+                let standing = try await standings.submit(envelope.id)
+                if let standing, !TaskState.waiting.contains(standing.state) {
+                    logger.debug("already finished or running elsewhere; acking without running")
+                    await acks.done([delivery.deliveryTag])
+                    return
+                }
+                attempt = (standing?.attempts ?? 0) + 1
+                deferredStart = DeferredStart(
+                    after: recordStartAfter, starts: starts,
+                    StartRequest(envelope: envelope, priority: priority, redelivered: false, expectedAttempts: attempt - 1))
             }
-            attempt = started
         } catch {
             await giveBack(delivery, error, logger)
             return
@@ -302,6 +336,8 @@ private final class Pipeline: Sendable {
         let policy = envelope.retry ?? entry.options.retry
         var settlement = Settlement(
             outcome: AttemptOutcome(id: envelope.id, attempt: attempt, state: .success), deliveryTag: delivery.deliveryTag)
+        let began = ContinuousClock.now
+        let start: DeferredStart.Settled
         if attempt > policy.maximumAttempts {
             // Earlier attempts started and never finished: their workers died running it.
             let error = TaskError(
@@ -310,13 +346,16 @@ private final class Pipeline: Sendable {
                 reason: DeadLetterReason.poison.rawValue)
             logger.warning("poison message; dead-lettering it", metadata: [LoggingKey.error: "\(error)"])
             fail(&settlement, error, delivery, envelope)
+            start = await deferredStart?.settle() ?? .written(attempt)
         } else {
             let context = TaskContext(
                 id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger)
             let limits = entry.options
             let running = RunningAttempt(taskID: envelope.id, softLimit: limits.softTimeLimit, hardLimit: limits.timeLimit)
             watchdog.watch(running)
-            switch await running.run({ try await entry.run(envelope.args, context) }) {
+            let end = await running.run({ try await entry.run(envelope.args, context) })
+            start = await deferredStart?.settle() ?? .written(attempt)
+            switch end {
             case .finished(let result) where result.containsNUL:
                 let error = TaskError(
                     type: "InvalidResult", message: "the result holds U+0000, which PostgreSQL cannot store",
@@ -363,6 +402,20 @@ private final class Pipeline: Sendable {
                 logger.warning("task over its hard time limit", metadata: [LoggingKey.error: "\(error)"])
                 fail(&settlement, error, delivery, envelope)
             }
+        }
+        switch start {
+        case .unwritten:
+            settlement.outcome.unrecordedStart = UnrecordedStart(
+                envelope: envelope, priority: priority, ranFor: (ContinuousClock.now - began).seconds)
+        case .written(let started) where started == attempt:
+            break
+        case .written:
+            logger.notice("outcome not recorded: the task was revoked, or another worker took it, while it ran")
+            await acks.done([delivery.deliveryTag])
+            return
+        case .failed(let error):
+            await giveBack(delivery, error, logger)
+            return
         }
         do {
             let recorded = try await settlements.submit(settlement)
@@ -535,5 +588,58 @@ private actor Acknowledger {
     func requeue(_ tag: UInt64) {
         tracker.settled(tag)
         connection.enqueueNack(tag, requeue: true)
+    }
+}
+
+/// The start of an attempt that is already running, written only once it has run for a while:
+/// an attempt that ends sooner has its start written with its outcome instead (see
+/// ``Worker/Options/recordStartAfter``). Whichever comes first, the delay or ``settle()``, decides.
+private final class DeferredStart: Sendable {
+    enum Settled {
+        /// The delay had not passed: the outcome must record the start.
+        case unwritten
+        /// The start was written: the attempt it got, or nil when its fence failed (the task was
+        /// revoked, or another worker took it, while it ran).
+        case written(Int?)
+        /// Writing the start failed.
+        case failed(any Error)
+    }
+
+    private let decided: Decision
+    private let writer: Task<Int?, any Error>
+
+    init(after delay: Duration, starts: Batcher<StartRequest, Int?>, _ request: StartRequest) {
+        let decided = Decision()
+        self.decided = decided
+        writer = Task {
+            try await Task.sleep(for: delay)
+            guard decided.take() else { throw CancellationError() }
+            return try await starts.submit(request)
+        }
+    }
+
+    /// Called once the attempt has ended: stops the delay if it is still running, or waits for
+    /// the start being written.
+    func settle() async -> Settled {
+        if decided.take() {
+            writer.cancel()
+            return .unwritten
+        }
+        do {
+            return .written(try await writer.value)
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    /// Taken once, by the delay or by the attempt's end.
+    private final class Decision: Sendable {
+        private let taken = Mutex(false)
+        func take() -> Bool {
+            taken.withLock { taken in
+                defer { taken = true }
+                return !taken
+            }
+        }
     }
 }
