@@ -66,8 +66,15 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds running tasks get to finish after SIGTERM.")
     var gracePeriod: Int = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "Milliseconds a task runs before its row says STARTED.",
+            discussion: "A task that ends sooner has its start written with its outcome, in one statement. 0 writes every start before the task runs."))
+    var recordStartAfter: Int = 100
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard recordStartAfter >= 0 else { throw ValidationError("--record-start-after must be 0 or more") }
         if let prefetch, prefetch < 1 || prefetch > 65_535 {
             throw ValidationError("--prefetch must be from 1 to 65535")
         }
@@ -80,7 +87,7 @@ struct WorkerCommand: AsyncParsableCommand {
             configuration: configuration, registry: .builtin(configuration: configuration),
             options: Worker.Options(
                 queues: queues?.split(separator: ",").map(String.init) ?? [], concurrency: concurrency,
-                prefetch: prefetch, gracePeriod: .seconds(gracePeriod)),
+                prefetch: prefetch, gracePeriod: .seconds(gracePeriod), recordStartAfter: .milliseconds(recordStartAfter)),
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

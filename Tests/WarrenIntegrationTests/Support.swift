@@ -39,12 +39,14 @@ enum Servers {
 /// Runs an in-process worker with the test tasks on `queues` for the duration of `body`, then
 /// shuts it down gracefully.
 func withWorker<T: Sendable>(
-    queues: [String], concurrency: Int = 4, configuration: Configuration,
-    _ body: () async throws -> T
+    queues: [String], concurrency: Int = 4, recordStartAfter: Duration = Worker.Options().recordStartAfter,
+    configuration: Configuration, _ body: () async throws -> T
 ) async throws -> T {
     let worker = Worker(
         configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
-        options: Worker.Options(queues: queues, concurrency: concurrency, gracePeriod: .seconds(10), name: "test-worker"),
+        options: Worker.Options(
+            queues: queues, concurrency: concurrency, gracePeriod: .seconds(10), name: "test-worker",
+            recordStartAfter: recordStartAfter),
         logger: Servers.logger)
     let group = ServiceGroup(configuration: .init(services: [worker], logger: Servers.logger))
     let running = Task { try await group.run() }

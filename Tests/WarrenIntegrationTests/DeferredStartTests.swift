@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import Warren
+import WarrenAMQP
+import WarrenPostgres
+import WarrenTesting
+
+/// A first delivery's start is written with its outcome when the task ends within the worker's
+/// `recordStartAfter`, and on its own, while the task runs, when it does not.
+@Suite(.timeLimit(.minutes(2))) struct DeferredStartTests {
+    let configuration: Configuration
+    let client: WarrenClient
+    let pool: PostgresPool
+
+    init() async throws {
+        configuration = try await Servers.configuration()
+        client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+    }
+
+    func close() async {
+        await client.shutdown()
+        await pool.close()
+    }
+
+    /// The task's events as `STATE@attempt`, in order, and the transaction that wrote each.
+    func events(_ id: UUID) async throws -> [(event: String, transaction: String)] {
+        try await pool.query(
+            "SELECT state, attempt, xmin::text AS transaction FROM warren.task_events WHERE task_id = $1 ORDER BY id", [id]
+        ).map {
+            ("\(try $0.decode("state", as: String.self))@\(try $0.decode("attempt", as: Int.self))", try $0.decode("transaction"))
+        }
+    }
+
+    @Test func aQuickTaskHasItsStartWrittenInTheTransactionOfItsOutcome() async throws {
+        let queue = TestEnvironment.uniqueQueue("deferred")
+        let handle = try await withWorker(queues: [queue], configuration: configuration) {
+            let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "quick"), queue: queue)
+            #expect(try await handle.result(timeout: .seconds(15)) == "quick")
+            return handle
+        }
+        let written = try await events(handle.id)
+        #expect(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
+        #expect(written[1].transaction == written[2].transaction)
+        let record = try #require(try await client.status(of: handle.id))
+        #expect(record.attempts == 1)
+        #expect(record.worker == "test-worker")
+        #expect(try #require(record.startedAt) <= (try #require(record.finishedAt)))
+        await close()
+    }
+
+    @Test func withNoDelayEveryStartIsWrittenBeforeTheTaskRuns() async throws {
+        let queue = TestEnvironment.uniqueQueue("deferred")
+        let handle = try await withWorker(queues: [queue], recordStartAfter: .zero, configuration: configuration) {
+            let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "quick"), queue: queue)
+            #expect(try await handle.result(timeout: .seconds(15)) == "quick")
+            return handle
+        }
+        let written = try await events(handle.id)
+        #expect(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
+        #expect(written[1].transaction != written[2].transaction)
+        await close()
+    }
+
+    @Test func aTaskStillRunningAfterTheDelayIsStartedWhileItRuns() async throws {
+        let queue = TestEnvironment.uniqueQueue("deferred")
+        try await withWorker(queues: [queue], recordStartAfter: .milliseconds(100), configuration: configuration) {
+            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1.5), queue: queue)
+            try await eventually(timeout: .seconds(1), "the row says STARTED while the task sleeps") {
+                try await client.status(of: handle.id)?.state == .started
+            }
+            #expect(try await handle.result(timeout: .seconds(15)).slept == 1.5)
+            let written = try await events(handle.id)
+            #expect(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
+            #expect(written[1].transaction != written[2].transaction)
+        }
+        await close()
+    }
+
+    /// Revoked after the worker took it but before its start was written: whether the worker's
+    /// watchdog cancels it or it runs to its end, its outcome's fence (the row must still be
+    /// waiting) keeps REVOKED.
+    @Test func aTaskRevokedBeforeItsStartIsWrittenKeepsItsRevocation() async throws {
+        let queue = TestEnvironment.uniqueQueue("deferred")
+        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        try await withWorker(queues: [queue], recordStartAfter: .seconds(30), configuration: configuration) {
+            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 0.6), queue: queue)
+            try await eventually("the worker took the message") {
+                try await broker.declareQueue(queue, passive: true).messageCount == 0
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await client.status(of: handle.id)?.state == .queued)
+            #expect(try await client.revoke(handle.id).state == .revoked)
+            // Long enough for the task to have ended and its outcome to have been offered.
+            try await Task.sleep(for: .seconds(1.5))
+            let record = try #require(try await client.status(of: handle.id))
+            #expect(record.state == .revoked)
+            #expect(record.attempts == 0)
+            #expect(record.result == nil)
+            #expect(try await events(handle.id).map(\.event) == ["QUEUED@0", "REVOKED@0"])
+        }
+        await broker.close()
+        await close()
+    }
+}
