@@ -103,9 +103,9 @@ struct TaskStore: Sendable {
     /// event of that state, on `connection`, inside the transaction that commits only once the
     /// broker has confirmed their messages (see ``WarrenClient``). Returns the ids actually
     /// inserted: a task whose idempotency key is taken is not, nor one whose row a worker already
-    /// created from its message. Rows are inserted in id order, as ``start(_:worker:)`` takes
-    /// them, so a submission and a start that race for the same rows wait on each other in one
-    /// order and never deadlock.
+    /// created from its message. Rows are inserted in id order, as ``start(_:worker:)`` and
+    /// ``finish(_:worker:)`` take them, so a submission and a worker that race for the same rows
+    /// wait on each other in one order and never deadlock.
     func insert(_ tasks: [NewTask], on connection: PostgresConnection) async throws -> Set<UUID> {
         let rows = try await connection.query(
             """
@@ -293,12 +293,11 @@ struct TaskStore: Sendable {
     /// whose outcome was recorded.
     ///
     /// An outcome with an ``UnrecordedStart`` records its attempt's start as well (attempts, start
-    /// time, a STARTED event, off the outbox), fenced instead by the row still waiting with one
-    /// attempt fewer; its row is created from the message if there is none.
+    /// time, a STARTED event, off the outbox), fenced instead by the row still waiting with the
+    /// attempts its worker read before running it; its row is created from the message if there is
+    /// none, in id order as ``insert(_:on:)`` takes rows. One outcome per task: a statement cannot
+    /// write a row twice.
     func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
-        // One statement cannot write a row twice: a second copy of an unstarted task in the batch is left out.
-        var unstartedIDs: Set<UUID> = []
-        let outcomes = outcomes.filter { $0.unrecordedStart == nil || unstartedIDs.insert($0.id).inserted }
         let errors = try outcomes.map { outcome in
             try outcome.error.map(Self.json)
         }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Synchronization
 import ServiceLifecycle
+import Synchronization
 import WarrenAMQP
 import WarrenCore
 import WarrenPostgres
@@ -11,8 +11,10 @@ import WarrenPostgres
 /// The pipeline for each delivery: decode the envelope (a message that cannot be decoded, or
 /// names a task this worker does not know, goes to `<queue>.dead` with its reason); start the
 /// attempt in PostgreSQL (a task already finished is acked without running); run it; record
-/// SUCCESS or FAILURE (fenced by the attempt number); ack once that has committed. Starts and
-/// outcomes of concurrent tasks are written in batches, and acks go out with `multiple`.
+/// SUCCESS or FAILURE (fenced by the attempt number); ack once that has committed. A first
+/// delivery's start is written only once the task has run for `recordStartAfter`, or with its
+/// outcome if it ends sooner. Starts and outcomes of concurrent tasks are written in batches, and
+/// acks go out with `multiple`.
 ///
 /// On graceful shutdown (SIGTERM, SIGINT) it stops taking deliveries, lets running tasks finish
 /// within `gracePeriod`, and returns; deliveries it never started go back to the queue.
@@ -256,24 +258,43 @@ private final class Pipeline: Sendable {
     /// Records the outcomes (one statement), publishes the follow-up messages of those recorded
     /// (one confirm window), then acks. A delivery whose follow-up could not be published is
     /// requeued instead, so it runs again rather than losing its retry or dead letter.
+    ///
+    /// One outcome per task is offered: two copies of one task (a duplicate message run alongside)
+    /// may end in the same batch, and one statement cannot write a row twice. The copy whose start
+    /// was written is the one the row knows; the other is acked unrecorded, without its follow-up.
     private static func settle(
         _ settlements: [Settlement], store: TaskStore, connection: AMQPConnection, acks: Acknowledger, worker: String
     ) async -> [Result<Bool, any Error>] {
-        let recorded: Set<UUID>
+        var offered: [UUID: Int] = [:]
+        for (index, settlement) in settlements.enumerated() {
+            let id = settlement.outcome.id
+            if let other = offered[id],
+                settlements[other].outcome.unrecordedStart == nil || settlement.outcome.unrecordedStart != nil
+            {
+                continue
+            }
+            offered[id] = index
+        }
+        let recordedIDs: Set<UUID>
         do {
-            recorded = try await store.finish(settlements.map(\.outcome), worker: worker)
+            recordedIDs = try await store.finish(offered.values.sorted().map { settlements[$0].outcome }, worker: worker)
         } catch {
             return settlements.map { _ in .failure(error) }
         }
-        let followUps = settlements.filter { recorded.contains($0.outcome.id) }.compactMap(\.followUp)
+        let recorded = settlements.indices.map { index in
+            let id = settlements[index].outcome.id
+            return offered[id] == index && recordedIDs.contains(id)
+        }
+        let followUps = settlements.indices.filter { recorded[$0] }.compactMap { settlements[$0].followUp }
         do {
             try await connection.publish(followUps)
         } catch {
-            await acks.done(settlements.filter { $0.followUp == nil }.map(\.deliveryTag))
-            return settlements.map { $0.followUp == nil ? .success(recorded.contains($0.outcome.id)) : .failure(error) }
+            let lost = settlements.indices.map { recorded[$0] && settlements[$0].followUp != nil }
+            await acks.done(settlements.indices.filter { !lost[$0] }.map { settlements[$0].deliveryTag })
+            return settlements.indices.map { lost[$0] ? .failure(error) : .success(recorded[$0]) }
         }
         await acks.done(settlements.map(\.deliveryTag))
-        return settlements.map { .success(recorded.contains($0.outcome.id)) }
+        return recorded.map { .success($0) }
     }
 
     func handle(_ delivery: AMQPDelivery) async {
@@ -309,25 +330,27 @@ private final class Pipeline: Sendable {
         // Set while the start is not yet written: the attempt is numbered from the row as read.
         var deferredStart: DeferredStart?
         do {
+            let started: Int?
             if delivery.redelivered || recordStartAfter == .zero {
-                guard let started = try await starts.submit(StartRequest(envelope: envelope, priority: priority, redelivered: delivery.redelivered)) else {
-                    logger.debug("already finished or running elsewhere; acking without running")
-                    await acks.done([delivery.deliveryTag])
-                    return
-                }
-                attempt = started
+                started = try await starts.submit(
+                    StartRequest(envelope: envelope, priority: priority, redelivered: delivery.redelivered))
             } else {
                 let standing = try await standings.submit(envelope.id)
-                if let standing, !TaskState.waiting.contains(standing.state) {
-                    logger.debug("already finished or running elsewhere; acking without running")
-                    await acks.done([delivery.deliveryTag])
-                    return
+                let runnable = standing.map { TaskState.waiting.contains($0.state) } ?? true
+                started = runnable ? (standing?.attempts ?? 0) + 1 : nil
+                if let started {
+                    deferredStart = DeferredStart(
+                        after: recordStartAfter, starts: starts,
+                        StartRequest(
+                            envelope: envelope, priority: priority, redelivered: false, expectedAttempts: started - 1))
                 }
-                attempt = (standing?.attempts ?? 0) + 1
-                deferredStart = DeferredStart(
-                    after: recordStartAfter, starts: starts,
-                    StartRequest(envelope: envelope, priority: priority, redelivered: false, expectedAttempts: attempt - 1))
             }
+            guard let started else {
+                logger.debug("already finished or running elsewhere; acking without running")
+                await acks.done([delivery.deliveryTag])
+                return
+            }
+            attempt = started
         } catch {
             await giveBack(delivery, error, logger)
             return
@@ -337,7 +360,8 @@ private final class Pipeline: Sendable {
         var settlement = Settlement(
             outcome: AttemptOutcome(id: envelope.id, attempt: attempt, state: .success), deliveryTag: delivery.deliveryTag)
         let began = ContinuousClock.now
-        let start: DeferredStart.Settled
+        let limits = entry.options
+        let end: AttemptEnd?
         if attempt > policy.maximumAttempts {
             // Earlier attempts started and never finished: their workers died running it.
             let error = TaskError(
@@ -346,15 +370,17 @@ private final class Pipeline: Sendable {
                 reason: DeadLetterReason.poison.rawValue)
             logger.warning("poison message; dead-lettering it", metadata: [LoggingKey.error: "\(error)"])
             fail(&settlement, error, delivery, envelope)
-            start = await deferredStart?.settle() ?? .written(attempt)
+            end = nil
         } else {
             let context = TaskContext(
                 id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger)
-            let limits = entry.options
             let running = RunningAttempt(taskID: envelope.id, softLimit: limits.softTimeLimit, hardLimit: limits.timeLimit)
             watchdog.watch(running)
-            let end = await running.run({ try await entry.run(envelope.args, context) })
-            start = await deferredStart?.settle() ?? .written(attempt)
+            end = await running.run({ try await entry.run(envelope.args, context) })
+        }
+        // Decided before anything returns, so that no start is written once the attempt has ended.
+        let start = await deferredStart?.settle()
+        if let end {
             switch end {
             case .finished(let result) where result.containsNUL:
                 let error = TaskError(
@@ -404,16 +430,18 @@ private final class Pipeline: Sendable {
             }
         }
         switch start {
-        case .unwritten:
+        case nil:
+            break  // written before the task ran
+        case .unwritten?:
             settlement.outcome.unrecordedStart = UnrecordedStart(
                 envelope: envelope, priority: priority, ranFor: (ContinuousClock.now - began).seconds)
-        case .written(let started) where started == attempt:
+        case .written(let started)? where started == attempt:
             break
-        case .written:
+        case .written?:
             logger.notice("outcome not recorded: the task was revoked, or another worker took it, while it ran")
             await acks.done([delivery.deliveryTag])
             return
-        case .failed(let error):
+        case .failed(let error)?:
             await giveBack(delivery, error, logger)
             return
         }

@@ -69,7 +69,10 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Milliseconds a task runs before its row says STARTED.",
-            discussion: "A task that ends sooner has its start written with its outcome, in one statement. 0 writes every start before the task runs."))
+            discussion: """
+                A task that ends sooner has its start written with its outcome, in one statement. \
+                0 writes every start before the task runs.
+                """))
     var recordStartAfter: Int = 100
 
     func validate() throws {

@@ -20,7 +20,9 @@ public enum TaskState: String, Sendable, Codable, CaseIterable {
     /// True when no further attempt will run.
     public var isTerminal: Bool { self == .success || self == .failure || self == .revoked }
 
-    /// States a task can be revoked from without stopping anything.
+    /// States a task can be revoked from without `terminate`. A worker may have begun such a task
+    /// in the moments before its start is written; it is then cancelled, and its outcome is not
+    /// recorded.
     public static let waiting: [TaskState] = [.pending, .scheduled, .queued, .retry]
 
     /// States from which a worker may start an attempt. STARTED is among them: a message is only

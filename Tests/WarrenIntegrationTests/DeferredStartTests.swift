@@ -25,10 +25,12 @@ import WarrenTesting
 
     /// The task's events as `STATE@attempt`, in order, and the transaction that wrote each.
     func events(_ id: UUID) async throws -> [(event: String, transaction: String)] {
-        try await pool.query(
-            "SELECT state, attempt, xmin::text AS transaction FROM warren.task_events WHERE task_id = $1 ORDER BY id", [id]
-        ).map {
-            ("\(try $0.decode("state", as: String.self))@\(try $0.decode("attempt", as: Int.self))", try $0.decode("transaction"))
+        let rows = try await pool.query(
+            "SELECT state, attempt, xmin::text AS xid FROM warren.task_events WHERE task_id = $1 ORDER BY id", [id])
+        return try rows.map { row in
+            let state: String = try row.decode("state")
+            let attempt: Int = try row.decode("attempt")
+            return ("\(state)@\(attempt)", try row.decode("xid"))
         }
     }
 
@@ -40,7 +42,7 @@ import WarrenTesting
             return handle
         }
         let written = try await events(handle.id)
-        #expect(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
+        try #require(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
         #expect(written[1].transaction == written[2].transaction)
         let record = try #require(try await client.status(of: handle.id))
         #expect(record.attempts == 1)
@@ -57,7 +59,7 @@ import WarrenTesting
             return handle
         }
         let written = try await events(handle.id)
-        #expect(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
+        try #require(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
         #expect(written[1].transaction != written[2].transaction)
         await close()
     }
@@ -71,7 +73,7 @@ import WarrenTesting
             }
             #expect(try await handle.result(timeout: .seconds(15)).slept == 1.5)
             let written = try await events(handle.id)
-            #expect(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
+            try #require(written.map(\.event) == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
             #expect(written[1].transaction != written[2].transaction)
         }
         await close()
