@@ -196,6 +196,7 @@ private final class Pipeline: Sendable {
     private let logger: Logger
     private let turns: Batcher<String, Double>
     private let starts: Batcher<StartRequest, Int?>
+    private let deferredStarts: DeferredStarts
     private let standings: Batcher<UUID, (state: TaskState, attempts: Int)?>
     private let settlements: Batcher<Settlement, Bool>
     private let watchdog: TimeLimitWatchdog
@@ -226,7 +227,7 @@ private final class Pipeline: Sendable {
                 return tasks.map { _ in .failure(error) }
             }
         }
-        self.starts = Batcher(maximumBatchSize: batchSize) { requests in
+        let starts = Batcher<StartRequest, Int?>(maximumBatchSize: batchSize) { requests in
             // One task may not be started twice in one statement; a second copy in the same batch
             // is treated as already running.
             var seen: Set<UUID> = []
@@ -242,6 +243,8 @@ private final class Pipeline: Sendable {
                 return requests.map { _ in .failure(error) }
             }
         }
+        self.starts = starts
+        self.deferredStarts = DeferredStarts(delay: recordStartAfter, starts: starts)
         self.standings = Batcher(maximumBatchSize: batchSize) { ids in
             do {
                 let standing = try await store.standing(of: Array(Set(ids)))
@@ -328,7 +331,7 @@ private final class Pipeline: Sendable {
         let priority = Int(delivery.properties.priority ?? 0)
         let attempt: Int
         // Set while the start is not yet written: the attempt is numbered from the row as read.
-        var deferredStart: DeferredStart?
+        var deferredStart: DeferredStarts.Entry?
         do {
             let started: Int?
             if delivery.redelivered || recordStartAfter == .zero {
@@ -339,8 +342,7 @@ private final class Pipeline: Sendable {
                 let runnable = standing.map { TaskState.waiting.contains($0.state) } ?? true
                 started = runnable ? (standing?.attempts ?? 0) + 1 : nil
                 if let started {
-                    deferredStart = DeferredStart(
-                        after: recordStartAfter, starts: starts,
+                    deferredStart = deferredStarts.add(
                         StartRequest(
                             envelope: envelope, priority: priority, redelivered: false, expectedAttempts: started - 1))
                 }
@@ -379,7 +381,8 @@ private final class Pipeline: Sendable {
             end = await running.run({ try await entry.run(envelope.args, context) })
         }
         // Decided before anything returns, so that no start is written once the attempt has ended.
-        let start = await deferredStart?.settle()
+        var start: DeferredStarts.Settled?
+        if let deferredStart { start = await deferredStarts.settle(deferredStart) }
         if let end {
             switch end {
             case .finished(let result) where result.containsNUL:
@@ -619,10 +622,11 @@ private actor Acknowledger {
     }
 }
 
-/// The start of an attempt that is already running, written only once it has run for a while:
-/// an attempt that ends sooner has its start written with its outcome instead (see
-/// ``Worker/Options/recordStartAfter``). Whichever comes first, the delay or ``settle()``, decides.
-private final class DeferredStart: Sendable {
+/// The starts of first deliveries, written only for attempts still running `delay` after they
+/// began (see ``Worker/Options/recordStartAfter``); an attempt that ends sooner has its start
+/// written with its outcome. One loop, not a timer per task: while attempts wait, it wakes every
+/// quarter of the delay and writes the starts that are due, through the batched start statement.
+private final class DeferredStarts: Sendable {
     enum Settled {
         /// The delay had not passed: the outcome must record the start.
         case unwritten
@@ -633,41 +637,112 @@ private final class DeferredStart: Sendable {
         case failed(any Error)
     }
 
-    private let decided: Decision
-    private let writer: Task<Int?, any Error>
+    /// An attempt whose start may still have to be written.
+    final class Entry: Sendable {
+        fileprivate let request: StartRequest
+        fileprivate let due: ContinuousClock.Instant
 
-    init(after delay: Duration, starts: Batcher<StartRequest, Int?>, _ request: StartRequest) {
-        let decided = Decision()
-        self.decided = decided
-        writer = Task {
-            try await Task.sleep(for: delay)
-            guard decided.take() else { throw CancellationError() }
-            return try await starts.submit(request)
+        fileprivate init(request: StartRequest, due: ContinuousClock.Instant) {
+            self.request = request
+            self.due = due
         }
     }
 
-    /// Called once the attempt has ended: stops the delay if it is still running, or waits for
-    /// the start being written.
-    func settle() async -> Settled {
-        if decided.take() {
-            writer.cancel()
-            return .unwritten
-        }
-        do {
-            return .written(try await writer.value)
-        } catch {
-            return .failed(error)
-        }
+    /// An entry the loop took: its start being written (with the attempt waiting for it, once it
+    /// has ended), or written.
+    private enum Progress {
+        case writing(CheckedContinuation<Settled, Never>?)
+        case written(Settled)
     }
 
-    /// Taken once, by the delay or by the attempt's end.
-    private final class Decision: Sendable {
-        private let taken = Mutex(false)
-        func take() -> Bool {
-            taken.withLock { taken in
-                defer { taken = true }
-                return !taken
+    private struct State {
+        var waiting: [ObjectIdentifier: Entry] = [:]
+        var taken: [ObjectIdentifier: Progress] = [:]
+        var looping = false
+    }
+
+    private let state = Mutex(State())
+    private let delay: Duration
+    private let starts: Batcher<StartRequest, Int?>
+
+    init(delay: Duration, starts: Batcher<StartRequest, Int?>) {
+        self.delay = delay
+        self.starts = starts
+    }
+
+    /// Registers an attempt that has begun, whose start is `request`.
+    func add(_ request: StartRequest) -> Entry {
+        let entry = Entry(request: request, due: .now + delay)
+        let startLoop = state.withLock { state in
+            state.waiting[ObjectIdentifier(entry)] = entry
+            defer { state.looping = true }
+            return !state.looping
+        }
+        if startLoop { Task { await loop() } }
+        return entry
+    }
+
+    /// Called once the attempt has ended: its start is then never written, unless the loop took
+    /// it first, in which case this waits for the write.
+    func settle(_ entry: Entry) async -> Settled {
+        let key = ObjectIdentifier(entry)
+        let settled: Settled? = state.withLock { state in
+            if state.waiting.removeValue(forKey: key) != nil { return .unwritten }
+            guard case .written(let settled)? = state.taken[key] else { return nil }
+            state.taken[key] = nil
+            return settled
+        }
+        if let settled { return settled }
+        return await withCheckedContinuation { continuation in
+            let settled: Settled? = state.withLock { state in
+                guard case .written(let settled)? = state.taken[key] else {
+                    state.taken[key] = .writing(continuation)
+                    return nil
+                }
+                state.taken[key] = nil
+                return settled
             }
+            if let settled { continuation.resume(returning: settled) }
         }
+    }
+
+    /// Writes the due starts every quarter of the delay, until no attempt waits.
+    private func loop() async {
+        while true {
+            try? await Task.sleep(for: delay / 4)
+            let now = ContinuousClock.now
+            let (due, goOn) = state.withLock { state in
+                let due = state.waiting.filter { $0.value.due <= now }
+                for key in due.keys {
+                    state.waiting[key] = nil
+                    state.taken[key] = .writing(nil)
+                }
+                state.looping = !state.waiting.isEmpty
+                return (due, state.looping)
+            }
+            await withDiscardingTaskGroup { group in
+                for (key, entry) in due {
+                    group.addTask {
+                        let settled: Settled
+                        do {
+                            settled = .written(try await self.starts.submit(entry.request))
+                        } catch {
+                            settled = .failed(error)
+                        }
+                        self.written(key, settled)
+                    }
+                }
+            }
+            if !goOn { return }
+        }
+    }
+
+    private func written(_ key: ObjectIdentifier, _ settled: Settled) {
+        let waiter = state.withLock { state -> CheckedContinuation<Settled, Never>? in
+            guard case .writing(let waiter)? = state.taken[key] else { return nil }
+            state.taken[key] = waiter == nil ? .written(settled) : nil
+            return waiter
+        }
+        waiter?.resume(returning: settled)
     }
 }
