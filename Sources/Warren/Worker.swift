@@ -625,7 +625,8 @@ private actor Acknowledger {
 /// The starts of first deliveries, written only for attempts still running `delay` after they
 /// began (see ``Worker/Options/recordStartAfter``); an attempt that ends sooner has its start
 /// written with its outcome. One loop, not a timer per task: while attempts wait, it wakes every
-/// quarter of the delay and writes the starts that are due, through the batched start statement.
+/// quarter of the delay (at most every 5 ms) and writes the starts that are due, through the
+/// batched start statement.
 private final class DeferredStarts: Sendable {
     enum Settled {
         /// The delay had not passed: the outcome must record the start.
@@ -709,7 +710,7 @@ private final class DeferredStarts: Sendable {
     /// Writes the due starts every quarter of the delay, until no attempt waits.
     private func loop() async {
         while true {
-            try? await Task.sleep(for: delay / 4)
+            try? await Task.sleep(for: max(delay / 4, .milliseconds(5)))
             let now = ContinuousClock.now
             let (due, goOn) = state.withLock { state in
                 let due = state.waiting.filter { $0.value.due <= now }
