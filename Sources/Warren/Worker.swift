@@ -329,6 +329,9 @@ private final class Pipeline: Sendable {
             return
         }
         let priority = Int(delivery.properties.priority ?? 0)
+        // When an unwritten start is stored as having happened: as the worker takes the task up
+        // (after any turn under its rate limit), as a START statement would have been sent.
+        let began = ContinuousClock.now
         let attempt: Int
         // Set while the start is not yet written: the attempt is numbered from the row as read.
         var deferredStart: DeferredStarts.Entry?
@@ -361,7 +364,6 @@ private final class Pipeline: Sendable {
         let policy = envelope.retry ?? entry.options.retry
         var settlement = Settlement(
             outcome: AttemptOutcome(id: envelope.id, attempt: attempt, state: .success), deliveryTag: delivery.deliveryTag)
-        let began = ContinuousClock.now
         let limits = entry.options
         let end: AttemptEnd?
         if attempt > policy.maximumAttempts {
