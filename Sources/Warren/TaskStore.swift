@@ -76,8 +76,8 @@ struct AttemptOutcome: Sendable {
 struct UnrecordedStart: Sendable {
     var envelope: TaskEnvelope
     var priority: Int
-    /// How long it ran, in seconds: its start is stored as the outcome's time less this, on the
-    /// database's clock.
+    /// Seconds since the worker took it up: its start is stored as the outcome's time less this,
+    /// on the database's clock.
     var ranFor: Double
 }
 

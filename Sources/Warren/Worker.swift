@@ -383,8 +383,8 @@ private final class Pipeline: Sendable {
             end = await running.run({ try await entry.run(envelope.args, context) })
         }
         // Decided before anything returns, so that no start is written once the attempt has ended.
-        var start: DeferredStarts.Settled?
-        if let deferredStart { start = await deferredStarts.settle(deferredStart) }
+        let start: DeferredStarts.Settled? =
+            if let deferredStart { await deferredStarts.settle(deferredStart) } else { nil }
         if let end {
             switch end {
             case .finished(let result) where result.containsNUL:
