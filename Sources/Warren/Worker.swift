@@ -268,26 +268,15 @@ private final class Pipeline: Sendable {
     private static func settle(
         _ settlements: [Settlement], store: TaskStore, connection: AMQPConnection, acks: Acknowledger, worker: String
     ) async -> [Result<Bool, any Error>] {
-        var offered: [UUID: Int] = [:]
-        for (index, settlement) in settlements.enumerated() {
-            let id = settlement.outcome.id
-            if let other = offered[id],
-                settlements[other].outcome.unrecordedStart == nil || settlement.outcome.unrecordedStart != nil
-            {
-                continue
-            }
-            offered[id] = index
-        }
+        let offered = settlements.indicesOfOnePerKey(\.outcome.id, preferring: { $0.outcome.unrecordedStart == nil })
         let recordedIDs: Set<UUID>
         do {
-            recordedIDs = try await store.finish(offered.values.sorted().map { settlements[$0].outcome }, worker: worker)
+            recordedIDs = try await store.finish(offered.map { settlements[$0].outcome }, worker: worker)
         } catch {
             return settlements.map { _ in .failure(error) }
         }
-        let recorded = settlements.indices.map { index in
-            let id = settlements[index].outcome.id
-            return offered[id] == index && recordedIDs.contains(id)
-        }
+        let offeredSet = Set(offered)
+        let recorded = settlements.indices.map { offeredSet.contains($0) && recordedIDs.contains(settlements[$0].outcome.id) }
         let followUps = settlements.indices.filter { recorded[$0] }.compactMap { settlements[$0].followUp }
         do {
             try await connection.publish(followUps)
