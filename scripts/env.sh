@@ -1,7 +1,7 @@
-# Shared set-up for scripts/run, scripts/test and scripts/bench: source it, then call
-# `warren_stack_up`. It installs what is missing, starts a private RabbitMQ and PostgreSQL
-# on loopback with data under .local/ (unless WARREN_AMQP_URL / WARREN_DATABASE_URL are
-# set), and exports the URLs. `warren_stack_down` stops only what this shell started.
+# Shared set-up for scripts/run, scripts/test, scripts/faults and scripts/bench: source it, then
+# call `warren_stack_up`. It installs what is missing, starts a private RabbitMQ and PostgreSQL
+# on loopback with data under .local/ (unless WARREN_AMQP_URL / WARREN_DATABASE_URL are set),
+# and exports the URLs. `warren_stack_down` stops only what this shell started.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCAL="$ROOT/.local"
@@ -143,16 +143,43 @@ start_postgres() {
         || as_user postgres createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres warren
 }
 
+# `warren_stack_up` uses the `warren` database and RabbitMQ's `/` virtual host, which scripts/run
+# and the README's tour use. `warren_stack_up NAME` (the tests, the fault scenarios, the
+# benchmark) uses a database and a virtual host of that name instead, emptied first: a run starts
+# from nothing, whatever earlier runs left, and leaves no tasks, dead letters or queues where the
+# tour looks.
 warren_stack_up() {
+    local scratch=${1:-}
     warren_install_packages
     if [ -z "${WARREN_AMQP_URL:-}" ]; then
         start_rabbitmq
-        export WARREN_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/%2f"
+        local vhost=%2f
+        if [ -n "$scratch" ]; then
+            empty_vhost "$scratch"
+            vhost=$scratch
+        fi
+        export WARREN_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/$vhost"
     fi
     if [ -z "${WARREN_DATABASE_URL:-}" ]; then
         start_postgres
-        export WARREN_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/warren"
+        local database=warren
+        if [ -n "$scratch" ]; then
+            empty_database "$scratch"
+            database=$scratch
+        fi
+        export WARREN_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$database"
     fi
+}
+
+empty_vhost() {
+    rabbitmqctl_local -q delete_vhost "$1" >/dev/null 2>&1 || true
+    rabbitmqctl_local -q add_vhost "$1" >/dev/null || die "could not create RabbitMQ virtual host $1"
+    rabbitmqctl_local -q set_permissions -p "$1" guest '.*' '.*' '.*' >/dev/null
+}
+
+empty_database() {
+    as_user postgres dropdb -h 127.0.0.1 -p "$PG_PORT" -U postgres --if-exists --force "$1"
+    as_user postgres createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres "$1"
 }
 
 # The URLs for another shell: `source .local/env` to use the CLI against this stack.
