@@ -178,7 +178,8 @@ empty_vhost() {
 }
 
 empty_database() {
-    as_user postgres dropdb -h 127.0.0.1 -p "$PG_PORT" -U postgres --if-exists --force "$1"
+    PGOPTIONS='-c client_min_messages=warning' \
+        as_user postgres dropdb -h 127.0.0.1 -p "$PG_PORT" -U postgres --if-exists --force "$1"
     as_user postgres createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres "$1"
 }
 
