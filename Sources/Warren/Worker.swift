@@ -45,13 +45,22 @@ public final class Worker: Service {
         /// before the task runs. Redeliveries always do: their earlier attempt may have crashed
         /// its worker, and counting it is what lets a poison message be recognised.
         public var recordStartAfter: Duration
+        /// How long the ack of a recorded delivery may wait for others to share it (one `multiple`
+        /// ack): never past this, nor while the deliveries waiting would take more than half of the
+        /// prefetch window's room beyond the running tasks (with `prefetch` equal to `concurrency`,
+        /// every ack goes at once), nor past the worker's stop. Sent the moment an outcome commits,
+        /// an ack reaches the broker just as the client is answered and submits again, and the broker
+        /// handles it beside that next message (docs/decisions.md). Zero acks at once.
+        public var ackDelay: Duration
 
         public init(
             queues: [String] = [], concurrency: Int = 8, prefetch: Int? = nil, gracePeriod: Duration = .seconds(30),
-            name: String? = nil, runawayGrace: Duration = .seconds(30), recordStartAfter: Duration = .milliseconds(100)
+            name: String? = nil, runawayGrace: Duration = .seconds(30), recordStartAfter: Duration = .milliseconds(100),
+            ackDelay: Duration = .milliseconds(5)
         ) {
             self.runawayGrace = runawayGrace
             self.recordStartAfter = max(.zero, recordStartAfter)
+            self.ackDelay = max(.zero, ackDelay)
             self.queues = queues
             self.concurrency = max(1, concurrency)
             self.prefetch = max(self.concurrency, prefetch ?? self.concurrency * 4)
@@ -111,7 +120,7 @@ public final class Worker: Service {
                 metadata: ["count": "\(count)"])
             exit(70)
         }
-        var live: AMQPConnection?
+        var live: (connection: AMQPConnection, pipeline: Pipeline)?
         await withDiscardingTaskGroup { group in
             group.addTask { await watchdog.run() }
             var connected = false
@@ -145,7 +154,10 @@ public final class Worker: Service {
                 connected = true
                 let pipeline = Pipeline(
                     connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
-                    batchSize: options.concurrency, watchdog: watchdog, recordStartAfter: options.recordStartAfter)
+                    batchSize: options.concurrency, watchdog: watchdog, recordStartAfter: options.recordStartAfter,
+                    acks: Acknowledger(
+                        connection: connection, delay: options.ackDelay,
+                        heldAtMost: max(1, (options.prefetch - options.concurrency) / 2)))
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
                         await pipeline.acks.received(delivery.deliveryTag)
@@ -155,7 +167,7 @@ public final class Worker: Service {
                             await slots.release()
                         }
                     }
-                    live = connection  // a graceful shutdown: it acks what still finishes
+                    live = (connection, pipeline)  // a graceful shutdown: it acks what still finishes
                     break
                 } catch {
                     logger.error(
@@ -172,7 +184,10 @@ public final class Worker: Service {
             }
             group.cancelAll()
         }
-        await live?.close()
+        if let live {
+            await live.pipeline.acks.flush()
+            await live.connection.close()
+        }
         await pool.close()
         logger.info("worker stopped")
     }
@@ -204,11 +219,10 @@ private final class Pipeline: Sendable {
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
-        batchSize: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration
+        batchSize: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration, acks: Acknowledger
     ) {
         self.watchdog = watchdog
         self.recordStartAfter = recordStartAfter
-        let acks = Acknowledger(connection: connection)
         self.acks = acks
         self.connection = connection
         self.store = store
@@ -586,17 +600,25 @@ private final class Pipeline: Sendable {
     }
 }
 
-/// Sends acks for finished deliveries, `multiple` where it can (see ``AckTracker``).
+/// Sends acks for finished deliveries, `multiple` where it can (see ``AckTracker``), each after
+/// at most `delay` (``Worker/Options/ackDelay``), or at once when `heldAtMost` finished deliveries
+/// wait.
 ///
 /// Acks and nacks are queued on the connection in the same actor step that updates the tracker,
 /// so they reach the broker in the tracker's order: a `multiple` ack can never overtake the nack
 /// of a delivery it would otherwise cover.
 private actor Acknowledger {
     private let connection: AMQPConnection
+    private let delay: Duration
+    private let heldAtMost: Int
     private var tracker = AckTracker()
+    /// Finished deliveries whose acks wait for the next flush.
+    private var finished: [UInt64] = []
 
-    init(connection: AMQPConnection) {
+    init(connection: AMQPConnection, delay: Duration, heldAtMost: Int) {
         self.connection = connection
+        self.delay = delay
+        self.heldAtMost = heldAtMost
     }
 
     func received(_ tag: UInt64) {
@@ -604,7 +626,24 @@ private actor Acknowledger {
     }
 
     func done(_ tags: [UInt64]) {
-        for ack in tracker.done(tags) { connection.enqueueAck(ack.tag, multiple: ack.multiple) }
+        guard !tags.isEmpty else { return }
+        let firstWaiting = finished.isEmpty
+        finished += tags
+        if delay == .zero || finished.count >= heldAtMost {
+            flush()
+        } else if firstWaiting {
+            Task {
+                try? await Task.sleep(for: delay)
+                flush()
+            }
+        }
+    }
+
+    /// Sends the acks of every finished delivery now.
+    func flush() {
+        guard !finished.isEmpty else { return }
+        for ack in tracker.done(finished) { connection.enqueueAck(ack.tag, multiple: ack.multiple) }
+        finished.removeAll(keepingCapacity: true)
     }
 
     func requeue(_ tag: UInt64) {

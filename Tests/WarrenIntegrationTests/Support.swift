@@ -39,14 +39,15 @@ enum Servers {
 /// Runs an in-process worker with the test tasks on `queues` for the duration of `body`, then
 /// shuts it down gracefully.
 func withWorker<T: Sendable>(
-    queues: [String], concurrency: Int = 4, recordStartAfter: Duration = Worker.Options().recordStartAfter,
+    queues: [String], concurrency: Int = 4, prefetch: Int? = nil,
+    recordStartAfter: Duration = Worker.Options().recordStartAfter, ackDelay: Duration = Worker.Options().ackDelay,
     configuration: Configuration, _ body: () async throws -> T
 ) async throws -> T {
     let worker = Worker(
         configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
         options: Worker.Options(
-            queues: queues, concurrency: concurrency, gracePeriod: .seconds(10), name: "test-worker",
-            recordStartAfter: recordStartAfter),
+            queues: queues, concurrency: concurrency, prefetch: prefetch, gracePeriod: .seconds(10), name: "test-worker",
+            recordStartAfter: recordStartAfter, ackDelay: ackDelay),
         logger: Servers.logger)
     let group = ServiceGroup(configuration: .init(services: [worker], logger: Servers.logger))
     let running = Task { try await group.run() }
