@@ -228,12 +228,13 @@ struct TaskStore: Sendable {
 
     /// Starts an attempt of each task that is not finished: creates the row from the message if
     /// it has none (a foreign producer's message, or one that got here before its submission's
-    /// INSERT), increments `attempts`, sets STARTED, records a STARTED event and takes the task off
-    /// the outbox. Returns the attempt number of each task started; tasks already finished are
-    /// absent, and so are STARTED ones whose message is not a redelivery: that is a second copy (a
-    /// relay's, or a producer's) of a task another worker is running, while a redelivery means the
-    /// worker that had it is gone. A request with `expectedAttempts` is absent too when the row's
-    /// attempts differ.
+    /// INSERT), with a QUEUED event at the message's creation as a submission records; increments
+    /// `attempts`, sets STARTED, records a STARTED event and takes the task off the outbox. Returns
+    /// the attempt number of each task started; tasks already finished are absent, and so are
+    /// STARTED ones whose message is not a redelivery: that is a second copy (a relay's, or a
+    /// producer's) of a task another worker is running, while a redelivery means the worker that
+    /// had it is gone. A request with `expectedAttempts` is absent too when the row's attempts
+    /// differ.
     func start(_ requests: [StartRequest], worker: String) async throws -> [UUID: Int] {
         let rows = try await pool.query(
             """
@@ -243,17 +244,19 @@ struct TaskStore: Sendable {
                     AS i(id, task, queue, args, redelivered, created, eta, retry_policy, priority, expected_attempts)
             ), started AS (
                 INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, started_at, created_at,
-                                               eta, retry_policy, priority)
-                SELECT id, task, queue, $5, args, 1, $6, now(), to_timestamp(created), to_timestamp(eta),
-                       retry_policy, priority
+                                               queued_at, eta, retry_policy, priority)
+                SELECT id, task, queue, $5, args, 1, $6, now(), to_timestamp(created), to_timestamp(created),
+                       to_timestamp(eta), retry_policy, priority
                 FROM input ORDER BY id
                 ON CONFLICT (id) DO UPDATE SET state = $5, attempts = t.attempts + 1, worker = $6, started_at = now()
                 WHERE t.state = ANY($7::text[])
                     AND (SELECT (t.state <> $5 OR i.redelivered) AND t.attempts = coalesce(i.expected_attempts, t.attempts)
                          FROM input i WHERE i.id = excluded.id LIMIT 1)
-                RETURNING t.id, t.attempts, t.started_at
+                RETURNING t.id, t.attempts, t.started_at, t.queued_at, t.xmax = 0 AS created
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker)
+                SELECT id, queued_at, $14, 0, NULL FROM started WHERE created
+                UNION ALL
                 SELECT id, started_at, $5, attempts, $6 FROM started
             ), unlisted AS (
                 DELETE FROM warren.outbox o USING started s WHERE o.task_id = s.id
@@ -266,7 +269,7 @@ struct TaskStore: Sendable {
                 TaskState.startable.map(\.rawValue), requests.map(\.redelivered),
                 requests.map { $0.envelope.createdAt.timeIntervalSince1970 },
                 requests.map { $0.envelope.eta?.timeIntervalSince1970 }, requests.map { $0.envelope.retry?.json.jsonText },
-                requests.map(\.priority), requests.map(\.expectedAttempts),
+                requests.map(\.priority), requests.map(\.expectedAttempts), TaskState.queued.rawValue,
             ])
         var attempts: [UUID: Int] = [:]
         for row in rows {
@@ -295,8 +298,8 @@ struct TaskStore: Sendable {
     /// An outcome with an ``UnrecordedStart`` records its attempt's start as well (attempts, start
     /// time, a STARTED event, off the outbox), fenced instead by the row still waiting with the
     /// attempts its worker read before running it; its row is created from the message if there is
-    /// none, in id order as ``insert(_:on:)`` takes rows. One outcome per task: a statement cannot
-    /// write a row twice.
+    /// none (with a QUEUED event, as in ``start(_:worker:)``), in id order as ``insert(_:on:)`` takes
+    /// rows. One outcome per task: a statement cannot write a row twice.
     func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
         let errors = try outcomes.map { outcome in
             try outcome.error.map(Self.json)
@@ -316,11 +319,11 @@ struct TaskStore: Sendable {
                     finished_at = CASE WHEN i.state = $9 THEN NULL ELSE now() END
                 FROM input i
                 WHERE i.ran_for IS NULL AND t.id = i.id AND t.attempts = i.attempt AND t.state = $8
-                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, NULL::timestamptz AS started_at
+                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta
             ), upserted AS (
-                INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, created_at, started_at,
-                                               finished_at, eta, retry_policy, priority, result, error)
-                SELECT id, task, queue, state, args, attempt, $10, to_timestamp(created),
+                INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, created_at, queued_at,
+                                               started_at, finished_at, eta, retry_policy, priority, result, error)
+                SELECT id, task, queue, state, args, attempt, $10, to_timestamp(created), to_timestamp(created),
                        now() - ran_for * interval '1 second', CASE WHEN state = $9 THEN NULL ELSE now() END,
                        coalesce(to_timestamp(eta), to_timestamp(message_eta)), retry_policy, priority, result, error
                 FROM input WHERE ran_for IS NOT NULL ORDER BY id
@@ -329,11 +332,16 @@ struct TaskStore: Sendable {
                     started_at = excluded.started_at, finished_at = excluded.finished_at, result = excluded.result,
                     error = excluded.error, eta = coalesce(excluded.eta, t.eta)
                 WHERE t.state = ANY($21::text[]) AND t.attempts = excluded.attempts - 1
-                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at
+                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at, t.queued_at,
+                          t.xmax = 0 AS created
             ), finished AS (
-                SELECT * FROM updated UNION ALL SELECT * FROM upserted
+                SELECT id, queue, state, attempts, error, eta FROM updated
+                UNION ALL
+                SELECT id, queue, state, attempts, error, eta FROM upserted
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
+                SELECT id, queued_at, $22, 0, NULL, NULL::jsonb FROM upserted WHERE created
+                UNION ALL
                 SELECT id, started_at, $8, attempts, $10, NULL FROM upserted
                 UNION ALL
                 SELECT id, now(), state, attempts, $10,
@@ -367,7 +375,7 @@ struct TaskStore: Sendable {
                 starts.map { $0?.ranFor }, starts.map { $0?.envelope.task }, starts.map { $0?.envelope.queue },
                 starts.map { $0?.envelope.args.jsonText }, starts.map { $0?.envelope.createdAt.timeIntervalSince1970 },
                 starts.map { $0?.envelope.eta?.timeIntervalSince1970 }, starts.map { $0?.envelope.retry?.json.jsonText },
-                starts.map { $0?.priority }, TaskState.waiting.map(\.rawValue),
+                starts.map { $0?.priority }, TaskState.waiting.map(\.rawValue), TaskState.queued.rawValue,
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }

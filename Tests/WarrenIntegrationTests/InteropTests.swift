@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Warren
+import WarrenPostgres
 import WarrenTesting
 
 /// docs/protocol.md, proven with a foreign client: `amqp-publish` and `amqp-get` from Debian's amqp-tools.
@@ -22,13 +23,16 @@ import WarrenTesting
         await client.shutdown()
     }
 
-    @Test func warrenRunsWhatAForeignProducerPublishes() async throws {
+    /// With the start written with the outcome (the default) and before the task runs (a delay of
+    /// zero): the two statements that create a row from a message.
+    @Test(arguments: [Worker.Options().recordStartAfter, .zero])
+    func warrenRunsWhatAForeignProducerPublishes(recordStartAfter: Duration) async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue()
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         let id = UUID()
         let body = #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z","retry":{"max_retries":7}}"#
-        try await withWorker(queues: [queue], configuration: configuration) {
+        try await withWorker(queues: [queue], recordStartAfter: recordStartAfter, configuration: configuration) {
             let (status, _) = try runProgram(
                 "/usr/bin/amqp-publish",
                 ["--url", configuration.amqpURL, "-e", Topology.taskExchange, "-r", queue, "-p", "-C", "application/json",
@@ -43,6 +47,15 @@ import WarrenTesting
             // The row is made from the message: its creation time and retry policy, not defaults.
             #expect(record.createdAt == Date(timeIntervalSince1970: 1_795_600_800))
             #expect(record.retryPolicy?.maxRetries == 7)
+            // Its history starts as a submitted task's does: QUEUED when the message was made.
+            let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+            let events = try await pool.query(
+                "SELECT state, attempt, extract(epoch FROM at)::float8 AS at FROM warren.task_events WHERE task_id = $1 ORDER BY id",
+                [id])
+            await pool.close()
+            #expect(try events.map { "\(try $0.decode("state", as: String.self))@\(try $0.decode("attempt", as: Int.self))" }
+                == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
+            #expect(try events.first?.decode("at", as: Double.self) == 1_795_600_800)
         }
         await client.shutdown()
     }
