@@ -32,12 +32,10 @@ import WarrenTesting
 
     @Test func aHeldAckGoesOutWhenItsDelayHasPassed() async throws {
         let proxy = try TCPProxy(upstreamPort: try Servers.endpoint().port)
-        var proxied = configuration
-        proxied.amqpURL = configuration.amqpURL.replacingOccurrences(
-            of: ":\(try Servers.endpoint().port)/", with: ":\(proxy.port)/")
         let queue = TestEnvironment.uniqueQueue("ack")
         try await withWorker(
-            queues: [queue], concurrency: 1, prefetch: 8, ackDelay: .milliseconds(300), configuration: proxied
+            queues: [queue], concurrency: 1, prefetch: 8, ackDelay: .milliseconds(300),
+            configuration: try configuration.reachingRabbitMQ(through: proxy)
         ) {
             #expect(try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result() == "once")
             try await Task.sleep(for: .seconds(1))

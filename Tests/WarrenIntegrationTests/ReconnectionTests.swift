@@ -7,20 +7,12 @@ import WarrenTesting
 /// A worker whose link to RabbitMQ is cut (through a proxy that drops it) reconnects, and nothing
 /// it held is lost or recorded twice.
 @Suite(.timeLimit(.minutes(2))) struct ReconnectionTests {
-    /// The test configuration with RabbitMQ reached through `proxy`.
-    func proxied(_ configuration: Configuration, _ proxy: TCPProxy) throws -> Configuration {
-        let endpoint = try Servers.endpoint()
-        var proxied = configuration
-        proxied.amqpURL = configuration.amqpURL.replacingOccurrences(of: ":\(endpoint.port)/", with: ":\(proxy.port)/")
-        return proxied
-    }
-
     @Test func aWorkerReconnectsAndRunsWhatArrivedWhileItWasCutOff() async throws {
         let configuration = try await Servers.configuration()
         let proxy = try TCPProxy(upstreamPort: try Servers.endpoint().port)
         let queue = TestEnvironment.uniqueQueue("cut")
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        try await withWorker(queues: [queue], configuration: try proxied(configuration, proxy)) {
+        try await withWorker(queues: [queue], configuration: try configuration.reachingRabbitMQ(through: proxy)) {
             #expect(try await client.enqueue(TestTasks.Echo.self, .init(value: "before"), queue: queue).result() == "before")
             proxy.cut()
             let during = try await client.enqueue(TestTasks.Echo.self, .init(value: "during"), queue: queue)
@@ -39,7 +31,7 @@ import WarrenTesting
         let queue = TestEnvironment.uniqueQueue("cut")
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-        try await withWorker(queues: [queue], configuration: try proxied(configuration, proxy)) {
+        try await withWorker(queues: [queue], configuration: try configuration.reachingRabbitMQ(through: proxy)) {
             let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1), queue: queue)
             try await eventually("the task started") { try await client.status(of: handle.id)?.state == .started }
             proxy.cut()

@@ -36,6 +36,15 @@ enum Servers {
     }
 }
 
+extension Configuration {
+    /// This configuration with RabbitMQ reached through `proxy`.
+    func reachingRabbitMQ(through proxy: TCPProxy) throws -> Configuration {
+        var proxied = self
+        proxied.amqpURL = amqpURL.replacingOccurrences(of: ":\(try Servers.endpoint().port)/", with: ":\(proxy.port)/")
+        return proxied
+    }
+}
+
 /// Runs an in-process worker with the test tasks on `queues` for the duration of `body`, then
 /// shuts it down gracefully.
 func withWorker<T: Sendable>(
