@@ -150,6 +150,7 @@ start_postgres() {
 # tour looks.
 warren_stack_up() {
     local scratch=${1:-}
+    [ -n "$scratch" ] && forget_local_urls
     warren_install_packages
     if [ -z "${WARREN_AMQP_URL:-}" ]; then
         start_rabbitmq
@@ -171,10 +172,26 @@ warren_stack_up() {
     fi
 }
 
+# URLs that name this checkout's own servers (a shell that sourced .local/env) are dropped, so that
+# the tests, fault scenarios and benchmark still get their own database and virtual host there.
+forget_local_urls() {
+    local amqp_port pg_port
+    if [ -f "$LOCAL/rabbitmq/ports" ]; then
+        read -r amqp_port _ < "$LOCAL/rabbitmq/ports"
+        [ "${WARREN_AMQP_URL:-}" = "amqp://guest:guest@127.0.0.1:$amqp_port/%2f" ] && unset WARREN_AMQP_URL
+    fi
+    if [ -f "$LOCAL/postgres/port" ]; then
+        pg_port=$(cat "$LOCAL/postgres/port")
+        [ "${WARREN_DATABASE_URL:-}" = "postgresql://postgres@127.0.0.1:$pg_port/warren" ] && unset WARREN_DATABASE_URL
+    fi
+    return 0
+}
+
 empty_vhost() {
     rabbitmqctl_local -q delete_vhost "$1" >/dev/null 2>&1 || true
     rabbitmqctl_local -q add_vhost "$1" >/dev/null || die "could not create RabbitMQ virtual host $1"
-    rabbitmqctl_local -q set_permissions -p "$1" guest '.*' '.*' '.*' >/dev/null
+    rabbitmqctl_local -q set_permissions -p "$1" guest '.*' '.*' '.*' >/dev/null \
+        || die "could not open RabbitMQ virtual host $1 to guest"
 }
 
 empty_database() {

@@ -228,13 +228,13 @@ struct TaskStore: Sendable {
 
     /// Starts an attempt of each task that is not finished: creates the row from the message if
     /// it has none (a foreign producer's message, or one that got here before its submission's
-    /// INSERT), with a QUEUED event at the message's creation as a submission records; increments
-    /// `attempts`, sets STARTED, records a STARTED event and takes the task off the outbox. Returns
-    /// the attempt number of each task started; tasks already finished are absent, and so are
-    /// STARTED ones whose message is not a redelivery: that is a second copy (a relay's, or a
-    /// producer's) of a task another worker is running, while a redelivery means the worker that
-    /// had it is gone. A request with `expectedAttempts` is absent too when the row's attempts
-    /// differ.
+    /// INSERT), with a QUEUED event (SCHEDULED with an ETA) at the message's creation, as a
+    /// submission records; increments `attempts`, sets STARTED, records a STARTED event and takes
+    /// the task off the outbox. Returns the attempt number of each task started; tasks already
+    /// finished are absent, and so are STARTED ones whose message is not a redelivery: that is a
+    /// second copy (a relay's, or a producer's) of a task another worker is running, while a
+    /// redelivery means the worker that had it is gone. A request with `expectedAttempts` is
+    /// absent too when the row's attempts differ.
     func start(_ requests: [StartRequest], worker: String) async throws -> [UUID: Int] {
         let rows = try await pool.query(
             """
@@ -252,10 +252,11 @@ struct TaskStore: Sendable {
                 WHERE t.state = ANY($7::text[])
                     AND (SELECT (t.state <> $5 OR i.redelivered) AND t.attempts = coalesce(i.expected_attempts, t.attempts)
                          FROM input i WHERE i.id = excluded.id LIMIT 1)
-                RETURNING t.id, t.attempts, t.started_at, t.queued_at, t.xmax = 0 AS created
+                -- xmax is 0 on a row this statement inserted, set on one it updated.
+                RETURNING t.id, t.attempts, t.started_at, t.queued_at, t.eta, t.xmax = 0 AS created
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker)
-                SELECT id, queued_at, $14, 0, NULL FROM started WHERE created
+                SELECT id, queued_at, CASE WHEN eta IS NULL THEN $14 ELSE $15 END, 0, NULL FROM started WHERE created
                 UNION ALL
                 SELECT id, started_at, $5, attempts, $6 FROM started
             ), unlisted AS (
@@ -270,6 +271,7 @@ struct TaskStore: Sendable {
                 requests.map { $0.envelope.createdAt.timeIntervalSince1970 },
                 requests.map { $0.envelope.eta?.timeIntervalSince1970 }, requests.map { $0.envelope.retry?.json.jsonText },
                 requests.map(\.priority), requests.map(\.expectedAttempts), TaskState.queued.rawValue,
+                TaskState.scheduled.rawValue,
             ])
         var attempts: [UUID: Int] = [:]
         for row in rows {
@@ -298,8 +300,8 @@ struct TaskStore: Sendable {
     /// An outcome with an ``UnrecordedStart`` records its attempt's start as well (attempts, start
     /// time, a STARTED event, off the outbox), fenced instead by the row still waiting with the
     /// attempts its worker read before running it; its row is created from the message if there is
-    /// none (with a QUEUED event, as in ``start(_:worker:)``), in id order as ``insert(_:on:)`` takes
-    /// rows. One outcome per task: a statement cannot write a row twice.
+    /// none (with a QUEUED or SCHEDULED event, as in ``start(_:worker:)``), in id order as
+    /// ``insert(_:on:)`` takes rows. One outcome per task: a statement cannot write a row twice.
     func finish(_ outcomes: [AttemptOutcome], worker: String) async throws -> Set<UUID> {
         let errors = try outcomes.map { outcome in
             try outcome.error.map(Self.json)
@@ -332,6 +334,7 @@ struct TaskStore: Sendable {
                     started_at = excluded.started_at, finished_at = excluded.finished_at, result = excluded.result,
                     error = excluded.error, eta = coalesce(excluded.eta, t.eta)
                 WHERE t.state = ANY($21::text[]) AND t.attempts = excluded.attempts - 1
+                -- xmax is 0 on a row this statement inserted, set on one it updated.
                 RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at, t.queued_at,
                           t.xmax = 0 AS created
             ), finished AS (
@@ -340,7 +343,8 @@ struct TaskStore: Sendable {
                 SELECT id, queue, state, attempts, error, eta FROM upserted
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
-                SELECT id, queued_at, $22, 0, NULL, NULL::jsonb FROM upserted WHERE created
+                SELECT u.id, u.queued_at, CASE WHEN i.message_eta IS NULL THEN $22 ELSE $23 END, 0, NULL, NULL::jsonb
+                FROM upserted u JOIN input i ON i.id = u.id WHERE u.created
                 UNION ALL
                 SELECT id, started_at, $8, attempts, $10, NULL FROM upserted
                 UNION ALL
@@ -376,6 +380,7 @@ struct TaskStore: Sendable {
                 starts.map { $0?.envelope.args.jsonText }, starts.map { $0?.envelope.createdAt.timeIntervalSince1970 },
                 starts.map { $0?.envelope.eta?.timeIntervalSince1970 }, starts.map { $0?.envelope.retry?.json.jsonText },
                 starts.map { $0?.priority }, TaskState.waiting.map(\.rawValue), TaskState.queued.rawValue,
+                TaskState.scheduled.rawValue,
             ])
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }

@@ -110,6 +110,7 @@ public final class Worker: Service {
         // Deliveries of a lost connection are redelivered by the broker; their tasks, still running
         // here, finish into the same task group and concurrency limit as the new connection's.
         let slots = ConcurrencyLimit(options.concurrency)
+        let prefetch = min(options.prefetch, 65_535)  // AMQP's prefetch count is 16 bits
         let topology = Topology(queueType: configuration.queueType)
         let logger = self.logger
         let watchdog = TimeLimitWatchdog(
@@ -133,7 +134,7 @@ public final class Worker: Service {
                         try await topology.declareDelays(on: connection)
                         for queue in queues { try await topology.declare(queue: queue, on: connection) }
                         deliveries = try await connection.consume(
-                            queues: queues, prefetch: UInt16(min(options.prefetch, 65_535)))
+                            queues: queues, prefetch: UInt16(prefetch))
                     } catch {
                         await connection.close()
                         throw error
@@ -154,10 +155,8 @@ public final class Worker: Service {
                 connected = true
                 let pipeline = Pipeline(
                     connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
-                    batchSize: options.concurrency, watchdog: watchdog, recordStartAfter: options.recordStartAfter,
-                    acks: Acknowledger(
-                        connection: connection, delay: options.ackDelay,
-                        heldAtMost: max(1, (options.prefetch - options.concurrency) / 2)))
+                    concurrency: options.concurrency, prefetch: prefetch, watchdog: watchdog,
+                    recordStartAfter: options.recordStartAfter, ackDelay: options.ackDelay)
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
                         await pipeline.acks.received(delivery.deliveryTag)
@@ -219,17 +218,19 @@ private final class Pipeline: Sendable {
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
-        batchSize: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration, acks: Acknowledger
+        concurrency: Int, prefetch: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration, ackDelay: Duration
     ) {
         self.watchdog = watchdog
         self.recordStartAfter = recordStartAfter
+        let acks = Acknowledger(
+            connection: connection, delay: ackDelay, heldAtMost: max(1, (prefetch - concurrency) / 2))
         self.acks = acks
         self.connection = connection
         self.store = store
         self.registry = registry
         self.worker = worker
         self.logger = logger
-        self.turns = Batcher(maximumBatchSize: batchSize) { tasks in
+        self.turns = Batcher(maximumBatchSize: concurrency) { tasks in
             // One statement per task type, each locking one row: no two workers can deadlock.
             do {
                 var waits: [String: IndexingIterator<[Double]>] = [:]
@@ -241,7 +242,7 @@ private final class Pipeline: Sendable {
                 return tasks.map { _ in .failure(error) }
             }
         }
-        let starts = Batcher<StartRequest, Int?>(maximumBatchSize: batchSize) { requests in
+        let starts = Batcher<StartRequest, Int?>(maximumBatchSize: concurrency) { requests in
             // One task may not be started twice in one statement; a second copy in the same batch
             // is treated as already running.
             var seen: Set<UUID> = []
@@ -259,7 +260,7 @@ private final class Pipeline: Sendable {
         }
         self.starts = starts
         self.deferredStarts = DeferredStarts(delay: recordStartAfter, starts: starts)
-        self.standings = Batcher(maximumBatchSize: batchSize) { ids in
+        self.standings = Batcher(maximumBatchSize: concurrency) { ids in
             do {
                 let standing = try await store.standing(of: Array(Set(ids)))
                 return ids.map { .success(standing[$0]) }
@@ -267,7 +268,7 @@ private final class Pipeline: Sendable {
                 return ids.map { _ in .failure(error) }
             }
         }
-        self.settlements = Batcher(maximumBatchSize: batchSize) { settlements in
+        self.settlements = Batcher(maximumBatchSize: concurrency) { settlements in
             await Self.settle(settlements, store: store, connection: connection, acks: acks, worker: worker)
         }
     }

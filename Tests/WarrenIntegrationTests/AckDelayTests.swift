@@ -8,7 +8,7 @@ import WarrenTesting
 /// others, but it always goes: when the delay passes, when the worker stops, and at once when
 /// waiting would hold back deliveries the prefetch window has no room for.
 ///
-/// Whether an ack went out is seen by dropping the worker's connection: the broker puts an unacked
+/// Whether an ack went out is seen once the worker's connection is gone: the broker puts an unacked
 /// delivery back in its queue.
 @Suite(.timeLimit(.minutes(2))) struct AckDelayTests {
     let configuration: Configuration
@@ -26,25 +26,48 @@ import WarrenTesting
         await client.shutdown()
     }
 
-    func messagesIn(_ queue: String) async throws -> Int {
-        try await broker.declareQueue(queue, passive: true).messageCount
+    /// The messages ready in `queue` once the broker has seen its consumer go.
+    func messagesLeftBehind(in queue: String) async throws -> Int {
+        try await eventually("the broker saw the worker's connection drop") {
+            try await broker.declareQueue(queue, passive: true).consumerCount == 0
+        }
+        return try await broker.declareQueue(queue, passive: true).messageCount
     }
 
-    @Test func aHeldAckGoesOutWhenItsDelayHasPassed() async throws {
+    /// A worker that can be cut off from RabbitMQ, and cannot reconnect until `proxy.restore()`.
+    func withCutOffWorker(
+        queue: String, ackDelay: Duration, _ body: (TCPProxy) async throws -> Void
+    ) async throws {
         let proxy = try TCPProxy(upstreamPort: try Servers.endpoint().port)
-        let queue = TestEnvironment.uniqueQueue("ack")
         try await withWorker(
-            queues: [queue], concurrency: 1, prefetch: 8, ackDelay: .milliseconds(300),
+            queues: [queue], concurrency: 1, prefetch: 8, ackDelay: ackDelay,
             configuration: try configuration.reachingRabbitMQ(through: proxy)
         ) {
-            #expect(try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result() == "once")
-            try await Task.sleep(for: .seconds(1))
-            proxy.cut()  // and no reconnecting: an unacked delivery would stay in the queue
-            try await Task.sleep(for: .seconds(1))
-            #expect(try await messagesIn(queue) == 0)
+            try await body(proxy)
             proxy.restore()
         }
         proxy.stop()
+    }
+
+    @Test func anAckIsHeldUntilItsDelay() async throws {
+        let queue = TestEnvironment.uniqueQueue("ack")
+        try await withCutOffWorker(queue: queue, ackDelay: .seconds(60)) { proxy in
+            let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue)
+            #expect(try await handle.result() == "once")
+            proxy.cut()
+            #expect(try await messagesLeftBehind(in: queue) == 1)
+        }
+        await close()
+    }
+
+    @Test func aHeldAckGoesOutWhenItsDelayHasPassed() async throws {
+        let queue = TestEnvironment.uniqueQueue("ack")
+        try await withCutOffWorker(queue: queue, ackDelay: .milliseconds(300)) { proxy in
+            #expect(try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result() == "once")
+            try await Task.sleep(for: .seconds(1))
+            proxy.cut()
+            #expect(try await messagesLeftBehind(in: queue) == 0)
+        }
         await close()
     }
 
@@ -56,8 +79,7 @@ import WarrenTesting
             try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result()
         }
         #expect(result == "once")
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(try await messagesIn(queue) == 0)
+        #expect(try await messagesLeftBehind(in: queue) == 0)
         await close()
     }
 

@@ -102,17 +102,19 @@ import WarrenTesting
     @Test func aStartWrittenAtTheDelayIsFencedByTheAttemptsTheWorkerRead() async throws {
         let queue = TestEnvironment.uniqueQueue("deferred")
         let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-        try await withWorker(queues: [queue], recordStartAfter: .seconds(1), configuration: configuration) {
-            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 2), queue: queue)
+        try await withWorker(queues: [queue], recordStartAfter: .seconds(2), configuration: configuration) {
+            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 4), queue: queue)
             try await eventually("the worker took the message") {
                 try await broker.declareQueue(queue, passive: true).messageCount == 0
             }
-            try await Task.sleep(for: .milliseconds(300))  // the worker has read the row: QUEUED, attempts 0
+            // Ample time for the worker to read the row (QUEUED, attempts 0), well before the delay.
+            try await Task.sleep(for: .milliseconds(700))
             _ = try await pool.query(
                 "UPDATE warren.tasks SET state = 'RETRY', attempts = 1, eta = now() + interval '1 hour' WHERE id = $1",
                 [handle.id])
-            // Past the delay, while the task still sleeps, and then past its end.
-            for wait in [Duration.seconds(1.2), .seconds(1.2)] {
+            // Past the delay (its start due, then written within a quarter of it) while the task
+            // still sleeps, and then past its end.
+            for wait in [Duration.seconds(2.3), .seconds(2)] {
                 try await Task.sleep(for: wait)
                 let record = try #require(try await client.status(of: handle.id))
                 #expect(record.state == .retry)

@@ -23,15 +23,17 @@ import WarrenTesting
         await client.shutdown()
     }
 
-    /// With the start written with the outcome (the default) and before the task runs (a delay of
-    /// zero): the two statements that create a row from a message.
-    @Test(arguments: [Worker.Options().recordStartAfter, .zero])
-    func warrenRunsWhatAForeignProducerPublishes(recordStartAfter: Duration) async throws {
+    /// With the start written with the outcome (a delay the task surely ends within) and before
+    /// the task runs (a delay of zero): the two statements that create a row from a message; and
+    /// with and without an ETA (past, so that it runs at once).
+    @Test(arguments: [Duration.seconds(5), .zero], [false, true])
+    func warrenRunsWhatAForeignProducerPublishes(recordStartAfter: Duration, withETA: Bool) async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue()
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         let id = UUID()
-        let body = #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z","retry":{"max_retries":7}}"#
+        let eta = withETA ? #","eta":"2026-11-25T10:00:01Z""# : ""
+        let body = #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z","retry":{"max_retries":7}\#(eta)}"#
         try await withWorker(queues: [queue], recordStartAfter: recordStartAfter, configuration: configuration) {
             let (status, _) = try runProgram(
                 "/usr/bin/amqp-publish",
@@ -47,14 +49,21 @@ import WarrenTesting
             // The row is made from the message: its creation time and retry policy, not defaults.
             #expect(record.createdAt == Date(timeIntervalSince1970: 1_795_600_800))
             #expect(record.retryPolicy?.maxRetries == 7)
-            // Its history starts as a submitted task's does: QUEUED when the message was made.
+            // Its history starts as a submitted task's does: QUEUED (SCHEDULED with an ETA) when the
+            // message was made.
             let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-            let events = try await pool.query(
-                "SELECT state, attempt, extract(epoch FROM at)::float8 AS at FROM warren.task_events WHERE task_id = $1 ORDER BY id",
-                [id])
+            let events: PostgresRows
+            do {
+                events = try await pool.query(
+                    "SELECT state, attempt, extract(epoch FROM at)::float8 AS at FROM warren.task_events WHERE task_id = $1 ORDER BY id",
+                    [id])
+            } catch {
+                await pool.close()
+                throw error
+            }
             await pool.close()
             #expect(try events.map { "\(try $0.decode("state", as: String.self))@\(try $0.decode("attempt", as: Int.self))" }
-                == ["QUEUED@0", "STARTED@1", "SUCCESS@1"])
+                == [withETA ? "SCHEDULED@0" : "QUEUED@0", "STARTED@1", "SUCCESS@1"])
             #expect(try events.first?.decode("at", as: Double.self) == 1_795_600_800)
         }
         await client.shutdown()
