@@ -223,7 +223,7 @@ private final class Pipeline: Sendable {
         self.watchdog = watchdog
         self.recordStartAfter = recordStartAfter
         let acks = Acknowledger(
-            connection: connection, delay: ackDelay, heldAtMost: max(1, (prefetch - concurrency) / 2))
+            connection: connection, hold: AckHold(delay: ackDelay, prefetch: prefetch, concurrency: concurrency))
         self.acks = acks
         self.connection = connection
         self.store = store
@@ -601,25 +601,22 @@ private final class Pipeline: Sendable {
     }
 }
 
-/// Sends acks for finished deliveries, `multiple` where it can (see ``AckTracker``), each after
-/// at most `delay` (``Worker/Options/ackDelay``), or at once when `heldAtMost` finished deliveries
-/// wait.
+/// Sends acks for finished deliveries, `multiple` where it can (see ``AckTracker``), held as
+/// ``AckHold`` says (``Worker/Options/ackDelay``).
 ///
 /// Acks and nacks are queued on the connection in the same actor step that updates the tracker,
 /// so they reach the broker in the tracker's order: a `multiple` ack can never overtake the nack
 /// of a delivery it would otherwise cover.
 private actor Acknowledger {
     private let connection: AMQPConnection
-    private let delay: Duration
-    private let heldAtMost: Int
+    private let hold: AckHold
     private var tracker = AckTracker()
     /// Finished deliveries whose acks wait for the next flush.
     private var finished: [UInt64] = []
 
-    init(connection: AMQPConnection, delay: Duration, heldAtMost: Int) {
+    init(connection: AMQPConnection, hold: AckHold) {
         self.connection = connection
-        self.delay = delay
-        self.heldAtMost = heldAtMost
+        self.hold = hold
     }
 
     func received(_ tag: UInt64) {
@@ -630,11 +627,11 @@ private actor Acknowledger {
         guard !tags.isEmpty else { return }
         let firstWaiting = finished.isEmpty
         finished += tags
-        if delay == .zero || finished.count >= heldAtMost {
+        if hold.sendsNow(waiting: finished.count) {
             flush()
         } else if firstWaiting {
             Task {
-                try? await Task.sleep(for: delay)
+                try? await Task.sleep(for: hold.delay)
                 flush()
             }
         }

@@ -29,3 +29,24 @@ import WarrenCore
         #expect(tracker.done([8]) == [.init(tag: 8, multiple: true)])
     }
 }
+
+@Suite struct AckHoldTests {
+    @Test func holdsAcksWhileHalfTheWindowsRoomBeyondTheRunningTasksIsFree() {
+        let hold = AckHold(delay: .milliseconds(5), prefetch: 32, concurrency: 8)
+        #expect(hold.most == 12)
+        #expect(!hold.sendsNow(waiting: 1))
+        #expect(!hold.sendsNow(waiting: 11))
+        #expect(hold.sendsNow(waiting: 12))
+    }
+
+    @Test(arguments: [(8, 8), (9, 8), (1, 1)])
+    func sendsEveryAckAtOnceWhenTheWindowHasNoRoom(prefetch: Int, concurrency: Int) {
+        let hold = AckHold(delay: .milliseconds(5), prefetch: prefetch, concurrency: concurrency)
+        #expect(hold.most == 1)
+        #expect(hold.sendsNow(waiting: 1))
+    }
+
+    @Test func sendsEveryAckAtOnceWithoutADelay() {
+        #expect(AckHold(delay: .zero, prefetch: 400, concurrency: 100).sendsNow(waiting: 1))
+    }
+}
