@@ -34,6 +34,28 @@ import WarrenTesting
         }
     }
 
+    /// Submits a sleep task of `seconds` to a worker whose starts wait `recordStartAfter`, and runs
+    /// `body` once the worker has taken its message.
+    func whenTheWorkerTookASleep(
+        of seconds: Double, recordStartAfter: Duration, _ body: (UUID) async throws -> Void
+    ) async throws {
+        let queue = TestEnvironment.uniqueQueue("deferred")
+        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
+        do {
+            try await withWorker(queues: [queue], recordStartAfter: recordStartAfter, configuration: configuration) {
+                let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: seconds), queue: queue)
+                try await eventually("the worker took the message") {
+                    try await broker.declareQueue(queue, passive: true).messageCount == 0
+                }
+                try await body(handle.id)
+            }
+        } catch {
+            await broker.close()
+            throw error
+        }
+        await broker.close()
+    }
+
     /// With a delay the task ends within, its start is written in the transaction of its outcome;
     /// with none, in one of its own before the task runs. (Seconds, not the default 100 ms: a slow
     /// moment of the machine must not make the quick task a long one.)
@@ -74,25 +96,18 @@ import WarrenTesting
     /// watchdog cancels it or it runs to its end, its outcome's fence (the row must still be
     /// waiting) keeps REVOKED.
     @Test func aTaskRevokedBeforeItsStartIsWrittenKeepsItsRevocation() async throws {
-        let queue = TestEnvironment.uniqueQueue("deferred")
-        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-        try await withWorker(queues: [queue], recordStartAfter: .seconds(30), configuration: configuration) {
-            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 0.6), queue: queue)
-            try await eventually("the worker took the message") {
-                try await broker.declareQueue(queue, passive: true).messageCount == 0
-            }
+        try await whenTheWorkerTookASleep(of: 0.6, recordStartAfter: .seconds(30)) { id in
             try await Task.sleep(for: .milliseconds(200))
-            #expect(try await client.status(of: handle.id)?.state == .queued)
-            #expect(try await client.revoke(handle.id).state == .revoked)
+            #expect(try await client.status(of: id)?.state == .queued)
+            #expect(try await client.revoke(id).state == .revoked)
             // Long enough for the task to have ended and its outcome to have been offered.
             try await Task.sleep(for: .seconds(1.5))
-            let record = try #require(try await client.status(of: handle.id))
+            let record = try #require(try await client.status(of: id))
             #expect(record.state == .revoked)
             #expect(record.attempts == 0)
             #expect(record.result == nil)
-            #expect(try await events(handle.id).map(\.event) == ["QUEUED@0", "REVOKED@0"])
+            #expect(try await events(id).map(\.event) == ["QUEUED@0", "REVOKED@0"])
         }
-        await broker.close()
         await close()
     }
 
@@ -100,29 +115,22 @@ import WarrenTesting
     /// left it waiting (RETRY, attempt 1): the start written at the delay must not take the row over
     /// as attempt 2 (fenced by the attempts the worker read), nor the outcome be recorded.
     @Test func aStartWrittenAtTheDelayIsFencedByTheAttemptsTheWorkerRead() async throws {
-        let queue = TestEnvironment.uniqueQueue("deferred")
-        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-        try await withWorker(queues: [queue], recordStartAfter: .seconds(2), configuration: configuration) {
-            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 4), queue: queue)
-            try await eventually("the worker took the message") {
-                try await broker.declareQueue(queue, passive: true).messageCount == 0
-            }
+        try await whenTheWorkerTookASleep(of: 4, recordStartAfter: .seconds(2)) { id in
             // Ample time for the worker to read the row (QUEUED, attempts 0), well before the delay.
             try await Task.sleep(for: .milliseconds(700))
             _ = try await pool.query(
                 "UPDATE warren.tasks SET state = 'RETRY', attempts = 1, eta = now() + interval '1 hour' WHERE id = $1",
-                [handle.id])
+                [id])
             // Past the delay (its start due, then written within a quarter of it) while the task
             // still sleeps, and then past its end.
             for wait in [Duration.seconds(2.3), .seconds(2)] {
                 try await Task.sleep(for: wait)
-                let record = try #require(try await client.status(of: handle.id))
+                let record = try #require(try await client.status(of: id))
                 #expect(record.state == .retry)
                 #expect(record.attempts == 1)
             }
-            #expect(try await events(handle.id).map(\.event) == ["QUEUED@0"])
+            #expect(try await events(id).map(\.event) == ["QUEUED@0"])
         }
-        await broker.close()
         await close()
     }
 }
