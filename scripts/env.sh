@@ -159,7 +159,7 @@ warren_stack_up() {
             empty_vhost "$scratch"
             vhost=$scratch
         fi
-        export WARREN_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/$vhost"
+        export WARREN_AMQP_URL=$(local_amqp_url "$AMQP_PORT" "$vhost")
     fi
     if [ -z "${WARREN_DATABASE_URL:-}" ]; then
         start_postgres
@@ -168,9 +168,12 @@ warren_stack_up() {
             empty_database "$scratch"
             database=$scratch
         fi
-        export WARREN_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$database"
+        export WARREN_DATABASE_URL=$(local_database_url "$PG_PORT" "$database")
     fi
 }
+
+local_amqp_url() { echo "amqp://guest:guest@127.0.0.1:$1/$2"; }
+local_database_url() { echo "postgresql://postgres@127.0.0.1:$1/$2"; }
 
 # URLs that name this checkout's own servers (a shell that sourced .local/env) are dropped, so that
 # the tests, fault scenarios and benchmark still get their own database and virtual host there.
@@ -178,11 +181,11 @@ forget_local_urls() {
     local amqp_port pg_port
     if [ -f "$LOCAL/rabbitmq/ports" ]; then
         read -r amqp_port _ < "$LOCAL/rabbitmq/ports"
-        [ "${WARREN_AMQP_URL:-}" = "amqp://guest:guest@127.0.0.1:$amqp_port/%2f" ] && unset WARREN_AMQP_URL
+        [ "${WARREN_AMQP_URL:-}" = "$(local_amqp_url "$amqp_port" %2f)" ] && unset WARREN_AMQP_URL
     fi
     if [ -f "$LOCAL/postgres/port" ]; then
         pg_port=$(cat "$LOCAL/postgres/port")
-        [ "${WARREN_DATABASE_URL:-}" = "postgresql://postgres@127.0.0.1:$pg_port/warren" ] && unset WARREN_DATABASE_URL
+        [ "${WARREN_DATABASE_URL:-}" = "$(local_database_url "$pg_port" warren)" ] && unset WARREN_DATABASE_URL
     fi
     return 0
 }
