@@ -4,106 +4,7 @@ import WarrenAMQP
 import WarrenCore
 import WarrenPostgres
 
-/// A request to run a task, as the REST API and the CLI take it.
-public struct Submission: Sendable {
-    /// The task's registered name.
-    public var task: String
-    /// Its arguments, which must satisfy the task type's advertised schema.
-    public var args: JSONValue
-    /// The queue, when not the task type's default.
-    public var queue: String?
-    /// 0–9; higher runs first within a queue.
-    public var priority: Int?
-    /// Submitting twice with one key returns the first task instead of creating a second.
-    public var idempotencyKey: String?
-    /// Seconds to wait before running it (Celery's `countdown`); not with `eta`.
-    public var countdown: Double?
-    /// When to run it (Celery's `eta`); not with `countdown`.
-    public var eta: Date?
-    /// Retry policy fields overriding the task type's (`{"max_retries", "backoff", "delay",
-    /// "max_delay", "jitter", "on"}`; see ``RetryPolicy``).
-    public var retry: JSONValue?
-    /// Overrides the policy's `max_retries`.
-    public var maxRetries: Int?
-
-    public init(
-        task: String, args: JSONValue, queue: String? = nil, priority: Int? = nil, idempotencyKey: String? = nil,
-        countdown: Double? = nil, eta: Date? = nil, retry: JSONValue? = nil, maxRetries: Int? = nil
-    ) {
-        self.task = task
-        self.args = args
-        self.queue = queue
-        self.priority = priority
-        self.idempotencyKey = idempotencyKey
-        self.countdown = countdown
-        self.eta = eta
-        self.retry = retry
-        self.maxRetries = maxRetries
-    }
-}
-
-/// What a submission produced.
-public struct SubmissionReceipt: Sendable, Equatable {
-    public var id: UUID
-    public var task: String
-    public var queue: String
-    /// QUEUED once the broker confirmed it (SCHEDULED when it has a countdown or ETA); PENDING if
-    /// the broker could not be reached (the row is kept, and an ``OutboxRelay`` — `warren api` runs
-    /// one — publishes it once the broker is back); or the existing task's state for a repeated key.
-    public var state: TaskState
-    /// False when an idempotency key matched an existing task.
-    public var created: Bool
-}
-
-/// Submits tasks and reads their state: the API, the CLI and Swift producers all use it.
-///
-/// Concurrent submissions are group-committed: one INSERT for many rows while their publishes
-/// are confirmed as one window, one COMMIT once the broker confirmed them. A submission returns
-/// once both have happened. If the transaction fails after the publish, the caller gets the error
-/// although the message is in the broker: the worker that takes it creates the row from
-/// the message and runs the task (at-least-once; an idempotency key makes a retried submission
-/// safe).
-public final class WarrenClient: Sendable {
-    let store: TaskStore
-    private let pool: PostgresPool
-    private let broker: BrokerLink
-    private let logger: Logger
-    private let catalogCache: CatalogCache
-    private let batcher: Batcher<NewTask, SubmissionReceipt>
-    private let finishedTasks: FinishedTasks
-
-    /// - Parameters:
-    ///   - configuration: the broker and database to use.
-    ///   - maximumConnections: database connections for this client.
-    /// - Throws: ``AMQPError`` `invalidURL` for a bad `amqpURL`.
-    public init(configuration: Configuration, maximumConnections: Int = 4, logger: Logger) throws {
-        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
-        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: maximumConnections)
-        let store = TaskStore(pool: pool)
-        let broker = BrokerLink(
-            endpoint: endpoint, topology: Topology(queueType: configuration.queueType), name: "warren-publish",
-            logger: logger)
-        self.pool = pool
-        self.store = store
-        self.broker = broker
-        self.logger = logger
-        self.catalogCache = CatalogCache(store: store)
-        self.finishedTasks = FinishedTasks(databaseURL: configuration.databaseURL, logger: logger)
-        // Two batches in flight: one commits while the next fills. More would split the same load
-        // into smaller batches, and so into more commits.
-        self.batcher = Batcher(maximumBatchSize: Self.maximumBatchSize, maximumConcurrentBatches: 2) {
-            tasks in
-            await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
-        }
-    }
-
-    /// Closes the client's connections.
-    public func shutdown() async {
-        await finishedTasks.close()
-        await broker.close()
-        await pool.close()
-    }
-
+extension WarrenClient {
     /// Validates a submission against the advertised task types and submits it.
     /// - Throws: ``WarrenError`` `unknownTask` or `invalidArguments` (the API's 422s); broker and
     ///   database errors otherwise.
@@ -167,107 +68,6 @@ public final class WarrenClient: Sendable {
         return handles
     }
 
-    /// Revokes a task: one that is waiting (PENDING, SCHEDULED, QUEUED, RETRY) is never started;
-    /// with `terminate`, one that is running is cancelled too (its worker cancels its `Task` within
-    /// about a second, and records nothing). Revoking a revoked task again is harmless.
-    /// - Returns: the task's row, now REVOKED.
-    /// - Throws: ``WarrenError`` `notFound` for an unknown id; `conflict` for a task that has
-    ///   finished, or is running and `terminate` is false.
-    public func revoke(_ id: UUID, terminate: Bool = false) async throws -> TaskRecord {
-        guard let state = try await store.revoke(id, terminate: terminate) else {
-            throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())")
-        }
-        switch state {
-        case .revoked:
-            break
-        case .started:
-            throw WarrenError(.conflict, "the task is running; revoke it with terminate to cancel it")
-        default:
-            throw WarrenError(.conflict, "the task has finished (\(state.rawValue)); there is nothing to revoke")
-        }
-        guard let record = try await store.task(id) else {
-            throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())")
-        }
-        return record
-    }
-
-    /// The task's row, or nil for an unknown id.
-    public func status(of id: UUID) async throws -> TaskRecord? {
-        try await store.task(id)
-    }
-
-    /// The task's row once it is finished (SUCCESS, FAILURE or REVOKED), or as it is when `timeout`
-    /// passes first; nil for an unknown id. It is read again the moment the task is announced
-    /// finished (see ``FinishedTasks``), and at least once a second; more often while
-    /// announcements cannot be heard.
-    /// - Throws: `CancellationError` when the waiting task is cancelled.
-    public func status(of id: UUID, waitingUpTo timeout: Duration) async throws -> TaskRecord? {
-        guard timeout > .zero else { return try await store.task(id) }
-        let deadline = ContinuousClock.now + timeout
-        var unheardInterval = Duration.milliseconds(2)
-        while true {
-            let (token, live) = await finishedTasks.register(id)
-            let record: TaskRecord?
-            do {
-                try Task.checkCancellation()
-                record = try await store.task(id)
-            } catch {
-                await finishedTasks.forget(token)
-                throw error
-            }
-            let left = deadline - .now
-            guard let record, !record.state.isTerminal, left > .zero else {
-                await finishedTasks.forget(token)
-                return record
-            }
-            await finishedTasks.wait(token, upTo: min(left, live ? .seconds(1) : unheardInterval))
-            if !live { unheardInterval = min(unheardInterval * 2, .milliseconds(200)) }
-        }
-    }
-
-    /// Waits until the task is finished (SUCCESS, FAILURE or REVOKED) and returns its row.
-    /// - Throws: ``WarrenError`` `notFound` for an unknown id, `timeout` when `timeout` passes first.
-    public func waitForCompletion(of id: UUID, timeout: Duration) async throws -> TaskRecord {
-        guard let record = try await status(of: id, waitingUpTo: timeout) else {
-            throw WarrenError(.notFound, "no task has the id \(id)")
-        }
-        guard record.state.isTerminal else {
-            throw WarrenError(.timeout, "task \(id) is still \(record.state.rawValue) after \(timeout)")
-        }
-        return record
-    }
-
-    /// Publishes up to `limit` tasks of the outbox that are due, in one transaction that commits
-    /// once the broker confirmed them: PENDING tasks (the broker was down when they came), and
-    /// delayed tasks still not started well after their due time. Several relays may run; each
-    /// entry is taken by one. ``OutboxRelay`` calls this every second.
-    /// - Returns: how many tasks it published.
-    /// - Throws: the broker's or the database's error; the entries stay for the next try.
-    public func relayDueTasks(limit: Int = 500) async throws -> Int {
-        try await store.pool.transaction { [store, broker] connection in
-            let due = try await store.dueOutboxTasks(limit: limit, on: connection)
-            if due.isEmpty { return 0 }
-            let tasks = due.map {
-                NewTask(
-                    id: $0.id, task: $0.task, queue: $0.queue, args: $0.args, priority: $0.priority, idempotencyKey: nil,
-                    createdAt: $0.createdAt, eta: $0.eta, retry: $0.retryPolicy)
-            }
-            try await broker.publish(try tasks.map(Self.message), toQueues: Set(tasks.map(\.queue)))
-            try await store.relayed(tasks.map(\.id), on: connection)
-            return tasks.count
-        }
-    }
-
-    /// Whether the broker and the database answer now (for readiness checks).
-    public func reachability() async -> (broker: Bool, database: Bool) {
-        async let broker = broker.isReachable()
-        async let database = (try? await pool.query("SELECT 1")) != nil
-        return (await broker, await database)
-    }
-
-    /// The most tasks one INSERT and one confirm window carry.
-    public static let maximumBatchSize = 500
-
     /// When a task with this countdown or ETA is due, or nil to run it now.
     private static func due(countdown: Double?, eta: Date?) throws -> Date? {
         switch (countdown, eta) {
@@ -320,7 +120,7 @@ public final class WarrenClient: Sendable {
     /// is taken by this transaction), or, when its start reached the database before the INSERT,
     /// creates the row itself as for a foreign producer's message, and the INSERT leaves it alone.
     /// A task with a key is published only once the INSERT says the key is new.
-    private static func submitBatch(
+    static func submitBatch(
         _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, logger: Logger
     ) async -> [Result<SubmissionReceipt, any Error>] {
         let unkeyed = tasks.filter { $0.idempotencyKey == nil }
@@ -406,48 +206,5 @@ public final class WarrenClient: Sendable {
             message.routingKey = route.routingKey
         }
         return message
-    }
-}
-
-/// A submitted task of a known type, whose result can be awaited.
-public struct TaskHandle<Task: TaskDefinition>: Sendable {
-    /// The task's id.
-    public let id: UUID
-    let client: WarrenClient
-
-    /// Waits for the task to finish and returns its result.
-    /// - Throws: the recorded ``TaskError`` if it failed (type `Revoked` if it was revoked);
-    ///   ``WarrenError`` `timeout` if it did not finish in time.
-    public func result(timeout: Duration = .seconds(60)) async throws -> Task.Result {
-        let record = try await client.waitForCompletion(of: id, timeout: timeout)
-        if record.state == .success {
-            return try (record.result ?? .null).decode(as: Task.Result.self)
-        }
-        if record.state == .revoked {
-            throw TaskError(type: "Revoked", message: "the task was revoked", reason: "revoked")
-        }
-        throw (try? record.error?.decode(as: TaskError.self))
-            ?? TaskError(type: "Unknown", message: "the task failed without an error")
-    }
-}
-
-/// The advertised task types, re-read at most once a second.
-private actor CatalogCache {
-    private let store: TaskStore
-    private var types: [String: AdvertisedTaskType] = [:]
-    private var readAt: ContinuousClock.Instant?
-
-    init(store: TaskStore) {
-        self.store = store
-    }
-
-    func type(named name: String) async throws -> AdvertisedTaskType? {
-        let age = readAt.map { ContinuousClock.now - $0 } ?? .seconds(3600)
-        // An unknown name re-reads soon: a worker may have just advertised it.
-        if age > .seconds(1) || (types[name] == nil && age > .milliseconds(100)) {
-            types = try await store.catalog()
-            readAt = .now
-        }
-        return types[name]
     }
 }

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import WarrenAMQP
+import WarrenCore
+import WarrenPostgres
+
+/// Submits tasks and reads their state: the API, the CLI and Swift producers all use it.
+///
+/// Concurrent submissions are group-committed: one INSERT for many rows while their publishes
+/// are confirmed as one window, one COMMIT once the broker confirmed them. A submission returns
+/// once both have happened. If the transaction fails after the publish, the caller gets the error
+/// although the message is in the broker: the worker that takes it creates the row from
+/// the message and runs the task (at-least-once; an idempotency key makes a retried submission
+/// safe).
+public final class WarrenClient: Sendable {
+    let store: TaskStore
+    let pool: PostgresPool
+    let broker: BrokerLink
+    let logger: Logger
+    let catalogCache: CatalogCache
+    let batcher: Batcher<NewTask, SubmissionReceipt>
+    private let finishedTasks: FinishedTasks
+
+    /// - Parameters:
+    ///   - configuration: the broker and database to use.
+    ///   - maximumConnections: database connections for this client.
+    /// - Throws: ``AMQPError`` `invalidURL` for a bad `amqpURL`.
+    public init(configuration: Configuration, maximumConnections: Int = 4, logger: Logger) throws {
+        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
+        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: maximumConnections)
+        let store = TaskStore(pool: pool)
+        let broker = BrokerLink(
+            endpoint: endpoint, topology: Topology(queueType: configuration.queueType), name: "warren-publish",
+            logger: logger)
+        self.pool = pool
+        self.store = store
+        self.broker = broker
+        self.logger = logger
+        self.catalogCache = CatalogCache(store: store)
+        self.finishedTasks = FinishedTasks(databaseURL: configuration.databaseURL, logger: logger)
+        // Two batches in flight: one commits while the next fills. More would split the same load
+        // into smaller batches, and so into more commits.
+        self.batcher = Batcher(maximumBatchSize: Self.maximumBatchSize, maximumConcurrentBatches: 2) {
+            tasks in
+            await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
+        }
+    }
+
+    /// Closes the client's connections.
+    public func shutdown() async {
+        await finishedTasks.close()
+        await broker.close()
+        await pool.close()
+    }
+
+    /// The task's row, or nil for an unknown id.
+    public func status(of id: UUID) async throws -> TaskRecord? {
+        try await store.task(id)
+    }
+
+    /// The task's row once it is finished (SUCCESS, FAILURE or REVOKED), or as it is when `timeout`
+    /// passes first; nil for an unknown id. It is read again the moment the task is announced
+    /// finished (see ``FinishedTasks``), and at least once a second; more often while
+    /// announcements cannot be heard.
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    public func status(of id: UUID, waitingUpTo timeout: Duration) async throws -> TaskRecord? {
+        guard timeout > .zero else { return try await store.task(id) }
+        let deadline = ContinuousClock.now + timeout
+        var unheardInterval = Duration.milliseconds(2)
+        while true {
+            let (token, live) = await finishedTasks.register(id)
+            let record: TaskRecord?
+            do {
+                try Task.checkCancellation()
+                record = try await store.task(id)
+            } catch {
+                await finishedTasks.forget(token)
+                throw error
+            }
+            let left = deadline - .now
+            guard let record, !record.state.isTerminal, left > .zero else {
+                await finishedTasks.forget(token)
+                return record
+            }
+            await finishedTasks.wait(token, upTo: min(left, live ? .seconds(1) : unheardInterval))
+            if !live { unheardInterval = min(unheardInterval * 2, .milliseconds(200)) }
+        }
+    }
+
+    /// Waits until the task is finished (SUCCESS, FAILURE or REVOKED) and returns its row.
+    /// - Throws: ``WarrenError`` `notFound` for an unknown id, `timeout` when `timeout` passes first.
+    public func waitForCompletion(of id: UUID, timeout: Duration) async throws -> TaskRecord {
+        guard let record = try await status(of: id, waitingUpTo: timeout) else {
+            throw WarrenError(.notFound, "no task has the id \(id)")
+        }
+        guard record.state.isTerminal else {
+            throw WarrenError(.timeout, "task \(id) is still \(record.state.rawValue) after \(timeout)")
+        }
+        return record
+    }
+
+    /// Whether the broker and the database answer now (for readiness checks).
+    public func reachability() async -> (broker: Bool, database: Bool) {
+        async let broker = broker.isReachable()
+        async let database = (try? await pool.query("SELECT 1")) != nil
+        return (await broker, await database)
+    }
+
+    /// The most tasks one INSERT and one confirm window carry.
+    public static let maximumBatchSize = 500
+}

@@ -1,0 +1,58 @@
+import Foundation
+import WarrenCore
+import WarrenPostgres
+
+extension TaskStore {
+    /// Advertises task types for the API to validate and complete submissions with.
+    func advertise(_ types: [AdvertisedTaskType]) async throws {
+        _ = try await pool.query(
+            """
+            INSERT INTO warren.task_types (name, queue, args_schema, retry_policy, updated_at)
+            SELECT name, queue, schema, retry_policy, now()
+            FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) AS i(name, queue, schema, retry_policy)
+            ON CONFLICT (name) DO UPDATE
+            SET queue = excluded.queue, args_schema = excluded.args_schema, retry_policy = excluded.retry_policy,
+                updated_at = now()
+            """,
+            [
+                types.map(\.name), types.map(\.queue), types.map(\.schema.document.jsonText),
+                types.map(\.retry.json.jsonText),
+            ])
+        // A type's limit changes with its code, but the turn in progress is kept; a type whose
+        // code no longer declares a limit loses its row.
+        _ = try await pool.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::int[]) AS i(task, rate, seconds, burst)
+            ), unlimited AS (
+                DELETE FROM warren.rate_limits r USING input i WHERE r.task = i.task AND i.rate IS NULL
+            )
+            INSERT INTO warren.rate_limits AS r (task, rate, every, burst)
+            SELECT task, rate, make_interval(secs => seconds), burst FROM input WHERE rate IS NOT NULL
+            ON CONFLICT (task) DO UPDATE
+            SET rate = excluded.rate, every = excluded.every, burst = excluded.burst, updated_at = now()
+            WHERE (r.rate, r.every, r.burst) IS DISTINCT FROM (excluded.rate, excluded.every, excluded.burst)
+            """,
+            [
+                types.map(\.name), types.map { $0.rateLimit?.description },
+                types.map { $0.rateLimit?.interval.seconds }, types.map { $0.rateLimit?.burst },
+            ])
+    }
+
+    /// Every advertised task type. A type advertised before retry policies existed gets the default one.
+    func catalog() async throws -> [String: AdvertisedTaskType] {
+        var types: [String: AdvertisedTaskType] = [:]
+        let rows = try await pool.query(
+            "SELECT name, queue, args_schema::text AS schema, retry_policy::text AS retry FROM warren.task_types")
+        for row in rows {
+            let schema = try JSONValue(parsing: Array((try row.decode("schema", as: String.self)).utf8))
+            let retry = try row.decodeIfPresent("retry", as: String.self).map {
+                try RetryPolicy(json: try JSONValue(parsing: Array($0.utf8)), over: .default)
+            }
+            let name: String = try row.decode("name")
+            types[name] = AdvertisedTaskType(
+                name: name, queue: try row.decode("queue"), schema: JSONSchema(schema), retry: retry ?? .default)
+        }
+        return types
+    }
+}

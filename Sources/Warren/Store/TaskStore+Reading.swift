@@ -1,0 +1,11 @@
+import Foundation
+import WarrenCore
+import WarrenPostgres
+
+extension TaskStore {
+    /// One task's row, or nil.
+    func task(_ id: UUID) async throws -> TaskRecord? {
+        let rows = try await pool.query("SELECT \(Self.recordColumns) FROM warren.tasks WHERE id = $1", [id])
+        return try rows.first.map(Self.record)
+    }
+}

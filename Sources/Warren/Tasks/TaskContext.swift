@@ -1,0 +1,26 @@
+import Foundation
+import Logging
+
+/// What a running task knows about its attempt.
+public struct TaskContext: Sendable {
+    /// The task's id (the AMQP `message_id` and the row's primary key).
+    public var id: UUID
+    /// The task's name.
+    public var name: String
+    /// The queue it came from.
+    public var queue: String
+    /// The attempt number, starting at 1.
+    public var attempt: Int
+    /// A logger with the task's id, name and attempt in its metadata.
+    public var logger: Logger
+
+    /// Creates a context; workers make one per attempt, and tests can make their own to call
+    /// a task's `run` directly.
+    public init(id: UUID, name: String, queue: String, attempt: Int, logger: Logger) {
+        self.id = id
+        self.name = name
+        self.queue = queue
+        self.attempt = attempt
+        self.logger = logger
+    }
+}
