@@ -87,6 +87,7 @@ let package = Package(
             path: "Tests/WarrenFaults"
         ),
         .testTarget(name: "WarrenCoreTests", dependencies: ["WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
+        .testTarget(name: "WarrenTests", dependencies: ["Warren", "WarrenCore", "WarrenAMQP"]),
         .testTarget(
             name: "WarrenIntegrationTests",
             dependencies: [

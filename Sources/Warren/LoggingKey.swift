@@ -1,8 +1,10 @@
-/// The metadata keys Warren logs with, so logs can be searched by them.
+/// The metadata keys Warren logs with, so logs can be searched by them. Every key Warren logs
+/// with is one of these.
 public enum LoggingKey {
     public static let taskID = "task.id"
     public static let taskName = "task.name"
     public static let taskAttempt = "task.attempt"
+    /// A queue, or comma-separated queues.
     public static let queue = "queue"
     public static let workerID = "worker.id"
     public static let deliveryTag = "amqp.delivery_tag"
@@ -10,4 +12,19 @@ public enum LoggingKey {
     public static let sqlState = "db.sqlstate"
     public static let error = "error"
     public static let reason = "reason"
+    /// How long until the next try, or the next attempt.
+    public static let retryIn = "retry.in"
+    /// How long until a rate-limited task's turn.
+    public static let turnIn = "turn.in"
+    /// How many things a message is about.
+    public static let count = "count"
+    /// Comma-separated task names.
+    public static let tasks = "tasks"
+    public static let concurrency = "worker.concurrency"
+    public static let prefetch = "worker.prefetch"
+    /// Tasks running on the worker.
+    public static let running = "worker.running"
+    public static let migration = "db.migration"
+    /// A file's path, or a request's.
+    public static let path = "path"
 }

@@ -64,7 +64,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let problem = Problem.from(error)
             if problem.status.code >= 500 {
-                logger.error("request failed", metadata: ["path": "\(request.uri.path)", LoggingKey.error: "\(error)"])
+                logger.error("request failed", metadata: [LoggingKey.path: "\(request.uri.path)", LoggingKey.error: "\(error)"])
             }
             throw problem
         }

@@ -128,7 +128,7 @@ public enum RetryDecision: Sendable, Equatable {
 
 /// Why a message went to its queue's dead-letter queue, as written in `x-warren-reason` and
 /// `warren.dead_letters.reason`.
-public struct DeadLetterReason: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct DeadLetterReason: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
 

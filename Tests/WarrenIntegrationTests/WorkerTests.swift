@@ -15,7 +15,7 @@ import WarrenTesting
             let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 0.05), queue: queue)
             #expect(try await handle.result(timeout: .seconds(15)).slept == 0.05)
             let failing = try await client.enqueue(TestTasks.Fail.self, .init(message: "nope"), queue: queue)
-            await #expect(throws: TaskError(type: "Failure", message: "nope", reason: "not_retryable")) {
+            await #expect(throws: TaskError(type: "Failure", message: "nope", reason: .notRetryable)) {
                 try await failing.result(timeout: .seconds(15))
             }
         }
@@ -31,13 +31,13 @@ import WarrenTesting
             await #expect(
                 throws: TaskError(
                     type: "InvalidResult", message: "the result holds U+0000, which PostgreSQL cannot store",
-                    reason: "not_retryable")
+                    reason: .notRetryable)
             ) {
                 try await returning.result(timeout: .seconds(15))
             }
             #expect(try await client.status(of: returning.id)?.attempts == 1)
             let throwing = try await client.enqueue(TestTasks.NULText.self, .init(fail: true), queue: queue)
-            await #expect(throws: TaskError(type: "Failure", message: "a\u{FFFD}b", reason: "not_retryable")) {
+            await #expect(throws: TaskError(type: "Failure", message: "a\u{FFFD}b", reason: .notRetryable)) {
                 try await throwing.result(timeout: .seconds(15))
             }
             #expect(try await client.status(of: throwing.id)?.attempts == 1)

@@ -16,7 +16,7 @@ public struct TaskHandle<Task: TaskDefinition>: Sendable {
             return try (record.result ?? .null).decode(as: Task.Result.self)
         }
         if record.state == .revoked {
-            throw TaskError(type: "Revoked", message: "the task was revoked", reason: "revoked")
+            throw TaskError.revoked
         }
         throw (try? record.error?.decode(as: TaskError.self))
             ?? TaskError(type: "Unknown", message: "the task failed without an error")

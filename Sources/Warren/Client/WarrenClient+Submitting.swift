@@ -177,34 +177,11 @@ extension WarrenClient {
     private static func publish(_ tasks: [NewTask], broker: BrokerLink, logger: Logger) async -> Bool {
         guard !tasks.isEmpty else { return true }
         do {
-            try await broker.publish(try tasks.map(Self.message), toQueues: Set(tasks.map(\.queue)))
+            try await broker.publish(try tasks.map { try TaskMessages.submission($0) }, toQueues: Set(tasks.map(\.queue)))
             return true
         } catch {
             logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])
             return false
         }
-    }
-
-    /// The task's message: to its queue, or into the delay queues when it is due later.
-    static func message(_ task: NewTask) throws -> AMQPOutgoingMessage {
-        let envelope = TaskEnvelope(
-            id: task.id, task: task.task, queue: task.queue, args: task.args, createdAt: task.createdAt, eta: task.eta,
-            retry: task.retry)
-        var message = AMQPOutgoingMessage(
-            exchange: Topology.taskExchange, routingKey: task.queue,
-            properties: AMQPProperties(
-                contentType: "application/json", contentEncoding: "utf-8",
-                headers: ["warren-version": .int(Int64(TaskEnvelope.version))], persistent: true,
-                priority: UInt8(task.priority), messageID: task.id.uuidString.lowercased(),
-                timestamp: UInt64(task.createdAt.timeIntervalSince1970), type: task.task, appID: "warren"),
-            body: envelope.encoded())
-        if let eta = task.eta,
-            let seconds = try DelayRoute.seconds(until: eta.timeIntervalSince1970, now: Date().timeIntervalSince1970)
-        {
-            let route = try DelayRoute(seconds: seconds, queue: task.queue)
-            message.exchange = DelayRoute.entryExchange
-            message.routingKey = route.routingKey
-        }
-        return message
     }
 }

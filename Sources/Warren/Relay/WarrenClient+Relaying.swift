@@ -20,7 +20,7 @@ extension WarrenClient {
                     id: $0.id, task: $0.task, queue: $0.queue, args: $0.args, priority: $0.priority, idempotencyKey: nil,
                     createdAt: $0.createdAt, eta: $0.eta, retry: $0.retryPolicy)
             }
-            try await broker.publish(try tasks.map(Self.message), toQueues: Set(tasks.map(\.queue)))
+            try await broker.publish(try tasks.map { try TaskMessages.submission($0) }, toQueues: Set(tasks.map(\.queue)))
             try await store.relayed(tasks.map(\.id), on: connection)
             return tasks.count
         }

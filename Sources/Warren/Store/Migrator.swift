@@ -61,7 +61,7 @@ public struct Migrator: Sendable {
                 }
                 continue
             }
-            logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
+            logger.info("applying migration", metadata: [LoggingKey.migration: "\(migration.name)"])
             try await connection.transaction { connection in
                 try await connection.execute(unsafeSQL: migration.sql)
                 _ = try await connection.query(

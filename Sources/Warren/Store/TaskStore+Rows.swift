@@ -20,7 +20,7 @@ extension TaskStore {
         func storable(_ text: String) -> String {
             text.containsNUL ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
         }
-        let stored = TaskError(type: storable(error.type), message: storable(error.message), reason: error.reason.map(storable))
+        let stored = TaskError(type: storable(error.type), message: storable(error.message), reason: error.reason)
         return String(decoding: try JSONValue.encoder.encode(stored), as: UTF8.self)
     }
 

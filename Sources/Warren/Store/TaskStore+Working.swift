@@ -195,7 +195,7 @@ extension TaskStore {
             SELECT id, finished_at, $6, attempts, $7, $4 FROM finished WHERE (SELECT count(*) FROM announced) >= 0
             """,
             [
-                queue, taskID ?? envelope?.id, error.reason ?? "unknown", PostgresJSON(errorJSON), hex,
+                queue, taskID ?? envelope?.id, error.reason?.rawValue ?? "unknown", PostgresJSON(errorJSON), hex,
                 TaskState.failure.rawValue, worker, [TaskState.success, .failure, .started].map(\.rawValue), envelope?.task,
                 envelope?.args.jsonText, FinishedTasks.channel,
             ])

@@ -125,18 +125,14 @@ final class Pipeline: Sendable {
         } catch {
             await deadLetter(
                 delivery, taskID: delivery.properties.messageID.flatMap(UUID.init(uuidString:)), envelope: nil,
-                error: TaskError(type: "InvalidMessage", message: "\(error)", reason: DeadLetterReason.invalidMessage.rawValue))
+                error: .invalidMessage("\(error)"))
             return
         }
         var logger = self.logger
         logger[metadataKey: LoggingKey.taskID] = "\(envelope.id)"
         logger[metadataKey: LoggingKey.taskName] = "\(envelope.task)"
         guard let entry = registry[envelope.task] else {
-            await deadLetter(
-                delivery, taskID: envelope.id, envelope: envelope,
-                error: TaskError(
-                    type: "UnknownTask", message: "this worker has no task named \(envelope.task.prefix(200).debugDescription)",
-                    reason: DeadLetterReason.unknownTask.rawValue))
+            await deadLetter(delivery, taskID: envelope.id, envelope: envelope, error: .unknownTask(envelope.task))
             return
         }
         if let eta = envelope.eta, eta.timeIntervalSinceNow >= 1 {
@@ -179,94 +175,83 @@ final class Pipeline: Sendable {
             return
         }
         logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt)"
-        let policy = envelope.retry ?? entry.options.retry
-        var settlement = Settlement(
-            outcome: AttemptOutcome(id: envelope.id, attempt: attempt, state: .success), deliveryTag: delivery.deliveryTag)
-        let limits = entry.options
-        let end: AttemptEnd?
-        if attempt > policy.maximumAttempts {
-            // Earlier attempts started and never finished: their workers died running it.
-            let error = TaskError(
-                type: "Poison",
-                message: "attempt \(attempt) of at most \(policy.maximumAttempts): earlier attempts never finished, so their workers likely died running it",
-                reason: DeadLetterReason.poison.rawValue)
-            logger.warning("poison message; dead-lettering it", metadata: [LoggingKey.error: "\(error)"])
-            fail(&settlement, error, delivery, envelope)
+        let resolution = AttemptResolution(
+            attempt: attempt, policy: envelope.retry ?? entry.options.retry, limits: entry.options)
+        let end: AttemptResolution.End?
+        if let poison = resolution.poison {
+            logger.warning("poison message; dead-lettering it", metadata: [LoggingKey.error: "\(poison)"])
             end = nil
         } else {
             let context = TaskContext(
                 id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger)
-            let running = RunningAttempt(taskID: envelope.id, softLimit: limits.softTimeLimit, hardLimit: limits.timeLimit)
+            let running = RunningAttempt(
+                taskID: envelope.id, softLimit: entry.options.softTimeLimit, hardLimit: entry.options.timeLimit)
             watchdog.watch(running)
             end = await running.run({ try await entry.run(envelope.args, context) })
         }
         // Decided before anything returns, so that no start is written once the attempt has ended.
-        let start: DeferredStarts.Settled? =
-            if let deferredStart { await deferredStarts.settle(deferredStart) } else { nil }
-        if let end {
-            switch end {
-            case .finished(let result) where result.containsNUL:
-                let error = TaskError(
-                    type: "InvalidResult", message: "the result holds U+0000, which PostgreSQL cannot store",
-                    reason: DeadLetterReason.notRetryable.rawValue)
-                logger.warning("task result cannot be stored; failing the task", metadata: [LoggingKey.error: "\(error)"])
-                fail(&settlement, error, delivery, envelope)
-            case .finished(let result):
-                settlement.outcome.result = result
-            case .revoked:
-                // The row is REVOKED already; nothing is recorded, and the delivery is done.
-                logger.info("task revoked while running; cancelled")
-                await acks.done([delivery.deliveryTag])
-                return
-            case .failed where Task.isCancelled:
-                // The worker is stopping past its grace period: record nothing and leave the delivery
-                // unacked, so the broker gives it to another worker when this connection closes.
-                logger.notice("task cancelled by shutdown; it will be redelivered")
-                return
-            case .failed(let error, let afterSoftLimit):
-                var taskError = TaskError(describing: error)
-                if afterSoftLimit {
-                    taskError = TaskError(
-                        type: "SoftTimeLimitExceeded",
-                        message: "cancelled at its soft time limit of \(limits.softTimeLimit!): \(taskError)")
-                }
-                let decision = policy.decision(
-                    afterAttempt: attempt, retryable: !afterSoftLimit && error is any RetryableError,
-                    requestedDelay: (error as? TaskRetry).map { Int($0.delay.seconds.rounded(.up)) },
-                    random: Double.random(in: 0..<1))
-                switch decision {
-                case .retry(let seconds):
-                    logger.info("task failed; retrying", metadata: [LoggingKey.error: "\(taskError)", "retry.in": "\(seconds)s"])
-                    retry(&settlement, taskError, after: seconds, delivery, envelope)
-                case .fail(let reason):
-                    logger.info("task failed", metadata: [LoggingKey.error: "\(taskError)", LoggingKey.reason: "\(reason)"])
-                    taskError.reason = reason.rawValue
-                    fail(&settlement, taskError, delivery, envelope)
-                }
-            case .overHardLimit:
-                let error = TaskError(
-                    type: "TimeLimitExceeded",
-                    message: "still running at its hard time limit of \(limits.timeLimit); its slot was freed",
-                    reason: DeadLetterReason.timeLimit.rawValue)
-                logger.warning("task over its hard time limit", metadata: [LoggingKey.error: "\(error)"])
-                fail(&settlement, error, delivery, envelope)
+        let start: AttemptResolution.Start
+        var startError: (any Error)?
+        if let deferredStart {
+            switch await deferredStarts.settle(deferredStart) {
+            case .unwritten:
+                start = .unwritten
+            case .written(let started):
+                start = .writtenWhileRunning(attempt: started)
+            case .failed(let error):
+                start = .writeFailed
+                startError = error
             }
+        } else {
+            start = .writtenBefore
         }
-        switch start {
-        case nil:
-            break  // written before the task ran
-        case .unwritten?:
-            settlement.outcome.unrecordedStart = UnrecordedStart(
-                envelope: envelope, priority: priority, ranFor: (ContinuousClock.now - began).seconds)
-        case .written(let started)? where started == attempt:
-            break
-        case .written?:
+        let action = resolution.action(
+            ended: end, start: start, stopping: Task.isCancelled, random: Double.random(in: 0..<1))
+        var settlement = Settlement(
+            outcome: AttemptOutcome(id: envelope.id, attempt: attempt, state: .success),
+            deliveryTag: delivery.deliveryTag)
+        switch action {
+        case .ackUnrecorded(.revoked):
+            logger.info("task revoked while running; cancelled")
+            await acks.done([delivery.deliveryTag])
+            return
+        case .ackUnrecorded(.fencedOff):
             logger.notice("outcome not recorded: the task was revoked, or another worker took it, while it ran")
             await acks.done([delivery.deliveryTag])
             return
-        case .failed(let error)?:
-            await giveBack(delivery, error, logger)
+        case .leaveUnacked:
+            logger.notice("task cancelled by shutdown; it will be redelivered")
             return
+        case .giveBack:
+            await giveBack(delivery, startError, logger)
+            return
+        case .record(let outcome, let recordsStart):
+            switch outcome {
+            case .success(let result):
+                settlement.outcome.result = result
+            case .retry(let error, let seconds):
+                logger.info("task failed; retrying", metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(seconds)s"])
+                let due = Date().addingTimeInterval(Double(seconds))
+                settlement.outcome.state = .retry
+                settlement.outcome.error = error
+                settlement.outcome.eta = due
+                var next = envelope
+                next.eta = due
+                settlement.followUp = TaskMessages.retry(of: delivery, next: next, afterSeconds: seconds)
+            case .failure(let error):
+                logger.info(
+                    "task failed; dead-lettering it",
+                    metadata: [LoggingKey.error: "\(error)", LoggingKey.reason: "\(error.reason?.rawValue ?? "")"])
+                settlement.outcome.state = .failure
+                settlement.outcome.error = error
+                settlement.outcome.deadLetterBody = delivery.body
+                settlement.followUp = TaskMessages.deadLetter(
+                    delivery, queue: envelope.queue, error: error, attempts: attempt)
+            }
+            if recordsStart {
+                settlement.outcome.unrecordedStart = UnrecordedStart(
+                    envelope: envelope, priority: priority, ranFor: (ContinuousClock.now - began).seconds)
+            }
         }
         do {
             let recorded = try await settlements.submit(settlement)
@@ -276,58 +261,21 @@ final class Pipeline: Sendable {
         }
     }
 
-    /// Makes the settlement a RETRY due in `seconds`, with the message that carries the next attempt.
-    private func retry(
-        _ settlement: inout Settlement, _ error: TaskError, after seconds: Int, _ delivery: AMQPDelivery,
-        _ envelope: TaskEnvelope
-    ) {
-        let due = Date().addingTimeInterval(Double(seconds))
-        settlement.outcome.state = .retry
-        settlement.outcome.error = error
-        settlement.outcome.eta = due
-        var next = envelope
-        next.eta = due
-        settlement.followUp = delayed(delivery, body: next.encoded(), seconds: seconds, queue: envelope.queue)
-    }
-
-    /// Makes the settlement a FAILURE that leaves a dead letter in `<queue>.dead`.
-    private func fail(_ settlement: inout Settlement, _ error: TaskError, _ delivery: AMQPDelivery, _ envelope: TaskEnvelope) {
-        settlement.outcome.state = .failure
-        settlement.outcome.error = error
-        settlement.outcome.deadLetterBody = delivery.body
-        settlement.followUp = Self.deadLetterMessage(
-            delivery, queue: envelope.queue, error: error, attempts: settlement.outcome.attempt)
-    }
-
-    /// The message, unchanged but for `body` and any turn it took, on its way through the delay
-    /// queues to `queue`.
-    private func delayed(_ delivery: AMQPDelivery, body: [UInt8], seconds: Int, queue: String) -> AMQPOutgoingMessage {
-        let route = DelayRoute(clamping: seconds, queue: queue)
-        var properties = delivery.properties
-        properties.persistent = true
-        properties.headers[Self.turnHeader] = nil
-        return AMQPOutgoingMessage(exchange: DelayRoute.entryExchange, routingKey: route.routingKey, properties: properties, body: body)
-    }
-
     /// A message that came before its due time (republished early, or a clock ahead of the
     /// producer's) goes back into the delay queues for the rest of its wait.
     private func delayAgain(_ delivery: AMQPDelivery, _ envelope: TaskEnvelope, _ logger: Logger) async {
         let seconds = Int((envelope.eta!.timeIntervalSinceNow).rounded(.up))
-        logger.debug("early; delaying again", metadata: ["retry.in": "\(seconds)s"])
-        await replace(delivery, with: delayed(delivery, body: delivery.body, seconds: seconds, queue: envelope.queue), logger)
+        logger.debug("early; delaying again", metadata: [LoggingKey.retryIn: "\(seconds)s"])
+        await replace(delivery, with: TaskMessages.delay(delivery, seconds: seconds, queue: envelope.queue), logger)
     }
-
-    /// The header with the turn a message took under its task type's rate limit, in milliseconds
-    /// since 1970, while it waits for that turn in the delay queues.
-    static let turnHeader = "x-warren-turn"
 
     /// Waits for the task's turn under its type's rate limit (see ``RateLimit``), and returns
     /// whether to go on and start it. A turn more than a second away is waited for in the delay
     /// queues instead, holding no slot: the message goes back in, carrying its turn.
     private func awaitTurn(_ delivery: AMQPDelivery, _ envelope: TaskEnvelope, _ logger: Logger) async -> Bool {
         let turn: Date
-        if case .int(let milliseconds)? = delivery.properties.headers[Self.turnHeader] {
-            turn = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+        if let taken = TaskMessages.turn(of: delivery) {
+            turn = taken
         } else {
             do {
                 turn = Date(timeIntervalSinceNow: try await turns.submit(envelope.task))
@@ -349,10 +297,10 @@ final class Pipeline: Sendable {
             }
             // Back a fraction of a second early (whole seconds, rounded down): the rest is waited
             // for below, so that starts keep their spacing.
-            var message = delayed(delivery, body: delivery.body, seconds: Int(wait), queue: envelope.queue)
-            message.properties.headers[Self.turnHeader] = .int(Int64((turn.timeIntervalSince1970 * 1_000).rounded()))
-            logger.debug("rate limited; waiting for its turn", metadata: ["turn.in": "\(wait)s"])
-            await replace(delivery, with: message, logger)
+            logger.debug("rate limited; waiting for its turn", metadata: [LoggingKey.turnIn: "\(wait)s"])
+            await replace(
+                delivery, with: TaskMessages.delay(delivery, seconds: Int(wait), queue: envelope.queue, turn: turn),
+                logger)
             return false
         }
         if wait > 0 {
@@ -372,31 +320,18 @@ final class Pipeline: Sendable {
         }
     }
 
-    /// The message for `<queue>.dead`: the original body and properties, with why in its headers.
-    static func deadLetterMessage(_ delivery: AMQPDelivery, queue: String, error: TaskError, attempts: Int?)
-        -> AMQPOutgoingMessage
-    {
-        var properties = delivery.properties
-        properties.persistent = true
-        properties.headers[turnHeader] = nil
-        properties.headers["x-warren-reason"] = .string(error.reason ?? "unknown")
-        properties.headers["x-warren-error"] = .string(String(error.description.prefix(1000)))
-        properties.headers["x-warren-original-queue"] = .string(queue)
-        properties.headers["x-warren-dead-lettered-at"] = .timestamp(UInt64(Date().timeIntervalSince1970))
-        if let attempts { properties.headers["x-warren-attempts"] = .int(Int64(attempts)) }
-        return AMQPOutgoingMessage(
-            exchange: Topology.deadLetterExchange, routingKey: queue, properties: properties, body: delivery.body)
-    }
-
     /// Dead-letters a message that cannot be run at all (unreadable, or an unknown task): publishes
     /// it to `<queue>.dead`, records it, then acks.
     private func deadLetter(_ delivery: AMQPDelivery, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError) async {
         let queue = envelope?.queue ?? DelayRoute.queue(fromRoutingKey: delivery.routingKey)
         logger.warning(
             "dead-lettering a message",
-            metadata: [LoggingKey.queue: "\(queue)", LoggingKey.reason: "\(error.reason ?? "")", LoggingKey.error: "\(error.message)"])
+            metadata: [
+                LoggingKey.queue: "\(queue)", LoggingKey.reason: "\(error.reason?.rawValue ?? "")",
+                LoggingKey.error: "\(error.message)",
+            ])
         do {
-            try await connection.publish(Self.deadLetterMessage(delivery, queue: queue, error: error, attempts: nil))
+            try await connection.publish(TaskMessages.deadLetter(delivery, queue: queue, error: error, attempts: nil))
             try await store.recordDeadLetter(
                 queue: queue, taskID: taskID, envelope: envelope, error: error, body: delivery.body, worker: worker)
             await acks.done([delivery.deliveryTag])
@@ -408,8 +343,8 @@ final class Pipeline: Sendable {
     /// The outcome could not be recorded: requeue the delivery so it runs again. It waits about a
     /// second first, holding its concurrency slot: while PostgreSQL is down, the slots fill up and
     /// consumption pauses instead of spinning deliveries through the broker.
-    private func giveBack(_ delivery: AMQPDelivery, _ error: any Error, _ logger: Logger) async {
-        logger.error("could not record; requeueing the delivery", metadata: [LoggingKey.error: "\(error)"])
+    private func giveBack(_ delivery: AMQPDelivery, _ error: (any Error)?, _ logger: Logger) async {
+        logger.error("could not record; requeueing the delivery", metadata: [LoggingKey.error: "\(error.map { "\($0)" } ?? "")"])
         try? await Task.sleep(for: .milliseconds(Int.random(in: 500...1_500)))
         await acks.requeue(delivery.deliveryTag)
     }

@@ -8,8 +8,8 @@ final class RunningAttempt: Sendable {
     let softDeadline: ContinuousClock.Instant?
     let hardDeadline: ContinuousClock.Instant
     private struct State {
-        var end: AttemptEnd?
-        var waiter: CheckedContinuation<AttemptEnd, Never>?
+        var end: AttemptResolution.End?
+        var waiter: CheckedContinuation<AttemptResolution.End, Never>?
         var work: Task<Void, Never>?
         var softLimitReached = false
         var workDone = false
@@ -26,13 +26,13 @@ final class RunningAttempt: Sendable {
     /// Starts `body` in a task of its own, so that code ignoring cancellation cannot hold the
     /// worker past the hard limit, and waits for the attempt's end. Cancelling the caller (a
     /// shutdown past its grace period) cancels the task.
-    func run(_ body: @escaping @Sendable () async throws -> JSONValue) async -> AttemptEnd {
+    func run(_ body: @escaping @Sendable () async throws -> JSONValue) async -> AttemptResolution.End {
         let work = Task {
-            let end: AttemptEnd
+            let end: AttemptResolution.End
             do {
                 end = .finished(try await body())
             } catch {
-                end = .failed(error, afterSoftLimit: state.withLock { $0.softLimitReached })
+                end = .failed(AttemptResolution.Failure(error, afterSoftLimit: state.withLock { $0.softLimitReached }))
             }
             state.withLock { $0.workDone = true }
             finish(end)
@@ -40,7 +40,7 @@ final class RunningAttempt: Sendable {
         state.withLock { $0.work = work }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let end = state.withLock { state -> AttemptEnd? in
+                let end = state.withLock { state -> AttemptResolution.End? in
                     if state.end == nil { state.waiter = continuation }
                     return state.end
                 }
@@ -49,7 +49,7 @@ final class RunningAttempt: Sendable {
         } onCancel: {
             // A shutdown past its grace period: stop waiting even for a task that ignores it.
             work.cancel()
-            finish(.failed(CancellationError(), afterSoftLimit: false))
+            finish(.failed(AttemptResolution.Failure(CancellationError(), afterSoftLimit: false)))
         }
     }
 
@@ -78,8 +78,8 @@ final class RunningAttempt: Sendable {
         state.withLock { $0.work }?.cancel()
     }
 
-    private func finish(_ end: AttemptEnd) {
-        let waiter = state.withLock { state -> CheckedContinuation<AttemptEnd, Never>? in
+    private func finish(_ end: AttemptResolution.End) {
+        let waiter = state.withLock { state -> CheckedContinuation<AttemptResolution.End, Never>? in
             guard state.end == nil else { return nil }
             state.end = end
             defer { state.waiter = nil }

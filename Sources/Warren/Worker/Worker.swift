@@ -57,7 +57,7 @@ public final class Worker: Service {
                 break
             } catch {
                 let wait = backoff.next()
-                logger.warning("cannot reach PostgreSQL; retrying", metadata: [LoggingKey.error: "\(error)", "retry.in": "\(wait)"])
+                logger.warning("cannot reach PostgreSQL; retrying", metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             }
         }
@@ -74,7 +74,7 @@ public final class Worker: Service {
         ) { count in
             logger.critical(
                 "tasks still running long past their hard time limit ignore cancellation; exiting so a supervisor restarts the worker",
-                metadata: ["count": "\(count)"])
+                metadata: [LoggingKey.count: "\(count)"])
             exit(70)
         }
         var live: (connection: AMQPConnection, pipeline: Pipeline)?
@@ -97,7 +97,7 @@ public final class Worker: Service {
                     }
                 } catch {
                     let wait = backoff.next()
-                    logger.warning("cannot reach RabbitMQ; retrying", metadata: [LoggingKey.error: "\(error)", "retry.in": "\(wait)"])
+                    logger.warning("cannot reach RabbitMQ; retrying", metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
                     continue
                 }
@@ -105,8 +105,8 @@ public final class Worker: Service {
                 logger.info(
                     connected ? "worker reconnected" : "worker started",
                     metadata: [
-                        LoggingKey.queue: "\(queues.joined(separator: ","))", "tasks": "\(registry.names.joined(separator: ","))",
-                        "concurrency": "\(options.concurrency)", "prefetch": "\(options.prefetch)",
+                        LoggingKey.queue: "\(queues.joined(separator: ","))", LoggingKey.tasks: "\(registry.names.joined(separator: ","))",
+                        LoggingKey.concurrency: "\(options.concurrency)", LoggingKey.prefetch: "\(options.prefetch)",
                     ])
                 connected = true
                 let pipeline = Pipeline(
@@ -132,7 +132,7 @@ public final class Worker: Service {
                 }
             }
             let running = await slots.count
-            logger.info("worker draining", metadata: ["running": "\(running)"])
+            logger.info("worker draining", metadata: [LoggingKey.running: "\(running)"])
             let drained = await slots.waitUntilIdle(timeout: self.options.gracePeriod)
             if !drained {
                 logger.warning("grace period over; cancelling running tasks (they will be redelivered)")

@@ -67,7 +67,7 @@ public struct SendEmail: TaskDefinition {
         guard rename(temporary, path) == 0 else {
             throw EmailError.cannotWrite(path, String(cString: strerror(errno)))
         }
-        context.logger.info("email dropped", metadata: ["path": "\(path)"])
+        context.logger.info("email dropped", metadata: [LoggingKey.path: "\(path)"])
         return Result(messageID: messageID, path: path)
     }
 }
