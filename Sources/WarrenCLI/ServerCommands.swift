@@ -22,22 +22,28 @@ struct APICommand: AsyncParsableCommand {
     @Option(help: "Listen port; 0 picks a free one (WARREN_HTTP_PORT).")
     var port: Int?
 
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
+    }
+
     func run() async throws {
-        var configuration = try connection.configuration()
-        if let host { configuration.httpHost = host }
-        if let port { configuration.httpPort = port }
-        let logger = Logger(label: "warren.api")
-        let client = try WarrenClient(configuration: configuration, maximumConnections: 8, logger: logger)
-        let host = configuration.httpHost
-        let app = APIServer.application(client: client, configuration: configuration, logger: logger) { port in
-            // Unbuffered, so scripts and tests reading our output see it at once.
-            FileHandle.standardOutput.write(Data("Warren API listening on http://\(host):\(port)\n".utf8))
+        let configuration = try connection.configuration {
+            $0.httpHost = host
+            $0.httpPort = port
         }
-        let relay = OutboxRelay(client: client, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [app, relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-        await client.shutdown()
+        bootstrapLogging(configuration.logLevel)
+        let logger = Logger(label: "warren.api")
+        try await WarrenClient.withClient(configuration: configuration, maximumConnections: 8, logger: logger) { client in
+            let host = configuration.httpHost
+            let app = APIServer.application(client: client, configuration: configuration, logger: logger) { port in
+                // Unbuffered, so scripts and tests reading our output see it at once.
+                FileHandle.standardOutput.write(Data("Warren API listening on http://\(host):\(port)\n".utf8))
+            }
+            let relay = OutboxRelay(client: client, logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(services: [app, relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
     }
 }
 
@@ -85,6 +91,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try connection.configuration()
+        bootstrapLogging(configuration.logLevel)
         let logger = Logger(label: "warren.worker")
         let worker = Worker(
             configuration: configuration, registry: .builtin(configuration: configuration),
@@ -111,6 +118,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try connection.configuration()
+        bootstrapLogging(configuration.logLevel)
         let logger = Logger(label: "warren.migrate")
         guard let directory = directory ?? configuration.migrationsDirectory ?? Self.findMigrations() else {
             throw ValidationError("no migrations directory found; pass --directory or set WARREN_MIGRATIONS_DIR")

@@ -37,15 +37,18 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try connection.configuration()
-        let client = try WarrenClient(configuration: configuration, maximumConnections: 2, logger: Logger(label: "warren.cli"))
-        defer { Task { await client.shutdown() } }
+        bootstrapLogging(configuration.logLevel)
         let arguments = try JSONValue(parsing: Array(args.utf8))
-        let receipt = try await client.submit(
-            Submission(task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey))
-        print(receipt.id.uuidString.lowercased())
-        guard wait else { return }
-        let record = try await client.waitForCompletion(of: receipt.id, timeout: .seconds(timeout))
-        try printRecord(record)
+        let record = try await WarrenClient.withClient(
+            configuration: configuration, maximumConnections: 2, logger: Logger(label: "warren.cli")
+        ) { client -> TaskRecord? in
+            let receipt = try await client.submit(
+                Submission(task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey))
+            print(receipt.id.uuidString.lowercased())
+            guard wait else { return nil }
+            return try await client.waitForCompletion(of: receipt.id, timeout: .seconds(timeout))
+        }
+        if let record { try printRecord(record) }
     }
 }
 
@@ -62,11 +65,13 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try connection.configuration()
-        let client = try WarrenClient(configuration: configuration, maximumConnections: 1, logger: Logger(label: "warren.cli"))
-        defer { Task { await client.shutdown() } }
-        guard let record = try await client.status(of: id) else {
-            throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())")
+        bootstrapLogging(configuration.logLevel)
+        let record = try await WarrenClient.withClient(
+            configuration: configuration, maximumConnections: 1, logger: Logger(label: "warren.cli")
+        ) { client in
+            try await client.status(of: id)
         }
+        guard let record else { throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())") }
         try printRecord(record)
     }
 }
@@ -91,9 +96,13 @@ struct RevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try connection.configuration()
-        let client = try WarrenClient(configuration: configuration, maximumConnections: 1, logger: Logger(label: "warren.cli"))
-        defer { Task { await client.shutdown() } }
-        try printRecord(try await client.revoke(id, terminate: terminate))
+        bootstrapLogging(configuration.logLevel)
+        let record = try await WarrenClient.withClient(
+            configuration: configuration, maximumConnections: 1, logger: Logger(label: "warren.cli")
+        ) { client in
+            try await client.revoke(id, terminate: terminate)
+        }
+        try printRecord(record)
     }
 }
 

@@ -33,29 +33,32 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "PostgreSQL connection URI (WARREN_DATABASE_URL).")
     var databaseURL: String?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical (WARREN_LOG_LEVEL).")
-    var logLevel: String?
+    @Option(help: "How much to log (WARREN_LOG_LEVEL).")
+    var logLevel: LogLevel?
 
-    /// The environment merged with these flags, with logging set up at its level.
-    func configuration() throws -> Configuration {
-        var configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
-        if let amqpURL { configuration.amqpURL = amqpURL }
-        if let databaseURL { configuration.databaseURL = databaseURL }
-        if let logLevel {
-            guard Configuration.logLevels.contains(logLevel) else {
-                throw ValidationError("--log-level must be one of \(Configuration.logLevels.joined(separator: ", "))")
-            }
-            configuration.logLevel = logLevel
-        }
-        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        return configuration
+    var overrides: Configuration.Overrides {
+        Configuration.Overrides(amqpURL: amqpURL, databaseURL: databaseURL, logLevel: logLevel)
+    }
+
+    /// The environment's configuration with these flags and `more` merged in.
+    func configuration(_ more: (inout Configuration.Overrides) -> Void = { _ in }) throws -> Configuration {
+        var overrides = self.overrides
+        more(&overrides)
+        return try Configuration(environment: ProcessInfo.processInfo.environment).merging(overrides)
     }
 }
+
+/// Sends every log line to standard error at `level` and above. Each command calls it once, first.
+func bootstrapLogging(_ level: LogLevel) {
+    let level = Logger.Level(rawValue: level.rawValue) ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
+
+extension LogLevel: ExpressibleByArgument {}
 
 extension UUID: @retroactive ExpressibleByArgument {
     public init?(argument: String) {

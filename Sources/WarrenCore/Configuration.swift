@@ -14,11 +14,11 @@ public struct Configuration: Sendable, Equatable {
     /// `WARREN_API_KEYS`: comma-separated keys; empty means the API is open.
     public var apiKeys: [String]
     /// `WARREN_LOG_LEVEL`: trace, debug, info, notice, warning, error, critical.
-    public var logLevel: String
+    public var logLevel: LogLevel
     /// `WARREN_MAX_BODY_BYTES`: the largest request body the API reads.
     public var maximumBodyBytes: Int
     /// `WARREN_QUEUE_TYPE`: `classic` or `quorum`, for queues Warren declares.
-    public var queueType: String
+    public var queueType: QueueType
     /// `WARREN_MAIL_DIR`: where `send_email` drops messages when no SMTP server is set.
     public var mailDirectory: String
     /// `WARREN_MIGRATIONS_DIR`: where `warren migrate` finds its SQL files.
@@ -30,16 +30,16 @@ public struct Configuration: Sendable, Equatable {
         httpHost: "127.0.0.1",
         httpPort: 8080,
         apiKeys: [],
-        logLevel: "info",
+        logLevel: .info,
         maximumBodyBytes: 1_048_576,
-        queueType: "classic",
+        queueType: .classic,
         mailDirectory: "mail",
         migrationsDirectory: nil
     )
 
     public init(
-        amqpURL: String, databaseURL: String, httpHost: String, httpPort: Int, apiKeys: [String], logLevel: String,
-        maximumBodyBytes: Int, queueType: String, mailDirectory: String, migrationsDirectory: String?
+        amqpURL: String, databaseURL: String, httpHost: String, httpPort: Int, apiKeys: [String], logLevel: LogLevel,
+        maximumBodyBytes: Int, queueType: QueueType, mailDirectory: String, migrationsDirectory: String?
     ) {
         self.amqpURL = amqpURL
         self.databaseURL = databaseURL
@@ -75,22 +75,19 @@ public struct Configuration: Sendable, Equatable {
         if let keys = text("WARREN_API_KEYS") {
             apiKeys = keys.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        if let level = text("WARREN_LOG_LEVEL") {
-            guard Self.logLevels.contains(level) else {
-                throw WarrenError(.invalidConfiguration, "WARREN_LOG_LEVEL must be one of \(Self.logLevels.joined(separator: ", "))")
+        func choice<Choice: RawRepresentable & CaseIterable>(_ name: String) throws -> Choice?
+        where Choice.RawValue == String {
+            guard let value = text(name) else { return nil }
+            guard let choice = Choice(rawValue: value) else {
+                let choices = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+                throw WarrenError(.invalidConfiguration, "\(name) must be one of \(choices)")
             }
-            logLevel = level
+            return choice
         }
+        logLevel = try choice("WARREN_LOG_LEVEL") ?? logLevel
         maximumBodyBytes = try number("WARREN_MAX_BODY_BYTES", 1...(256 * 1_048_576)) ?? maximumBodyBytes
-        if let type = text("WARREN_QUEUE_TYPE") {
-            guard type == "classic" || type == "quorum" else {
-                throw WarrenError(.invalidConfiguration, "WARREN_QUEUE_TYPE must be classic or quorum")
-            }
-            queueType = type
-        }
+        queueType = try choice("WARREN_QUEUE_TYPE") ?? queueType
         mailDirectory = text("WARREN_MAIL_DIR") ?? mailDirectory
         migrationsDirectory = text("WARREN_MIGRATIONS_DIR")
     }
-
-    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }

@@ -72,6 +72,21 @@ public final class PostgresConnection: @unchecked Sendable {
         return connection
     }
 
+    /// Connects, runs `body` with the connection, and closes it, whether `body` returns or throws.
+    public static func withConnection<Result: Sendable>(
+        uri: String, name: String = "warren-pg", _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await connect(uri: uri, name: name)
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
     /// False once the connection broke; a pool drops such connections.
     public var isUsable: Bool { !broken }
 

@@ -11,12 +11,27 @@ import WarrenCore
         #expect(configuration.databaseURL == "postgresql://b")
         #expect(configuration.httpPort == 9000)
         #expect(configuration.apiKeys == ["k1", "k2"])
-        #expect(configuration.logLevel == "debug")
-        #expect(configuration.queueType == "quorum")
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.queueType == .quorum)
     }
 
     @Test func keepsDefaultsForWhatIsUnset() throws {
         #expect(try Configuration(environment: [:]) == .defaults)
+    }
+
+    @Test func flagsThatAreSetWinOverTheEnvironment() throws {
+        let environment = try Configuration(environment: [
+            "WARREN_AMQP_URL": "amqp://env", "WARREN_DATABASE_URL": "postgresql://env", "WARREN_HTTP_HOST": "0.0.0.0",
+            "WARREN_HTTP_PORT": "9000", "WARREN_LOG_LEVEL": "debug",
+        ])
+        let merged = environment.merging(
+            Configuration.Overrides(amqpURL: "amqp://flag", httpPort: 7000, logLevel: .error))
+        var expected = environment
+        expected.amqpURL = "amqp://flag"
+        expected.httpPort = 7000
+        expected.logLevel = .error
+        #expect(merged == expected)
+        #expect(environment.merging(Configuration.Overrides()) == environment)
     }
 
     @Test(arguments: [

@@ -2,12 +2,14 @@ import Foundation
 import Logging
 import Testing
 import Warren
+import WarrenPostgres
 import WarrenTesting
 
 /// The tasks the `warren` executable ships, doing their real work.
 @Suite(.timeLimit(.minutes(1))) struct BuiltinTaskTests {
-    func context(_ name: String) -> TaskContext {
-        TaskContext(id: UUID(), name: name, queue: "test", attempt: 1, logger: Servers.logger)
+    /// A context whose database is never opened, for tasks that do not read it.
+    func context(_ name: String, database: PostgresPool = PostgresPool(uri: "postgresql://unused")) -> TaskContext {
+        TaskContext(id: UUID(), name: name, queue: "test", attempt: 1, logger: Servers.logger, database: database)
     }
 
     @Test func sendEmailDropsAnRFC5322Message() async throws {
@@ -58,8 +60,9 @@ import WarrenTesting
                 try await client.enqueue(TestTasks.Fail.self, .init(message: "x"), queue: queue).result()
             }
         }
-        let report = try await GenerateReport(databaseURL: configuration.databaseURL)
-            .run(.init(hours: 1, task: "test.fail"), context: context(GenerateReport.name))
+        let database = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+        let report = try await GenerateReport()
+            .run(.init(hours: 1, task: "test.fail"), context: context(GenerateReport.name, database: database))
         #expect(report.hours == 1)
         let row = try #require(report.rows.first)
         #expect(report.rows.count == 1)
@@ -70,13 +73,15 @@ import WarrenTesting
         let later = try await client.enqueue(TestTasks.Flaky.self, .init(failures: 0), queue: queue, countdown: .seconds(600))
         _ = try await client.revoke(later.id)
         let flaky = try #require(
-            try await GenerateReport(databaseURL: configuration.databaseURL)
-                .run(.init(hours: 1, task: "test.flaky"), context: context(GenerateReport.name)).rows.first)
+            try await GenerateReport()
+                .run(.init(hours: 1, task: "test.flaky"), context: context(GenerateReport.name, database: database))
+                .rows.first)
         #expect(flaky.revoked >= 1)
         #expect(flaky.total == flaky.succeeded + flaky.failed + flaky.revoked + flaky.unfinished)
         await #expect(throws: ReportError.self) {
-            try await GenerateReport(databaseURL: configuration.databaseURL).run(.init(hours: 0), context: context("r"))
+            try await GenerateReport().run(.init(hours: 0), context: context("r", database: database))
         }
+        await database.close()
         await client.shutdown()
     }
 }

@@ -47,7 +47,7 @@ import WarrenTesting
 
     @Test func quorumQueuesCarryTasksToo() async throws {
         var configuration = try await Servers.configuration()
-        configuration.queueType = "quorum"
+        configuration.queueType = .quorum
         let queue = TestEnvironment.uniqueQueue("quorum")
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         try await withWorker(queues: [queue], configuration: configuration) {
@@ -57,7 +57,7 @@ import WarrenTesting
         let broker = try await AMQPConnection.connect(to: Servers.endpoint())
         // Declaring it as a classic queue now fails: it really is a quorum queue.
         await #expect(throws: AMQPError.self) {
-            try await broker.declareQueue(queue, arguments: Topology(queueType: "classic").arguments(of: queue))
+            try await broker.declareQueue(queue, arguments: Topology(queueType: .classic).arguments(of: queue))
         }
         await broker.close()
         await client.shutdown()

@@ -18,10 +18,10 @@ public struct Topology: Sendable {
     /// The highest priority a task may have on a classic queue.
     public static let maximumPriority = 9
 
-    /// `classic` or `quorum`.
-    public var queueType: String
+    /// The type of the task queues and their dead-letter queues.
+    public var queueType: QueueType
 
-    public init(queueType: String = "classic") {
+    public init(queueType: QueueType = .classic) {
         self.queueType = queueType
     }
 
@@ -50,7 +50,7 @@ public struct Topology: Sendable {
             "x-dead-letter-exchange": .string(Self.deadLetterExchange),
             "x-dead-letter-routing-key": .string(queue),
         ]
-        if queueType == "quorum" {
+        if queueType == .quorum {
             arguments["x-queue-type"] = .string("quorum")
         } else {
             arguments["x-max-priority"] = .int(Int64(Self.maximumPriority))
@@ -64,7 +64,7 @@ public struct Topology: Sendable {
         try await connection.declareExchange(Self.deadLetterExchange)
         let deadQueue = Self.deadLetterQueue(of: queue)
         var deadArguments: AMQPTable = [:]
-        if queueType == "quorum" { deadArguments["x-queue-type"] = .string("quorum") }
+        if queueType == .quorum { deadArguments["x-queue-type"] = .string("quorum") }
         try await connection.declareQueue(deadQueue, arguments: deadArguments)
         try await connection.bindQueue(deadQueue, exchange: Self.deadLetterExchange, routingKey: queue)
         try await connection.declareQueue(queue, arguments: arguments(of: queue))

@@ -46,6 +46,22 @@ public final class WarrenClient: Sendable {
         }
     }
 
+    /// Makes a client, runs `body` with it, and shuts it down, whether `body` returns or throws.
+    public static func withClient<Result: Sendable>(
+        configuration: Configuration, maximumConnections: Int = 4, logger: Logger,
+        _ body: (WarrenClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try WarrenClient(configuration: configuration, maximumConnections: maximumConnections, logger: logger)
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
     /// Closes the client's connections.
     public func shutdown() async {
         await finishedTasks.close()

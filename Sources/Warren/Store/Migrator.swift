@@ -21,16 +21,16 @@ public struct Migrator: Sendable {
     ///   database's error for a failing file (which is then rolled back).
     @discardableResult
     public func migrate(_ migrations: [Migration]) async throws -> [String] {
-        let connection = try await PostgresConnection.connect(uri: databaseURL, name: "warren-migrate")
-        defer { Task { await connection.close() } }
-        _ = try await connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
-        do {
-            let applied = try await apply(migrations, on: connection)
-            _ = try await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
-            return applied
-        } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
-            throw error
+        try await PostgresConnection.withConnection(uri: databaseURL, name: "warren-migrate") { connection in
+            _ = try await connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
+            do {
+                let applied = try await apply(migrations, on: connection)
+                _ = try await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+                return applied
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+                throw error
+            }
         }
     }
 

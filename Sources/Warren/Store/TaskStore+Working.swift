@@ -84,7 +84,9 @@ extension TaskStore {
             try outcome.error.map(Self.json)
         }
         let starts = outcomes.map(\.unrecordedStart)
-        let rows = try await pool.query(
+        let rows = try await pool.withConnection { connection in
+            let sent = ContinuousClock.now
+            return try await connection.query(
             """
             WITH input AS (
                 SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::float8[],
@@ -153,12 +155,13 @@ extension TaskStore {
                 outcomes.map { $0.result?.jsonText }, errors, outcomes.map { $0.eta?.timeIntervalSince1970 },
                 outcomes.map { $0.deadLetterBody.map(Self.byteaText) }, TaskState.started.rawValue,
                 TaskState.retry.rawValue, worker, Self.overdueAfter.seconds, FinishedTasks.channel,
-                starts.map { $0?.ranFor }, starts.map { $0?.envelope.task }, starts.map { $0?.envelope.queue },
+                starts.map { $0.map { (sent - $0.began).seconds } }, starts.map { $0?.envelope.task }, starts.map { $0?.envelope.queue },
                 starts.map { $0?.envelope.args.jsonText }, starts.map { $0?.envelope.createdAt.timeIntervalSince1970 },
                 starts.map { $0?.envelope.eta?.timeIntervalSince1970 }, starts.map { $0?.envelope.retry?.json.jsonText },
                 starts.map { $0?.priority }, TaskState.waiting.map(\.rawValue), TaskState.queued.rawValue,
                 TaskState.scheduled.rawValue,
             ])
+        }
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
 

@@ -5,7 +5,8 @@ import WarrenCore
 struct UnrecordedStart: Sendable {
     var envelope: TaskEnvelope
     var priority: Int
-    /// Seconds since the worker took it up: its start is stored as the outcome's time less this,
-    /// on the database's clock.
-    var ranFor: Double
+    /// When the worker took it up. The start is stored on the database's clock, as the outcome's
+    /// time less the time from this to the moment the outcome's statement is sent, so that neither
+    /// the batching of outcomes nor a connection being opened shifts it.
+    var began: ContinuousClock.Instant
 }

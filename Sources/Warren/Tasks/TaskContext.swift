@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WarrenPostgres
 
 /// What a running task knows about its attempt.
 public struct TaskContext: Sendable {
@@ -13,14 +14,18 @@ public struct TaskContext: Sendable {
     public var attempt: Int
     /// A logger with the task's id, name and attempt in its metadata.
     public var logger: Logger
+    /// The worker's connections to Warren's database, for a task that reads it (`generate_report`
+    /// reads `warren.tasks`). The worker closes them when it stops.
+    public var database: PostgresPool
 
     /// Creates a context; workers make one per attempt, and tests can make their own to call
     /// a task's `run` directly.
-    public init(id: UUID, name: String, queue: String, attempt: Int, logger: Logger) {
+    public init(id: UUID, name: String, queue: String, attempt: Int, logger: Logger, database: PostgresPool) {
         self.id = id
         self.name = name
         self.queue = queue
         self.attempt = attempt
         self.logger = logger
+        self.database = database
     }
 }

@@ -5,7 +5,7 @@ extension TaskRegistry {
     public static func builtin(configuration: WarrenCore.Configuration) -> TaskRegistry {
         var registry = TaskRegistry()
         registry.register(SendEmail(mailDirectory: configuration.mailDirectory))
-        registry.register(GenerateReport(databaseURL: configuration.databaseURL))
+        registry.register(GenerateReport())
         registry.register(Noop())
         registry.register(Sleep())
         return registry

@@ -183,7 +183,8 @@ final class Pipeline: Sendable {
             end = nil
         } else {
             let context = TaskContext(
-                id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger)
+                id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger,
+                database: store.pool)
             let running = RunningAttempt(
                 taskID: envelope.id, softLimit: entry.options.softTimeLimit, hardLimit: entry.options.timeLimit)
             watchdog.watch(running)
@@ -250,7 +251,7 @@ final class Pipeline: Sendable {
             }
             if recordsStart {
                 settlement.outcome.unrecordedStart = UnrecordedStart(
-                    envelope: envelope, priority: priority, ranFor: (ContinuousClock.now - began).seconds)
+                    envelope: envelope, priority: priority, began: began)
             }
         }
         do {

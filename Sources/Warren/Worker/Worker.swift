@@ -43,7 +43,8 @@ public final class Worker: Service {
         let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
         let queues = options.queues.isEmpty ? registry.queues : options.queues
         for queue in queues { try Topology.validate(queue: queue) }
-        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 3)
+        // Three for the batched statements, one for tasks that read the database (TaskContext.database).
+        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 4)
         let store = TaskStore(pool: pool)
         let types = registry.entries.values.map {
             AdvertisedTaskType(

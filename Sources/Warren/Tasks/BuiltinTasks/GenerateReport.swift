@@ -40,17 +40,12 @@ public struct GenerateReport: TaskDefinition {
     public static let name = "generate_report"
     public static let options = TaskOptions(queue: "reports")
 
-    private let pool: PostgresPool
-
-    /// - Parameter databaseURL: the database holding `warren.tasks`.
-    public init(databaseURL: String) {
-        self.pool = PostgresPool(uri: databaseURL, maximumConnections: 1)
-    }
+    public init() {}
 
     public func run(_ arguments: Arguments, context: TaskContext) async throws -> Result {
         let hours = arguments.hours ?? 24
         guard (1...8784).contains(hours) else { throw ReportError.invalidWindow(hours) }
-        let rows = try await pool.query(
+        let rows = try await context.database.query(
             """
             SELECT task,
                    count(*) AS total,
