@@ -1,6 +1,18 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioFoundation = Target.Dependency.product(name: "NIOFoundationCompat", package: "swift-nio")
+
+/// Every target's compiler settings: the upcoming features Hummingbird enables.
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
 let package = Package(
     name: "warren",
     platforms: [.macOS(.v14)],
@@ -12,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // Hummingbird's own dependency; WarrenAPI and the tests use its ByteBuffer and errors.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         // Already built for HummingbirdTesting's live tests; the benchmark's HTTP load uses it too.
@@ -35,54 +49,46 @@ let package = Package(
         .target(name: "WarrenCore"),
         .target(
             name: "Warren",
-            dependencies: [
-                "WarrenCore", "WarrenAMQP", "WarrenPostgres",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            dependencies: ["WarrenCore", "WarrenAMQP", "WarrenPostgres", logging, serviceLifecycle]
         ),
         .target(
             name: "WarrenAPI",
             dependencies: [
-                "Warren",
+                "Warren", "WarrenCore", logging, nio, nioFoundation,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(
             name: "WarrenCLI",
             dependencies: [
-                "Warren", "WarrenAPI",
+                "Warren", "WarrenAPI", "WarrenCore", logging, serviceLifecycle,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "WordCountWorker",
-            dependencies: ["Warren", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: ["Warren", logging, serviceLifecycle],
             path: "Examples/WordCountWorker"
         ),
         .executableTarget(
             name: "WarrenBench",
             dependencies: [
-                "Warren", "WarrenAMQP", "WarrenPostgres", "WarrenTesting",
+                "Warren", "WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenTesting", logging, nio,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Benchmarks/WarrenBench"
         ),
-        .target(name: "WarrenTesting", dependencies: ["Warren", "WarrenAMQP"]),
+        .target(name: "WarrenTesting", dependencies: ["Warren", "WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
         .executableTarget(
             name: "WarrenTestWorker",
-            dependencies: [
-                "WarrenTesting",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            dependencies: ["Warren", "WarrenCore", "WarrenTesting", logging, serviceLifecycle],
             path: "Tests/WarrenTestWorker"
         ),
         .executableTarget(
             name: "WarrenFaults",
             dependencies: [
-                "WarrenTesting", "WarrenAMQP", "WarrenPostgres",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Warren", "WarrenCore", "WarrenTesting", "WarrenAMQP", "WarrenPostgres", logging, serviceLifecycle,
             ],
             path: "Tests/WarrenFaults"
         ),
@@ -91,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "WarrenIntegrationTests",
             dependencies: [
-                "Warren", "WarrenAPI", "WarrenTesting", "WarrenAMQP", "WarrenPostgres",
+                "Warren", "WarrenCore", "WarrenAPI", "WarrenTesting", "WarrenAMQP", "WarrenPostgres", logging, nio,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,3 +107,7 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}

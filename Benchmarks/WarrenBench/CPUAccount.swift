@@ -1,4 +1,5 @@
 import Foundation
+import WarrenCore
 
 /// Where the machine's CPU went during a run, per process group, read from /proc: the profile
 /// that says what bounds a figure when every process shares the same cores.

@@ -5,6 +5,7 @@ import NIOCore
 import Warren
 import WarrenPostgres
 import WarrenTesting
+import NIOHTTP1
 
 /// Warren measured as a user runs it: real worker and API processes, noop tasks, every result
 /// stored before its ack.

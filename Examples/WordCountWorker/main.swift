@@ -7,6 +7,7 @@ import Logging
 import ServiceLifecycle
 import Foundation
 import Warren
+import UnixSignals
 
 /// Counts the words of a text, and the most frequent ones.
 struct CountWords: TaskDefinition {

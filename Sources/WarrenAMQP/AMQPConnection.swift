@@ -31,7 +31,7 @@ public final class AMQPConnection: @unchecked Sendable {
     private var lastPublishSequence: UInt64 = 0
     private var lowestUnconfirmed: UInt64 = 1
     private var unconfirmed: [UInt64: ConfirmGroup] = [:]
-    private var deliveries: AsyncThrowingStream<AMQPDelivery, Error>.Continuation?
+    private var deliveries: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation?
 
     private init(endpoint: AMQPEndpoint, thread: ConnectionThread) {
         self.endpoint = endpoint
@@ -158,7 +158,7 @@ public final class AMQPConnection: @unchecked Sendable {
     ///   it was lost first; then any of them may or may not have been taken.
     public func publish(_ messages: [AMQPOutgoingMessage]) async throws {
         if messages.isEmpty { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let accepted = thread.enqueue { [self] in
                 let group = ConfirmGroup(count: messages.count, continuation: continuation)
                 guard let state, failure == nil else {
@@ -190,8 +190,8 @@ public final class AMQPConnection: @unchecked Sendable {
 
     /// Starts consuming from `queues` with manual acks and at most `prefetch` unacked deliveries.
     /// Call once per connection; the stream ends with an error when the connection is lost.
-    public func consume(queues: [String], prefetch: UInt16) async throws -> AsyncThrowingStream<AMQPDelivery, Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: AMQPDelivery.self, throwing: Error.self)
+    public func consume(queues: [String], prefetch: UInt16) async throws -> AsyncThrowingStream<AMQPDelivery, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: AMQPDelivery.self, throwing: (any Error).self)
         try await call("consume \(queues.joined(separator: ","))") { [self] state, arena in
             _ = amqp_basic_qos(state, Self.channel, 0, prefetch, 0)
             try check(amqp_get_rpc_reply(state), "set prefetch")
@@ -507,10 +507,10 @@ public final class AMQPConnection: @unchecked Sendable {
 /// The publishes of one `publish(_:)` call, settled when the last confirm arrives or the connection is lost.
 private final class ConfirmGroup {
     private var remaining: Int
-    private var continuation: CheckedContinuation<Void, Error>?
+    private var continuation: CheckedContinuation<Void, any Error>?
     private var failure: AMQPError?
 
-    init(count: Int, continuation: CheckedContinuation<Void, Error>) {
+    init(count: Int, continuation: CheckedContinuation<Void, any Error>) {
         self.remaining = count
         self.continuation = continuation
     }

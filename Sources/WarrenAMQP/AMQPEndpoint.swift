@@ -1,3 +1,4 @@
+import Foundation
 /// Where and how to reach a RabbitMQ broker, parsed from an `amqp://` or `amqps://` URL.
 ///
 /// The URL follows RabbitMQ's URI spec: `amqp://user:password@host:port/vhost?heartbeat=30`.

@@ -1,8 +1,7 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import Warren
-import WarrenAMQP
-import WarrenPostgres
+import NIOFoundationEssentialsCompat
 
 /// An error answered as an RFC 9457 problem document (`application/problem+json`).
 public struct Problem: Error, HTTPResponseError, Sendable {
@@ -54,19 +53,17 @@ public struct Problem: Error, HTTPResponseError, Sendable {
                 return Problem(.notFound, kind: "not-found", title: "Not found", detail: error.message)
             case .conflict:
                 return Problem(.conflict, kind: "conflict", title: "Conflict", detail: error.message)
+            case .unavailable(.broker):
+                return Problem(
+                    .serviceUnavailable, kind: "broker-unavailable", title: "Broker unavailable",
+                    detail: "RabbitMQ could not be reached; try again")
+            case .unavailable(.database):
+                return Problem(
+                    .serviceUnavailable, kind: "database-unavailable", title: "Database unavailable",
+                    detail: "PostgreSQL could not be reached or refused the request; try again")
             default:
                 break
             }
-        }
-        if error is AMQPError {
-            return Problem(
-                .serviceUnavailable, kind: "broker-unavailable", title: "Broker unavailable",
-                detail: "RabbitMQ could not be reached; try again")
-        }
-        if error is PostgresError {
-            return Problem(
-                .serviceUnavailable, kind: "database-unavailable", title: "Database unavailable",
-                detail: "PostgreSQL could not be reached or refused the request; try again")
         }
         return Problem(.internalServerError, kind: "internal", title: "Internal error", detail: "an unexpected error occurred")
     }

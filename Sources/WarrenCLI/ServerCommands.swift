@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import Warren
 import WarrenAPI
+import UnixSignals
 
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Any JSON value: task arguments, results and errors travel as these.
 public enum JSONValue: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The body of a task message, version 1. `docs/protocol.md` is its specification.
 ///

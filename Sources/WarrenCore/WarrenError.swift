@@ -1,8 +1,22 @@
-/// A failure in Warren's own logic (not the broker's or the database's).
+/// A failure a Warren user can act on: in Warren's own logic, or a server it needs being
+/// ``Code/unavailable(_:)``.
 public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The kind of failure. New codes may be added without breaking callers.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String {
+        /// A server Warren depends on.
+        public enum Service: String, Sendable {
+            /// RabbitMQ.
+            case broker
+            /// PostgreSQL.
+            case database
+        }
+
+        private enum Base: Hashable {
+            case named(Name)
+            case unavailable(Service)
+        }
+
+        private enum Name: String {
             case invalidJSON = "invalid JSON"
             case invalidArguments = "invalid arguments"
             case unknownTask = "unknown task"
@@ -14,6 +28,7 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
             case conflict = "conflict"
         }
         private let base: Base
+        private init(_ name: Name) { self.base = .named(name) }
         private init(_ base: Base) { self.base = base }
 
         public static let invalidJSON = Code(.invalidJSON)
@@ -27,7 +42,15 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
         /// The request does not fit the task's state (revoking a finished task).
         public static let conflict = Code(.conflict)
 
-        public var description: String { base.rawValue }
+        /// `service` could not be reached, or failed the request: worth trying again later.
+        public static func unavailable(_ service: Service) -> Code { Code(.unavailable(service)) }
+
+        public var description: String {
+            switch base {
+            case .named(let name): name.rawValue
+            case .unavailable(let service): "\(service.rawValue) unavailable"
+            }
+        }
     }
 
     public var code: Code

@@ -1,5 +1,5 @@
 import Foundation
-import Warren
+public import Warren
 import WarrenAMQP
 
 /// The servers `scripts/test` started, from the environment.

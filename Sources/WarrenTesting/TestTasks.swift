@@ -1,6 +1,6 @@
 import Foundation
-import Warren
-import WarrenPostgres
+public import Warren
+public import WarrenPostgres
 
 /// Tasks with controllable behaviour, for Warren's own tests and fault scenarios.
 public enum TestTasks {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarrenPostgres
+import WarrenCore
 
 /// `PostgresConnection.transaction` sends `BEGIN` with the transaction's first statement; these
 /// check that what it commits, rolls back and leaves behind is what a plain BEGIN … COMMIT would.

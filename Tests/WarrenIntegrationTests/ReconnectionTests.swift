@@ -3,6 +3,7 @@ import Testing
 import Warren
 import WarrenPostgres
 import WarrenTesting
+import WarrenAMQP
 
 /// A worker whose link to RabbitMQ is cut (through a proxy that drops it) reconnects, and nothing
 /// it held is lost or recorded twice.

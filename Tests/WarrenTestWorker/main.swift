@@ -7,6 +7,7 @@ import Logging
 import ServiceLifecycle
 import Warren
 import WarrenTesting
+import UnixSignals
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {

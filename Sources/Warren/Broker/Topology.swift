@@ -1,5 +1,5 @@
-import WarrenAMQP
-import WarrenCore
+public import WarrenAMQP
+public import WarrenCore
 
 /// Warren's exchanges and queues on the broker, and the rules for their names.
 ///

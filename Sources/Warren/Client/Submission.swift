@@ -1,5 +1,5 @@
-import Foundation
-import WarrenCore
+public import Foundation
+public import WarrenCore
 
 /// A request to run a task, as the REST API and the CLI take it.
 public struct Submission: Sendable {

@@ -1,5 +1,5 @@
-import Foundation
-import WarrenCore
+public import Foundation
+public import WarrenCore
 
 /// What a submission produced.
 public struct SubmissionReceipt: Sendable, Equatable {

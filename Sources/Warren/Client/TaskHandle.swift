@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import WarrenCore
 
 /// A submitted task of a known type, whose result can be awaited.

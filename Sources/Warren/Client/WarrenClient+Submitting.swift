@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import Logging
 import WarrenAMQP
-import WarrenCore
+public import WarrenCore
 import WarrenPostgres
 
 extension WarrenClient {
@@ -9,25 +9,27 @@ extension WarrenClient {
     /// - Throws: ``WarrenError`` `unknownTask` or `invalidArguments` (the API's 422s); broker and
     ///   database errors otherwise.
     public func submit(_ submission: Submission) async throws -> SubmissionReceipt {
-        guard let type = try await catalogCache.type(named: submission.task) else {
-            throw WarrenError(
-                .unknownTask,
-                "no worker has advertised a task named \(submission.task.prefix(200).debugDescription); start a worker that registers it")
+        try await reportingServers {
+            guard let type = try await catalogCache.type(named: submission.task) else {
+                throw WarrenError(
+                    .unknownTask,
+                    "no worker has advertised a task named \(submission.task.prefix(200).debugDescription); start a worker that registers it")
+            }
+            let problems = type.schema.violations(of: submission.args)
+            if !problems.isEmpty {
+                throw WarrenError(.invalidArguments, problems.prefix(20).joined(separator: "; "))
+            }
+            var retry: RetryPolicy?
+            if let json = submission.retry { retry = try RetryPolicy(json: json, over: type.retry) }
+            if let maxRetries = submission.maxRetries {
+                retry = try RetryPolicy(json: ["max_retries": .number(Double(maxRetries))], over: retry ?? type.retry)
+            }
+            return try await batcher.submit(
+                newTask(
+                    task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
+                    priority: submission.priority, idempotencyKey: submission.idempotencyKey,
+                    due: try Self.due(countdown: submission.countdown, eta: submission.eta), retry: retry))
         }
-        let problems = type.schema.violations(of: submission.args)
-        if !problems.isEmpty {
-            throw WarrenError(.invalidArguments, problems.prefix(20).joined(separator: "; "))
-        }
-        var retry: RetryPolicy?
-        if let json = submission.retry { retry = try RetryPolicy(json: json, over: type.retry) }
-        if let maxRetries = submission.maxRetries {
-            retry = try RetryPolicy(json: ["max_retries": .number(Double(maxRetries))], over: retry ?? type.retry)
-        }
-        return try await batcher.submit(
-            newTask(
-                task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
-                priority: submission.priority, idempotencyKey: submission.idempotencyKey,
-                due: try Self.due(countdown: submission.countdown, eta: submission.eta), retry: retry))
     }
 
     /// Submits a task of a type this process knows; its arguments are checked by the compiler.
@@ -39,12 +41,14 @@ extension WarrenClient {
         _ type: Task.Type, _ arguments: Task.Arguments, queue: String? = nil, priority: Int? = nil,
         idempotencyKey: String? = nil, countdown: Duration? = nil, eta: Date? = nil, retry: RetryPolicy? = nil
     ) async throws -> TaskHandle<Task> {
-        let receipt = try await batcher.submit(
-            newTask(
-                task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
-                priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
-                due: try Self.due(countdown: countdown.map { $0.seconds }, eta: eta), retry: retry))
-        return TaskHandle(id: receipt.id, client: self)
+        try await reportingServers {
+            let receipt = try await batcher.submit(
+                newTask(
+                    task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
+                    priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
+                    due: try Self.due(countdown: countdown.map { $0.seconds }, eta: eta), retry: retry))
+            return TaskHandle(id: receipt.id, client: self)
+        }
     }
 
     /// Submits many tasks of one type as one batch: one INSERT and one confirm window for every
@@ -54,18 +58,20 @@ extension WarrenClient {
     public func enqueue<Task: TaskDefinition>(
         _ type: Task.Type, batch arguments: [Task.Arguments], queue: String? = nil, priority: Int? = nil
     ) async throws -> [TaskHandle<Task>] {
-        var handles: [TaskHandle<Task>] = []
-        handles.reserveCapacity(arguments.count)
-        for start in stride(from: 0, to: arguments.count, by: Self.maximumBatchSize) {
-            let tasks = try arguments[start..<min(start + Self.maximumBatchSize, arguments.count)].map {
-                try newTask(
-                    task: Task.name, args: try JSONValue(encoding: $0), queue: queue ?? Task.options.queue,
-                    priority: priority ?? Task.options.priority, idempotencyKey: nil, due: nil, retry: nil)
+        try await reportingServers {
+            var handles: [TaskHandle<Task>] = []
+            handles.reserveCapacity(arguments.count)
+            for start in stride(from: 0, to: arguments.count, by: Self.maximumBatchSize) {
+                let tasks = try arguments[start..<min(start + Self.maximumBatchSize, arguments.count)].map {
+                    try newTask(
+                        task: Task.name, args: try JSONValue(encoding: $0), queue: queue ?? Task.options.queue,
+                        priority: priority ?? Task.options.priority, idempotencyKey: nil, due: nil, retry: nil)
+                }
+                let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
+                for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
             }
-            let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
-            for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
+            return handles
         }
-        return handles
     }
 
     /// When a task with this countdown or ETA is due, or nil to run it now.

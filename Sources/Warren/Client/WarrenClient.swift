@@ -1,7 +1,7 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import WarrenAMQP
-import WarrenCore
+public import WarrenCore
 import WarrenPostgres
 
 /// Submits tasks and reads their state: the API, the CLI and Swift producers all use it.
@@ -24,9 +24,14 @@ public final class WarrenClient: Sendable {
     /// - Parameters:
     ///   - configuration: the broker and database to use.
     ///   - maximumConnections: database connections for this client.
-    /// - Throws: ``AMQPError`` `invalidURL` for a bad `amqpURL`.
+    /// - Throws: ``WarrenError`` `invalidConfiguration` for a bad `amqpURL`.
     public init(configuration: Configuration, maximumConnections: Int = 4, logger: Logger) throws {
-        let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
+        let endpoint: AMQPEndpoint
+        do {
+            endpoint = try AMQPEndpoint(url: configuration.amqpURL)
+        } catch {
+            throw WarrenError(.invalidConfiguration, "WARREN_AMQP_URL: \(error)")
+        }
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: maximumConnections)
         let store = TaskStore(pool: pool)
         let broker = BrokerLink(
@@ -71,7 +76,9 @@ public final class WarrenClient: Sendable {
 
     /// The task's row, or nil for an unknown id.
     public func status(of id: UUID) async throws -> TaskRecord? {
-        try await store.task(id)
+        try await reportingServers {
+            try await store.task(id)
+        }
     }
 
     /// The task's row once it is finished (SUCCESS, FAILURE or REVOKED), or as it is when `timeout`
@@ -80,26 +87,28 @@ public final class WarrenClient: Sendable {
     /// announcements cannot be heard.
     /// - Throws: `CancellationError` when the waiting task is cancelled.
     public func status(of id: UUID, waitingUpTo timeout: Duration) async throws -> TaskRecord? {
-        guard timeout > .zero else { return try await store.task(id) }
-        let deadline = ContinuousClock.now + timeout
-        var unheardInterval = Duration.milliseconds(2)
-        while true {
-            let (token, live) = await finishedTasks.register(id)
-            let record: TaskRecord?
-            do {
-                try Task.checkCancellation()
-                record = try await store.task(id)
-            } catch {
-                await finishedTasks.forget(token)
-                throw error
+        try await reportingServers {
+            guard timeout > .zero else { return try await store.task(id) }
+            let deadline = ContinuousClock.now + timeout
+            var unheardInterval = Duration.milliseconds(2)
+            while true {
+                let (token, live) = await finishedTasks.register(id)
+                let record: TaskRecord?
+                do {
+                    try Task.checkCancellation()
+                    record = try await store.task(id)
+                } catch {
+                    await finishedTasks.forget(token)
+                    throw error
+                }
+                let left = deadline - .now
+                guard let record, !record.state.isTerminal, left > .zero else {
+                    await finishedTasks.forget(token)
+                    return record
+                }
+                await finishedTasks.wait(token, upTo: min(left, live ? .seconds(1) : unheardInterval))
+                if !live { unheardInterval = min(unheardInterval * 2, .milliseconds(200)) }
             }
-            let left = deadline - .now
-            guard let record, !record.state.isTerminal, left > .zero else {
-                await finishedTasks.forget(token)
-                return record
-            }
-            await finishedTasks.wait(token, upTo: min(left, live ? .seconds(1) : unheardInterval))
-            if !live { unheardInterval = min(unheardInterval * 2, .milliseconds(200)) }
         }
     }
 

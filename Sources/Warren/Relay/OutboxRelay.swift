@@ -1,5 +1,5 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 /// Publishes what the broker could not take when it was submitted, once it can: the API runs one.
 ///

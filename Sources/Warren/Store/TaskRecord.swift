@@ -1,5 +1,5 @@
-import Foundation
-import WarrenCore
+public import Foundation
+public import WarrenCore
 
 /// A task's row in `warren.tasks`.
 public struct TaskRecord: Sendable, Equatable {

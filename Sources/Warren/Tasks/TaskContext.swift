@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import WarrenPostgres
+public import Foundation
+public import Logging
+public import WarrenPostgres
 
 /// What a running task knows about its attempt.
 public struct TaskContext: Sendable {

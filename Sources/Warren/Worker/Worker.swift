@@ -1,9 +1,9 @@
 import Foundation
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 import WarrenAMQP
-import WarrenCore
+public import WarrenCore
 import WarrenPostgres
 
 /// Consumes tasks from queues, runs them, records their outcomes, then acks.

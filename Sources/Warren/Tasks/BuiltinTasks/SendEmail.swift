@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import Logging
 #endif
 
 /// Delivers an email by writing it, in RFC 5322 form, as one `.eml` file into a mail-drop

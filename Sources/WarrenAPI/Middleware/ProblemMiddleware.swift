@@ -1,0 +1,26 @@
+import Hummingbird
+import Logging
+import Warren
+
+/// Turns every error into a problem document, logging the ones that are the server's fault.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            throw Problem(.notFound, kind: "not-found", title: "Not found", detail: "no route for \(request.uri.path)")
+        } catch let error as HTTPError where error.status == .methodNotAllowed {
+            throw Problem(.methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed", detail: "\(request.method) is not allowed on \(request.uri.path)")
+        } catch {
+            let problem = Problem.from(error)
+            if problem.status.code >= 500 {
+                logger.error("request failed", metadata: [LoggingKey.path: "\(request.uri.path)", LoggingKey.error: "\(error)"])
+            }
+            throw problem
+        }
+    }
+}
