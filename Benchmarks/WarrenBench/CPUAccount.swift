@@ -25,11 +25,11 @@ struct CPUAccount {
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(entry), let process = Self.read(pid: pid) else { continue }
             let group: String? =
-                if pid == me { "benchmark" }
-                else if let name = named[pid] { name }
-                else if process.command == "beam.smp" { "rabbitmq" }
-                else if process.command == "postgres" { "postgresql" }
-                else { nil }
+                if pid == me { "benchmark" } else if let name = named[pid] {
+                    name
+                } else if process.command == "beam.smp" { "rabbitmq" } else if process.command == "postgres" {
+                    "postgresql"
+                } else { nil }
             guard let group else { continue }
             if pid == me {
                 groups["benchmark", default: 0] += process.ownTicks / ticksPerSecond
@@ -65,7 +65,9 @@ struct CPUAccount {
         else { return nil }
         // Fields after the command name, from field 3 (state): utime, stime, cutime and cstime are
         // fields 14 to 17.
-        let fields = stat[stat.index(after: close)...].split(separator: " ").dropFirst(11).prefix(4).compactMap { Double($0) }
+        let fields = stat[stat.index(after: close)...].split(separator: " ").dropFirst(11).prefix(4).compactMap {
+            Double($0)
+        }
         guard fields.count == 4 else { return nil }
         return (String(stat[stat.index(after: open)..<close]), fields[0] + fields[1], fields[2] + fields[3])
     }

@@ -70,7 +70,8 @@ enum Ceilings {
         let connection = try await AMQPConnection.connect(to: endpoint, name: "bench-confirm")
         defer { Task { await connection.close() } }
         let message = AMQPOutgoingMessage(
-            exchange: "", routingKey: queue, properties: AMQPProperties(), body: Array(repeating: UInt8(ascii: "x"), count: 200))
+            exchange: "", routingKey: queue, properties: AMQPProperties(),
+            body: Array(repeating: UInt8(ascii: "x"), count: 200))
         var times: [Double] = []
         for _ in 0..<samples {
             let start = ContinuousClock.now
@@ -106,7 +107,8 @@ enum Ceilings {
             "CREATE TABLE warren_bench.rows (id uuid PRIMARY KEY, state text NOT NULL, payload jsonb, at timestamptz)")
         let ids = (0..<count).map { _ in UUID() }
         let chunks = stride(from: 0, to: count, by: perStatement).map { Array(ids[$0..<min($0 + perStatement, count)]) }
-        func run(_ statement: String, _ parameters: @escaping @Sendable ([UUID]) -> [any PostgresEncodable]) async throws
+        func run(_ statement: String, _ parameters: @escaping @Sendable ([UUID]) -> [any PostgresEncodable])
+            async throws
             -> Double
         {
             let start = ContinuousClock.now

@@ -2,10 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Warren
 import WarrenPostgres
 import WarrenTesting
-import NIOHTTP1
 
 /// Warren measured as a user runs it: real worker and API processes, noop tasks, every result
 /// stored before its ack.
@@ -28,11 +28,14 @@ struct EndToEnd {
             workers.append(
                 try BenchProcess(
                     name: "worker\(index + 1)",
-                    arguments: ["worker", "--queues", queue, "--concurrency", "\(concurrency)", "--prefetch", "\(prefetch)",
-                        "--log-level", "warning"],
+                    arguments: [
+                        "worker", "--queues", queue, "--concurrency", "\(concurrency)", "--prefetch", "\(prefetch)",
+                        "--log-level", "warning",
+                    ],
                     environment: [:]))
         }
-        try await TestEnvironment.waitForConsumers(count, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(30))
+        try await TestEnvironment.waitForConsumers(
+            count, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(30))
         return workers
     }
 
@@ -55,18 +58,21 @@ struct EndToEnd {
     /// `POST /v1/tasks` with noop tasks from `clients` concurrent connections for `seconds`, driven
     /// by `wrk` (a C load generator in its own process, so the client's cost is not Warren's).
     /// Returns the run, with the CPU of `processes` and the rest; every answer must be 202.
-    func restSubmission(seconds: Int, queue: String, clients: Int, port: Int, processes: [BenchProcess]) async throws -> Run {
+    func restSubmission(seconds: Int, queue: String, clients: Int, port: Int, processes: [BenchProcess]) async throws
+        -> Run
+    {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("warren-bench-\(UUID()).lua")
         try """
-            wrk.method = "POST"
-            wrk.body = '{"task":"noop","args":{},"queue":"\(queue)"}'
-            wrk.headers["Content-Type"] = "application/json"
-            """.write(to: script, atomically: true, encoding: .utf8)
+        wrk.method = "POST"
+        wrk.body = '{"task":"noop","args":{},"queue":"\(queue)"}'
+        wrk.headers["Content-Type"] = "application/json"
+        """.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
         process.arguments = [
-            "-t\(min(2, clients))", "-c\(clients)", "-d\(seconds)s", "-s", script.path, "http://127.0.0.1:\(port)/v1/tasks",
+            "-t\(min(2, clients))", "-c\(clients)", "-d\(seconds)s", "-s", script.path,
+            "http://127.0.0.1:\(port)/v1/tasks",
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -77,7 +83,9 @@ struct EndToEnd {
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let cpu = CPUAccount(processes: processes).since(cpuBefore)
         guard process.terminationStatus == 0, !text.contains("Non-2xx"), !text.contains("Socket errors"),
-            let count = lines.first(where: { $0.contains("requests in") }).flatMap({ Int($0.split(separator: " ").first ?? "") })
+            let count = lines.first(where: { $0.contains("requests in") }).flatMap({
+                Int($0.split(separator: " ").first ?? "")
+            })
         else {
             throw BenchError("wrk failed or saw errors:\n\(text)")
         }
@@ -111,10 +119,12 @@ struct EndToEnd {
         for _ in 0..<samples {
             let start = ContinuousClock.now
             let id = try await postTask(http, port: port, body: body)
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/tasks/\(id.uuidString.lowercased())?wait=10")
+            var request = HTTPClientRequest(
+                url: "http://127.0.0.1:\(port)/v1/tasks/\(id.uuidString.lowercased())?wait=10")
             request.method = .GET
             let response = try await http.execute(request, timeout: .seconds(15))
-            let document = try JSONValue(parsing: Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+            let document = try JSONValue(
+                parsing: Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
             guard document["state"] == "SUCCESS" else { throw BenchError("a noop task did not succeed: \(document)") }
             latencies[id] = (ContinuousClock.now - start).seconds * 1000
         }
@@ -125,7 +135,9 @@ struct EndToEnd {
     /// clock, the machine's): from the API taking the request (`created_at`) to the worker's START
     /// statement (`started_at`), from there to the outcome statement (`finished_at`), and the rest
     /// of the round trip (the client's HTTP, the outcome's commit, the notification, the last read).
-    func latencyParts(_ latencies: [UUID: Double]) async throws -> (toStart: [Double], toOutcome: [Double], rest: [Double]) {
+    func latencyParts(_ latencies: [UUID: Double]) async throws -> (
+        toStart: [Double], toOutcome: [Double], rest: [Double]
+    ) {
         let rows = try await pool.query(
             """
             SELECT id, extract(epoch FROM started_at - created_at)::float8 * 1000 AS to_start,
@@ -185,7 +197,9 @@ private func submitInLanes(
         for lane in 0..<lanes {
             group.addTask {
                 var ids: [UUID] = []
-                for index in stride(from: lane, to: batches.count, by: lanes) { ids += try await submit(batches[index]) }
+                for index in stride(from: lane, to: batches.count, by: lanes) {
+                    ids += try await submit(batches[index])
+                }
                 return ids
             }
         }
@@ -200,7 +214,8 @@ private func postTask(_ http: HTTPClient, port: Int, body: String) async throws 
     request.body = .bytes(ByteBuffer(string: body))
     let response = try await http.execute(request, timeout: .seconds(30))
     let bytes = try await response.body.collect(upTo: 1 << 20)
-    guard response.status.code == 202, let id = try JSONValue(parsing: Array(bytes.readableBytesView))["id"]?.stringValue,
+    guard response.status.code == 202,
+        let id = try JSONValue(parsing: Array(bytes.readableBytesView))["id"]?.stringValue,
         let uuid = UUID(uuidString: id)
     else {
         throw BenchError("POST /v1/tasks answered \(response.status.code): \(String(buffer: bytes).prefix(200))")

@@ -21,7 +21,8 @@ struct Report {
     /// how much of its cores' time the hypervisor gave to other machines; `label` names the run.
     mutating func addCPU(_ run: EndToEnd.Run, label: String) {
         let perTask = { (seconds: Double) in seconds / Double(run.tasks) * 1_000_000 }
-        for (group, seconds) in run.cpu.groups.sorted(by: { (Self.rank($0.key), $0.key) < (Self.rank($1.key), $1.key) }) {
+        for (group, seconds) in run.cpu.groups.sorted(by: { (Self.rank($0.key), $0.key) < (Self.rank($1.key), $1.key) })
+        {
             add("cpu", "\(label): \(group) per task", perTask(seconds), "µs")
         }
         add("cpu", "\(label): all processes per task", perTask(run.cpu.busy), "µs")
@@ -53,7 +54,13 @@ struct Report {
     func json() -> String {
         let document: JSONValue = [
             "machine": .string(machine),
-            "figures": .array(rows.map { ["group": .string($0.group), "name": .string($0.name), "value": .number($0.value), "unit": .string($0.unit)] }),
+            "figures": .array(
+                rows.map {
+                    [
+                        "group": .string($0.group), "name": .string($0.name), "value": .number($0.value),
+                        "unit": .string($0.unit),
+                    ]
+                }),
         ]
         return document.jsonText
     }
@@ -61,7 +68,8 @@ struct Report {
     static func machineDescription() -> String {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
-        let model = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        let model =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         return "\(cores) cores (\(model)), \(String(format: "%.0f", memory)) GiB"

@@ -79,17 +79,25 @@ struct WarrenBench: AsyncParsableCommand {
         let rawQueue = "bench-raw-\(UUID().uuidString.prefix(8).lowercased())"
         let setup = try await AMQPConnection.connect(to: endpoint)
         try await setup.declareQueue(rawQueue)
-        report.add("broker", "publish, persistent + confirmed", try await Ceilings.publish(endpoint: endpoint, queue: rawQueue, count: rawMessages), "msg/s")
-        report.add("broker", "consume + ack (multiple)", try await Ceilings.consume(endpoint: endpoint, queue: rawQueue, count: rawMessages), "msg/s")
-        let brokerCeiling = try await Ceilings.publishAndConsume(endpoint: endpoint, queue: rawQueue, count: rawMessages)
+        report.add(
+            "broker", "publish, persistent + confirmed",
+            try await Ceilings.publish(endpoint: endpoint, queue: rawQueue, count: rawMessages), "msg/s")
+        report.add(
+            "broker", "consume + ack (multiple)",
+            try await Ceilings.consume(endpoint: endpoint, queue: rawQueue, count: rawMessages), "msg/s")
+        let brokerCeiling = try await Ceilings.publishAndConsume(
+            endpoint: endpoint, queue: rawQueue, count: rawMessages)
         report.add("broker", "publish + consume together", brokerCeiling, "msg/s")
-        report.add("broker", "one publish + confirm at a time, p50", try await Ceilings.confirmRoundTrip(endpoint: endpoint, queue: rawQueue), "ms")
+        report.add(
+            "broker", "one publish + confirm at a time, p50",
+            try await Ceilings.confirmRoundTrip(endpoint: endpoint, queue: rawQueue), "ms")
         try await setup.deleteQueue(rawQueue)
         await setup.close()
         let rows = try await Ceilings.databaseRows(pool: pool, count: rawMessages)
         report.add("database", "INSERT, 100 rows per statement", rows.insert, "rows/s")
         report.add("database", "UPDATE by key, 100 rows per statement", rows.update, "rows/s")
-        report.add("database", "one INSERT + commit at a time, p50", try await Ceilings.commitRoundTrip(pool: pool), "ms")
+        report.add(
+            "database", "one INSERT + commit at a time, p50", try await Ceilings.commitRoundTrip(pool: pool), "ms")
         let ceilings = CPUAccount(processes: []).since(ceilingsStart)
         report.add("cpu", "ceilings: stolen by the hypervisor", ceilings.share(ceilings.stolen), "%")
 
@@ -97,14 +105,17 @@ struct WarrenBench: AsyncParsableCommand {
         let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
         progress("end to end: \(tasks) noop tasks, 2 workers")
         var workers = try await endToEnd.startWorkers(2, queue: queue, concurrency: concurrency, prefetch: prefetch)
-        let typed = try await endToEnd.typedClientRun(Noop.self, .init(), count: tasks, queue: queue, submitters: submitters, batchSize: batchSize, workers: workers)
+        let typed = try await endToEnd.typedClientRun(
+            Noop.self, .init(), count: tasks, queue: queue, submitters: submitters, batchSize: batchSize,
+            workers: workers)
         report.add("warren", "typed client → SUCCESS, 2 workers", typed.tasksPerSecond, "tasks/s")
         report.add("warren", "… as a share of the broker ceiling", typed.tasksPerSecond / brokerCeiling * 100, "%")
         report.add("warren", "… as a multiple of Celery (234/s)", typed.tasksPerSecond / 234, "×")
         report.addCPU(typed, label: "typed")
 
         progress("REST: \(restSeconds) s of POST /v1/tasks from \(httpClients) clients (wrk)")
-        let api = try BenchProcess(name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: [:])
+        let api = try BenchProcess(
+            name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: [:])
         let listening = try api.waitForLine(containing: "listening on")
         guard let port = listening.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw BenchError("could not read the API's port from \(listening)")
@@ -119,9 +130,11 @@ struct WarrenBench: AsyncParsableCommand {
         let backlogQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
         let accepted = try await endToEnd.restSubmission(
             seconds: restSeconds, queue: backlogQueue, clients: httpClients, port: port, processes: [api])
-        report.add("warren", "REST accepted, \(httpClients) clients, no worker busy", accepted.tasksPerSecond, "tasks/s")
+        report.add(
+            "warren", "REST accepted, \(httpClients) clients, no worker busy", accepted.tasksPerSecond, "tasks/s")
         report.addCPU(accepted, label: "REST, no worker busy")
-        let drainers = try await endToEnd.startWorkers(2, queue: backlogQueue, concurrency: concurrency, prefetch: prefetch)
+        let drainers = try await endToEnd.startWorkers(
+            2, queue: backlogQueue, concurrency: concurrency, prefetch: prefetch)
         try await endToEnd.waitForQueueToFinish(backlogQueue, expected: accepted.tasks)
         for drainer in drainers { drainer.stop() }
 
@@ -136,7 +149,8 @@ struct WarrenBench: AsyncParsableCommand {
         report.add("warren", "… p50 from START to the outcome statement", percentile(parts.toOutcome, 0.50), "ms")
         report.add("warren", "… p50 of the rest (HTTP, commit, notification, read)", percentile(parts.rest, 0.50), "ms")
         for worker in workers {
-            report.add("warren", "\(worker.name) peak resident memory", Double(worker.peakResidentBytes) / 1_048_576, "MiB")
+            report.add(
+                "warren", "\(worker.name) peak resident memory", Double(worker.peakResidentBytes) / 1_048_576, "MiB")
         }
         report.add("warren", "api peak resident memory", Double(api.peakResidentBytes) / 1_048_576, "MiB")
         api.stop()
@@ -151,15 +165,19 @@ struct WarrenBench: AsyncParsableCommand {
             var submitted = 0
             while submitted < soakTasks {
                 let count = min(chunk, soakTasks - submitted)
-                _ = try await endToEnd.typedClientRun(Noop.self, .init(), count: count, queue: soakQueue, submitters: submitters, batchSize: batchSize, workers: workers)
+                _ = try await endToEnd.typedClientRun(
+                    Noop.self, .init(), count: count, queue: soakQueue, submitters: submitters, batchSize: batchSize,
+                    workers: workers)
                 submitted += count
                 if early.isEmpty { early = workers.map(\.residentBytes) }
             }
             let late = workers.map(\.residentBytes)
             for (index, worker) in workers.enumerated() {
                 report.add("soak", "\(worker.name) RSS after \(chunk) tasks", Double(early[index]) / 1_048_576, "MiB")
-                report.add("soak", "\(worker.name) RSS after \(soakTasks) tasks", Double(late[index]) / 1_048_576, "MiB")
-                report.add("soak", "\(worker.name) RSS growth", (Double(late[index]) / Double(early[index]) - 1) * 100, "%")
+                report.add(
+                    "soak", "\(worker.name) RSS after \(soakTasks) tasks", Double(late[index]) / 1_048_576, "MiB")
+                report.add(
+                    "soak", "\(worker.name) RSS growth", (Double(late[index]) / Double(early[index]) - 1) * 100, "%")
             }
             for worker in workers { worker.stop() }
         }
@@ -168,8 +186,11 @@ struct WarrenBench: AsyncParsableCommand {
         for count in workerCounts {
             progress("scaling: \(count) worker(s)")
             let scaleQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
-            workers = try await endToEnd.startWorkers(count, queue: scaleQueue, concurrency: concurrency, prefetch: prefetch)
-            let run = try await endToEnd.typedClientRun(Noop.self, .init(), count: tasks / 2, queue: scaleQueue, submitters: submitters, batchSize: batchSize, workers: workers)
+            workers = try await endToEnd.startWorkers(
+                count, queue: scaleQueue, concurrency: concurrency, prefetch: prefetch)
+            let run = try await endToEnd.typedClientRun(
+                Noop.self, .init(), count: tasks / 2, queue: scaleQueue, submitters: submitters, batchSize: batchSize,
+                workers: workers)
             report.add("scaling", "\(count) worker process(es), noop", run.tasksPerSecond, "tasks/s")
             for worker in workers { worker.stop() }
         }
@@ -178,15 +199,19 @@ struct WarrenBench: AsyncParsableCommand {
         let sleepy = Sleep.Arguments(milliseconds: 20)
         let slots = 10
         for count in workerCounts {
-            progress("scaling, worker-bound: \(count) worker(s), \(slots) slots each, tasks of \(sleepy.milliseconds) ms")
+            progress(
+                "scaling, worker-bound: \(count) worker(s), \(slots) slots each, tasks of \(sleepy.milliseconds) ms")
             let scaleQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             let bound = count * slots * 1_000 / sleepy.milliseconds  // tasks per second the slots allow
             // About 4 s at that rate.
             workers = try await endToEnd.startWorkers(count, queue: scaleQueue, concurrency: slots, prefetch: slots * 4)
             let run = try await endToEnd.typedClientRun(
-                Sleep.self, sleepy, count: min(bound * 4, tasks), queue: scaleQueue, submitters: submitters, batchSize: batchSize,
+                Sleep.self, sleepy, count: min(bound * 4, tasks), queue: scaleQueue, submitters: submitters,
+                batchSize: batchSize,
                 workers: workers)
-            report.add("scaling", "\(count) worker(s), \(slots) slots, \(sleepy.milliseconds) ms tasks (at most \(bound)/s)", run.tasksPerSecond, "tasks/s")
+            report.add(
+                "scaling", "\(count) worker(s), \(slots) slots, \(sleepy.milliseconds) ms tasks (at most \(bound)/s)",
+                run.tasksPerSecond, "tasks/s")
             for worker in workers { worker.stop() }
         }
         await pool.close()

@@ -1,3 +1,4 @@
+import Foundation
 // A user's own worker: an executable that depends on the Warren library and registers its own
 // task. Run it beside `warren api`, with the same WARREN_* environment:
 //
@@ -5,9 +6,8 @@
 //   curl -X POST localhost:8080/v1/tasks -d '{"task":"count_words","args":{"text":"to be or not to be"}}'
 import Logging
 import ServiceLifecycle
-import Foundation
-import Warren
 import UnixSignals
+import Warren
 
 /// Counts the words of a text, and the most frequent ones.
 struct CountWords: TaskDefinition {
@@ -40,7 +40,8 @@ let configuration = try Configuration(environment: ProcessInfo.processInfo.envir
 var registry = TaskRegistry()
 registry.register(CountWords())
 let logger = Logger(label: "word-count-worker")
-let worker = Worker(configuration: configuration, registry: registry, options: Worker.Options(concurrency: 4), logger: logger)
+let worker = Worker(
+    configuration: configuration, registry: registry, options: Worker.Options(concurrency: 4), logger: logger)
 let group = ServiceGroup(
     configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 try await group.run()

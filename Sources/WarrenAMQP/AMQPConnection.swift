@@ -1,8 +1,9 @@
 internal import CRabbitMQ
 import Synchronization
 import WarrenPosix
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One connection to RabbitMQ, with one channel in publisher-confirm mode.
@@ -190,7 +191,8 @@ public final class AMQPConnection: @unchecked Sendable {
 
     /// Starts consuming from `queues` with manual acks and at most `prefetch` unacked deliveries.
     /// Call once per connection; the stream ends with an error when the connection is lost.
-    public func consume(queues: [String], prefetch: UInt16) async throws -> AsyncThrowingStream<AMQPDelivery, any Error> {
+    public func consume(queues: [String], prefetch: UInt16) async throws -> AsyncThrowingStream<AMQPDelivery, any Error>
+    {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: AMQPDelivery.self, throwing: (any Error).self)
         try await call("consume \(queues.joined(separator: ","))") { [self] state, arena in
             _ = amqp_basic_qos(state, Self.channel, 0, prefetch, 0)
@@ -323,16 +325,28 @@ public final class AMQPConnection: @unchecked Sendable {
             throw error
         }
         let operations: [(String, () -> amqp_rpc_reply_t)] = [
-            ("log in as \(endpoint.user) to vhost \(endpoint.virtualHost)", { [endpoint] in
-                warren_amqp_login_plain(
-                    state, endpoint.virtualHost, 0, 131_072, Int32(endpoint.heartbeat), endpoint.user,
-                    endpoint.password)
-            }),
-            ("open channel", { _ = amqp_channel_open(state, Self.channel); return amqp_get_rpc_reply(state) }),
-            ("enable publisher confirms", {
-                _ = amqp_confirm_select(state, Self.channel)
-                return amqp_get_rpc_reply(state)
-            }),
+            (
+                "log in as \(endpoint.user) to vhost \(endpoint.virtualHost)",
+                { [endpoint] in
+                    warren_amqp_login_plain(
+                        state, endpoint.virtualHost, 0, 131_072, Int32(endpoint.heartbeat), endpoint.user,
+                        endpoint.password)
+                }
+            ),
+            (
+                "open channel",
+                {
+                    _ = amqp_channel_open(state, Self.channel)
+                    return amqp_get_rpc_reply(state)
+                }
+            ),
+            (
+                "enable publisher confirms",
+                {
+                    _ = amqp_confirm_select(state, Self.channel)
+                    return amqp_get_rpc_reply(state)
+                }
+            ),
         ]
         for (operation, run) in operations {
             do {
@@ -427,7 +441,8 @@ public final class AMQPConnection: @unchecked Sendable {
     }
 
     private func confirm(upTo tag: UInt64, multiple: Bool, nacked: Bool) {
-        let error = nacked ? AMQPError(.publishNacked, operation: "publish", text: "the broker refused the message") : nil
+        let error =
+            nacked ? AMQPError(.publishNacked, operation: "publish", text: "the broker refused the message") : nil
         if multiple {
             while lowestUnconfirmed <= tag {
                 unconfirmed.removeValue(forKey: lowestUnconfirmed)?.confirm(failure: error)

@@ -1,4 +1,5 @@
 import Foundation
+
 /// Where and how to reach a RabbitMQ broker, parsed from an `amqp://` or `amqps://` URL.
 ///
 /// The URL follows RabbitMQ's URI spec: `amqp://user:password@host:port/vhost?heartbeat=30`.
@@ -63,7 +64,9 @@ public struct AMQPEndpoint: Sendable, Equatable {
             guard let close = rest.firstIndex(of: "]") else { throw invalid("unclosed [ in the host") }
             host = String(rest[rest.index(after: rest.startIndex)..<close])
             let after = rest[rest.index(after: close)...]
-            if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                portText = after.dropFirst()
+            } else if !after.isEmpty {
                 throw invalid("unexpected text after the host")
             }
         } else if let colon = rest.lastIndex(of: ":") {

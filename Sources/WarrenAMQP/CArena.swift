@@ -1,6 +1,7 @@
 internal import CRabbitMQ
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Owns the C memory that one librabbitmq call borrows (strings, tables, properties) and frees

@@ -2,8 +2,8 @@ import Foundation
 public import Hummingbird
 public import Logging
 import NIOCore
-public import Warren
 import NIOFoundationEssentialsCompat
+public import Warren
 
 /// Warren's REST API as a Hummingbird application.
 public enum APIServer {
@@ -35,7 +35,8 @@ public enum APIServer {
         }
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "warren"),
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "warren"),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? configuration.httpPort)
             },

@@ -1,7 +1,7 @@
 import Foundation
 public import Hummingbird
-import Warren
 import NIOFoundationEssentialsCompat
+import Warren
 
 /// An error answered as an RFC 9457 problem document (`application/problem+json`).
 public struct Problem: Error, HTTPResponseError, Sendable {
@@ -42,7 +42,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         if let error = error as? WarrenError {
             switch error.code {
             case .unknownTask:
-                return Problem(.unprocessableContent, kind: "unknown-task", title: "Unknown task", detail: error.message)
+                return Problem(
+                    .unprocessableContent, kind: "unknown-task", title: "Unknown task", detail: error.message)
             case .invalidArguments:
                 return Problem(
                     .unprocessableContent, kind: "invalid-arguments", title: "Invalid arguments", detail: error.message,
@@ -65,6 +66,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
                 break
             }
         }
-        return Problem(.internalServerError, kind: "internal", title: "Internal error", detail: "an unexpected error occurred")
+        return Problem(
+            .internalServerError, kind: "internal", title: "Internal error", detail: "an unexpected error occurred")
     }
 }

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import Warren
 import WarrenAPI
-import UnixSignals
 
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +34,8 @@ struct APICommand: AsyncParsableCommand {
         }
         bootstrapLogging(configuration.logLevel)
         let logger = Logger(label: "warren.api")
-        try await WarrenClient.withClient(configuration: configuration, maximumConnections: 8, logger: logger) { client in
+        try await WarrenClient.withClient(configuration: configuration, maximumConnections: 8, logger: logger) {
+            client in
             let host = configuration.httpHost
             let app = APIServer.application(client: client, configuration: configuration, logger: logger) { port in
                 // Unbuffered, so scripts and tests reading our output see it at once.
@@ -42,7 +43,8 @@ struct APICommand: AsyncParsableCommand {
             }
             let relay = OutboxRelay(client: client, logger: logger)
             let group = ServiceGroup(
-                configuration: .init(services: [app, relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(
+                    services: [app, relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
     }
@@ -98,7 +100,8 @@ struct WorkerCommand: AsyncParsableCommand {
             configuration: configuration, registry: .builtin(configuration: configuration),
             options: Worker.Options(
                 queues: queues?.split(separator: ",").map(String.init) ?? [], concurrency: concurrency,
-                prefetch: prefetch, gracePeriod: .seconds(gracePeriod), recordStartAfter: .milliseconds(recordStartAfter)),
+                prefetch: prefetch, gracePeriod: .seconds(gracePeriod),
+                recordStartAfter: .milliseconds(recordStartAfter)),
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -114,7 +117,9 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Directory of migration files (WARREN_MIGRATIONS_DIR; default: ./migrations, or the one beside the build).")
+    @Option(
+        help:
+            "Directory of migration files (WARREN_MIGRATIONS_DIR; default: ./migrations, or the one beside the build).")
     var directory: String?
 
     func run() async throws {

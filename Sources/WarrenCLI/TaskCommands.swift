@@ -43,7 +43,8 @@ struct SubmitCommand: AsyncParsableCommand {
             configuration: configuration, maximumConnections: 2, logger: Logger(label: "warren.cli")
         ) { client -> TaskRecord? in
             let receipt = try await client.submit(
-                Submission(task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey))
+                Submission(
+                    task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey))
             print(receipt.id.uuidString.lowercased())
             guard wait else { return nil }
             return try await client.waitForCompletion(of: receipt.id, timeout: .seconds(timeout))
@@ -60,7 +61,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "The task's id.")
+    @Argument(help: "The task's id.", transform: taskID)
     var id: UUID
 
     func run() async throws {
@@ -88,7 +89,7 @@ struct RevokeCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "The task's id.")
+    @Argument(help: "The task's id.", transform: taskID)
     var id: UUID
 
     @Flag(help: "Cancel the task if it is running.")
@@ -113,4 +114,10 @@ func printRecord(_ record: TaskRecord) throws {
     if let result = record.result { print("result: \(result.jsonText)") }
     if let error = record.error { print("error: \(error.jsonText)") }
     if record.state == .failure { throw ExitCode(1) }
+}
+
+/// A task id given on the command line.
+func taskID(_ argument: String) throws -> UUID {
+    guard let id = UUID(uuidString: argument) else { throw ValidationError("\(argument) is not a task id (a UUID)") }
+    return id
 }

@@ -1,5 +1,5 @@
 public import ArgumentParser
-public import Foundation
+import Foundation
 import Logging
 import Warren
 
@@ -59,9 +59,3 @@ func bootstrapLogging(_ level: LogLevel) {
 }
 
 extension LogLevel: ExpressibleByArgument {}
-
-extension UUID: @retroactive ExpressibleByArgument {
-    public init?(argument: String) {
-        self.init(uuidString: argument)
-    }
-}

@@ -64,7 +64,9 @@ public struct Configuration: Sendable, Equatable {
         func number(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let value = text(name) else { return nil }
             guard let number = Int(value), range.contains(number) else {
-                throw WarrenError(.invalidConfiguration, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw WarrenError(
+                    .invalidConfiguration,
+                    "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return number
         }

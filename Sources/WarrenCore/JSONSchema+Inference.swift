@@ -167,7 +167,8 @@ private final class UnkeyedProbe: UnkeyedDecodingContainer {
         return value
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey>
+    {
         throw SchemaProbeGaveUp()
     }
 

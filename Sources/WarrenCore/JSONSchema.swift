@@ -27,7 +27,9 @@ public struct JSONSchema: Sendable, Equatable, Codable {
         return problems
     }
 
-    private static func check(_ value: JSONValue, against schema: JSONValue, at path: String, into problems: inout [String]) {
+    private static func check(
+        _ value: JSONValue, against schema: JSONValue, at path: String, into problems: inout [String]
+    ) {
         if let type = schema["type"] {
             let allowed: [String]
             switch type {

@@ -75,7 +75,8 @@ public struct RetryPolicy: Sendable, Equatable {
         _ seconds: Double, maxRetries: Int, jitter: Double = 0, retryOn: RetryOn = .retryableErrors
     ) throws -> RetryPolicy {
         try RetryPolicy(
-            maxRetries: maxRetries, backoff: .fixed, delay: seconds, maximumDelay: seconds, jitter: jitter, retryOn: retryOn)
+            maxRetries: maxRetries, backoff: .fixed, delay: seconds, maximumDelay: seconds, jitter: jitter,
+            retryOn: retryOn)
     }
 
     /// Delays of `base`, 2 × `base`, 4 × `base`, … up to `cap` seconds.

@@ -50,7 +50,8 @@ public struct TaskEnvelope: Sendable, Equatable {
     ///   version-1 envelope.
     public init(decoding body: [UInt8]) throws {
         guard body.count <= Self.maximumBodySize else {
-            throw WarrenError(.invalidMessage, "the body has \(body.count) bytes, over the limit of \(Self.maximumBodySize)")
+            throw WarrenError(
+                .invalidMessage, "the body has \(body.count) bytes, over the limit of \(Self.maximumBodySize)")
         }
         guard let document = try? JSONValue(parsing: body) else {
             throw WarrenError(.invalidMessage, "the body is not JSON")
@@ -59,7 +60,9 @@ public struct TaskEnvelope: Sendable, Equatable {
             throw WarrenError(.invalidMessage, "the body is not a JSON object")
         }
         func field(_ name: String) throws -> JSONValue {
-            guard let value = fields[name] else { throw WarrenError(.invalidMessage, "the field \"\(name)\" is missing") }
+            guard let value = fields[name] else {
+                throw WarrenError(.invalidMessage, "the field \"\(name)\" is missing")
+            }
             return value
         }
         func string(_ name: String) throws -> String {
@@ -72,7 +75,8 @@ public struct TaskEnvelope: Sendable, Equatable {
             throw WarrenError(.invalidMessage, "the field \"v\" has the wrong type")
         }
         guard version == Double(Self.version) else {
-            throw WarrenError(.invalidMessage, "protocol version \(version.formatted()) is not supported (expected \(Self.version))")
+            throw WarrenError(
+                .invalidMessage, "protocol version \(version.formatted()) is not supported (expected \(Self.version))")
         }
         let idText = try string("id")
         guard let id = UUID(uuidString: idText) else {
@@ -111,7 +115,10 @@ public struct TaskEnvelope: Sendable, Equatable {
 /// ISO 8601 timestamps in UTC with milliseconds, as Warren writes them in JSON.
 public enum ISO8601Timestamp {
     public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(
+                .colon
+            ).timeZone(separator: .omitted))
     }
 
     /// Reads ISO 8601 with or without fractional seconds.

@@ -43,7 +43,8 @@ extension TaskError {
     public static func poison(attempt: Int, maximum: Int) -> TaskError {
         TaskError(
             type: "Poison",
-            message: "attempt \(attempt) of at most \(maximum): earlier attempts never finished, so their workers likely died running it",
+            message:
+                "attempt \(attempt) of at most \(maximum): earlier attempts never finished, so their workers likely died running it",
             reason: .poison)
     }
 

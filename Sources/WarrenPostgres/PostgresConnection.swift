@@ -1,9 +1,10 @@
 internal import CLibPQ
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 import WarrenPosix
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One libpq connection on its own thread. Queries are parameterized; results come back as text.
 ///
@@ -143,7 +144,9 @@ public final class PostgresConnection: @unchecked Sendable {
     ) async throws {
         precondition(channel.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") }, "a channel is a plain identifier")
         try await thread.run { [self] in
-            guard let connection, !broken else { throw PostgresError(.connectionLost, message: "the connection is closed") }
+            guard let connection, !broken else {
+                throw PostgresError(.connectionLost, message: "the connection is closed")
+            }
             _ = try execute("LISTEN \(channel)", nil)
             thread.watch(
                 ConnectionThread.SocketWatcher(
@@ -256,7 +259,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Marks the connection broken and returns libpq's reason.
     private func lost(_ connection: OpaquePointer) -> PostgresError {
         broken = true
-        return PostgresError(.connectionLost, message: String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines())
+        return PostgresError(
+            .connectionLost, message: String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines())
     }
 
     /// The name of `sql` prepared on this connection, preparing it first if needed, or again if
@@ -313,7 +317,8 @@ public final class PostgresConnection: @unchecked Sendable {
             var line: [String?] = []
             line.reserveCapacity(columnCount)
             for column in 0..<Int32(columnCount) {
-                line.append(PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column)))
+                line.append(
+                    PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column)))
             }
             values.append(line)
         }

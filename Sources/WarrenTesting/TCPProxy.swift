@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A TCP proxy for fault tests: forwards every connection to `upstreamPort` on 127.0.0.1 until
@@ -53,7 +54,9 @@ public final class TCPProxy: @unchecked Sendable {
         self.listener = listener
         var address = Self.socketAddress(address, port: 0)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard listener >= 0, bound == 0, listen(listener, 64) == 0 else {
             throw POSIXError(.EADDRINUSE)
@@ -103,11 +106,13 @@ public final class TCPProxy: @unchecked Sendable {
                 }
             }
             let link = Link(client: client, server: server)
-            let accepted = connected == 0 && lock.withLock {
-                if refusing { return false }
-                links.append(link)
-                return true
-            }
+            let accepted =
+                connected == 0
+                && lock.withLock {
+                    if refusing { return false }
+                    links.append(link)
+                    return true
+                }
             guard accepted else {
                 close(client)
                 close(server)

@@ -9,7 +9,8 @@ public enum TestEnvironment {
     public static func configuration() throws -> Configuration {
         let environment = ProcessInfo.processInfo.environment
         for name in ["WARREN_AMQP_URL", "WARREN_DATABASE_URL"] where environment[name]?.isEmpty ?? true {
-            throw WarrenError(.invalidConfiguration, "\(name) is not set: run the tests with scripts/test, which starts the servers")
+            throw WarrenError(
+                .invalidConfiguration, "\(name) is not set: run the tests with scripts/test, which starts the servers")
         }
         var configuration = try Configuration(environment: environment)
         configuration.mailDirectory = NSTemporaryDirectory() + "warren-mail-\(UUID().uuidString.prefix(8))"

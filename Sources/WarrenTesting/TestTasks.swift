@@ -101,7 +101,9 @@ public enum TestTasks {
         public init() {}
         public func run(_ arguments: Arguments, context: TaskContext) async throws -> Int {
             guard context.attempt > arguments.failures else {
-                if let delay = arguments.requestedDelay { throw TaskRetry(after: .seconds(delay), reason: "asked to wait") }
+                if let delay = arguments.requestedDelay {
+                    throw TaskRetry(after: .seconds(delay), reason: "asked to wait")
+                }
                 if arguments.retryable { throw Transient() }
                 throw Permanent()
             }
@@ -145,7 +147,8 @@ public enum TestTasks {
         public static func prepare(_ pool: PostgresPool) async throws {
             _ = try await pool.query("CREATE SCHEMA IF NOT EXISTS warren_test")
             _ = try await pool.query(
-                "CREATE TABLE IF NOT EXISTS warren_test.effects (task_id uuid PRIMARY KEY, attempt int NOT NULL, at timestamptz NOT NULL DEFAULT now())")
+                "CREATE TABLE IF NOT EXISTS warren_test.effects (task_id uuid PRIMARY KEY, attempt int NOT NULL, at timestamptz NOT NULL DEFAULT now())"
+            )
         }
     }
 
@@ -245,7 +248,8 @@ public enum TestTasks {
         public static func prepare(_ pool: PostgresPool) async throws {
             _ = try await pool.query("CREATE SCHEMA IF NOT EXISTS warren_test")
             _ = try await pool.query(
-                "CREATE TABLE IF NOT EXISTS warren_test.runs (task_id uuid NOT NULL, attempt int NOT NULL, at timestamptz NOT NULL DEFAULT now())")
+                "CREATE TABLE IF NOT EXISTS warren_test.runs (task_id uuid NOT NULL, attempt int NOT NULL, at timestamptz NOT NULL DEFAULT now())"
+            )
         }
     }
 }

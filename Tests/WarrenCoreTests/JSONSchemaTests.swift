@@ -63,7 +63,8 @@ import WarrenCore
 
 @Suite struct JSONTextTests {
     @Test func parsesEveryKindOfValue() throws {
-        let value = try JSONValue(parsing: Array(#" {"a":[1,-2.5e3,true,false,null],"s":"x\"\\\/\n\u00e9\ud83d\ude00","o":{}} "#.utf8))
+        let value = try JSONValue(
+            parsing: Array(#" {"a":[1,-2.5e3,true,false,null],"s":"x\"\\\/\n\u00e9\ud83d\ude00","o":{}} "#.utf8))
         #expect(value == ["a": [1, -2500, true, false, nil], "s": "x\"\\/\né😀", "o": [:]])
     }
 
@@ -86,7 +87,10 @@ import WarrenCore
     }
 
     @Test func roundTripsThroughCodable() throws {
-        struct Point: Codable, Equatable { var x: Int; var label: String? }
+        struct Point: Codable, Equatable {
+            var x: Int
+            var label: String?
+        }
         let value = try JSONValue(encoding: Point(x: 3, label: "p"))
         #expect(value == ["x": 3, "label": "p"])
         #expect(try value.decode(as: Point.self) == Point(x: 3, label: "p"))

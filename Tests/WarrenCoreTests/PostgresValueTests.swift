@@ -21,6 +21,8 @@ import WarrenPostgres
         #expect(try Bool(postgresText: "t"))
         #expect(try Int(postgresText: "-42") == -42)
         #expect(throws: PostgresError.self) { try Int(postgresText: "4.2") }
-        #expect(try UUID(postgresText: "5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192").uuidString.lowercased() == "5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192")
+        #expect(
+            try UUID(postgresText: "5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192").uuidString.lowercased()
+                == "5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192")
     }
 }

@@ -27,24 +27,41 @@ import WarrenCore
 
     @Test func decidesRetriesUntilTheyRunOut() throws {
         let policy = try RetryPolicy.fixed(5, maxRetries: 2, retryOn: .anyError)
-        #expect(policy.decision(afterAttempt: 1, retryable: false, requestedDelay: nil, random: 0) == .retry(afterSeconds: 5))
-        #expect(policy.decision(afterAttempt: 2, retryable: false, requestedDelay: nil, random: 0) == .retry(afterSeconds: 5))
-        #expect(policy.decision(afterAttempt: 3, retryable: false, requestedDelay: nil, random: 0) == .fail(reason: .retriesExhausted))
+        #expect(
+            policy.decision(afterAttempt: 1, retryable: false, requestedDelay: nil, random: 0)
+                == .retry(afterSeconds: 5))
+        #expect(
+            policy.decision(afterAttempt: 2, retryable: false, requestedDelay: nil, random: 0)
+                == .retry(afterSeconds: 5))
+        #expect(
+            policy.decision(afterAttempt: 3, retryable: false, requestedDelay: nil, random: 0)
+                == .fail(reason: .retriesExhausted))
         #expect(policy.maximumAttempts == 3)
     }
 
     @Test func retriesOnlyMarkedErrorsUnlessToldOtherwise() throws {
         let policy = try RetryPolicy.fixed(5, maxRetries: 2)
-        #expect(policy.decision(afterAttempt: 1, retryable: false, requestedDelay: nil, random: 0) == .fail(reason: .notRetryable))
-        #expect(policy.decision(afterAttempt: 1, retryable: true, requestedDelay: nil, random: 0) == .retry(afterSeconds: 5))
+        #expect(
+            policy.decision(afterAttempt: 1, retryable: false, requestedDelay: nil, random: 0)
+                == .fail(reason: .notRetryable))
+        #expect(
+            policy.decision(afterAttempt: 1, retryable: true, requestedDelay: nil, random: 0) == .retry(afterSeconds: 5)
+        )
         // A retry the task asks for uses its own delay, and still counts against max_retries.
-        #expect(policy.decision(afterAttempt: 1, retryable: false, requestedDelay: 42, random: 0) == .retry(afterSeconds: 42))
-        #expect(policy.decision(afterAttempt: 3, retryable: false, requestedDelay: 42, random: 0) == .fail(reason: .retriesExhausted))
-        #expect(RetryPolicy.never.decision(afterAttempt: 1, retryable: true, requestedDelay: nil, random: 0) == .fail(reason: .retriesExhausted))
+        #expect(
+            policy.decision(afterAttempt: 1, retryable: false, requestedDelay: 42, random: 0)
+                == .retry(afterSeconds: 42))
+        #expect(
+            policy.decision(afterAttempt: 3, retryable: false, requestedDelay: 42, random: 0)
+                == .fail(reason: .retriesExhausted))
+        #expect(
+            RetryPolicy.never.decision(afterAttempt: 1, retryable: true, requestedDelay: nil, random: 0)
+                == .fail(reason: .retriesExhausted))
     }
 
     @Test func readsJSONOverADefaultAndRoundTrips() throws {
-        let policy = try RetryPolicy(json: ["max_retries": 5, "backoff": "fixed", "delay": 7, "on": "any"], over: .default)
+        let policy = try RetryPolicy(
+            json: ["max_retries": 5, "backoff": "fixed", "delay": 7, "on": "any"], over: .default)
         #expect(policy.maxRetries == 5)
         #expect(policy.backoff == .fixed)
         #expect(policy.delay == 7)
@@ -59,7 +76,8 @@ import WarrenCore
             try RetryPolicy(json: json, over: .default)
         } throws: { error in
             let message = (error as? WarrenError)?.message ?? ""
-            return ["$.retry.colour", "$.retry.max_retries", "$.retry.backoff", "$.retry.delay"].allSatisfy(message.contains)
+            return ["$.retry.colour", "$.retry.max_retries", "$.retry.backoff", "$.retry.delay"].allSatisfy(
+                message.contains)
         }
         #expect(throws: WarrenError.self) { try RetryPolicy(json: ["jitter": 2], over: .default) }
         #expect(throws: WarrenError.self) { try RetryPolicy(json: ["max_retries": -1], over: .default) }
@@ -115,7 +133,8 @@ import WarrenCore
 @Suite struct BackoffTests {
     @Test func doublesUpToTheCapAndResets() {
         var backoff = Backoff(initial: .seconds(1), maximum: .seconds(5), jitter: 0)
-        #expect((0..<5).map { _ in backoff.next() } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
+        #expect(
+            (0..<5).map { _ in backoff.next() } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
         backoff.reset()
         #expect(backoff.next() == .seconds(1))
     }

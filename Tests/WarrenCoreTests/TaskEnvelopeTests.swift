@@ -20,18 +20,34 @@ import WarrenCore
     }
 
     @Test func readsTimestampsWithoutFractions() throws {
-        let body = #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#
+        let body =
+            #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#
         #expect(try TaskEnvelope(decoding: Array(body.utf8)).createdAt == Date(timeIntervalSince1970: 1_764_078_480))
     }
 
     @Test(arguments: [
         ("not json", "not JSON"),
-        (#"{"v":2,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "version 2"),
+        (
+            #"{"v":2,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#,
+            "version 2"
+        ),
         (#"{"v":1,"id":"nope","task":"t","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "not a UUID"),
-        (#"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "\"task\" is missing"),
-        (#"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":5,"queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "wrong type"),
-        (#"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#, "empty"),
-        (#"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{"s":["a\u0000"]},"created_at":"2025-11-25T13:48:00Z"}"#, "U+0000"),
+        (
+            #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#,
+            "\"task\" is missing"
+        ),
+        (
+            #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":5,"queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#,
+            "wrong type"
+        ),
+        (
+            #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#,
+            "empty"
+        ),
+        (
+            #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{"s":["a\u0000"]},"created_at":"2025-11-25T13:48:00Z"}"#,
+            "U+0000"
+        ),
     ])
     func rejectsBrokenMessagesWithAReason(body: String, reason: String) {
         do {

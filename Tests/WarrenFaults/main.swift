@@ -10,16 +10,17 @@
 // with servers of your own they are skipped, and so is the partition without root and `ip`.
 // WARREN_FAULTS_LOG=<file> appends the workers' logs to a file. Exits 1 if any scenario fails its checks.
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
-import Synchronization
 import ServiceLifecycle
+import Synchronization
 import Warren
 import WarrenAMQP
 import WarrenPostgres
 import WarrenTesting
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One line of the ledger table.
 struct LedgerRow {
@@ -215,9 +216,12 @@ struct Faults {
     func startWorkers(_ count: Int, queue: String, concurrency: Int = 16, runawayGrace: Int = 30) async throws
         -> [SupervisedWorker]
     {
-        let workers = (0..<count).map { _ in SupervisedWorker(queue: queue, concurrency: concurrency, runawayGrace: runawayGrace) }
+        let workers = (0..<count).map { _ in
+            SupervisedWorker(queue: queue, concurrency: concurrency, runawayGrace: runawayGrace)
+        }
         for worker in workers { worker.start() }
-        try await TestEnvironment.waitForConsumers(count, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(60))
+        try await TestEnvironment.waitForConsumers(
+            count, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(60))
         return workers
     }
 
@@ -336,8 +340,11 @@ struct Faults {
             [poison])
         let dead: Int = try reasons.first!.decode("n")
         if dead != poison.count { row.problems.append("\(poison.count - dead) crashing tasks did not end as poison") }
-        if row.succeeded != ids.count { row.problems.append("\(ids.count - row.succeeded) ordinary tasks did not succeed") }
-        row.notes.append("3 tasks that SIGKILL their worker: \(dead) dead-lettered as poison after \(workers[0].starts - 1) crashes")
+        if row.succeeded != ids.count {
+            row.problems.append("\(ids.count - row.succeeded) ordinary tasks did not succeed")
+        }
+        row.notes.append(
+            "3 tasks that SIGKILL their worker: \(dead) dead-lettered as poison after \(workers[0].starts - 1) crashes")
         return row
     }
 
@@ -381,7 +388,8 @@ struct Faults {
             let seconds = 1 + Double(index % 60) + Double(index % 7) / 7
             ids.append(
                 try await client.enqueue(
-                    TestTasks.Ledger.self, .init(milliseconds: 1), queue: queue, countdown: .milliseconds(Int(seconds * 1000))
+                    TestTasks.Ledger.self, .init(milliseconds: 1), queue: queue,
+                    countdown: .milliseconds(Int(seconds * 1000))
                 ).id)
         }
         await client.shutdown()
@@ -413,7 +421,8 @@ struct Faults {
         let queue = queue("rabbit")
         let workers = try await startWorkers(2, queue: queue)
         let relayClient = try WarrenClient(configuration: configuration, maximumConnections: 2, logger: logger)
-        let relay = ServiceGroup(configuration: .init(services: [OutboxRelay(client: relayClient, logger: logger)], logger: logger))
+        let relay = ServiceGroup(
+            configuration: .init(services: [OutboxRelay(client: relayClient, logger: logger)], logger: logger))
         let relaying = Task { try await relay.run() }
         async let submitted = submitLedgerTasks(1_500, queue: queue, milliseconds: 5, pause: .milliseconds(150))
         try await Task.sleep(for: .seconds(1))
@@ -428,9 +437,11 @@ struct Faults {
         for worker in workers { worker.stop() }
         try await ledger(&row, ids)
         let pending: Int = try await query(
-            "SELECT count(DISTINCT task_id) AS n FROM warren.task_events WHERE task_id = ANY($1::uuid[]) AND state = 'PENDING'", [ids]
+            "SELECT count(DISTINCT task_id) AS n FROM warren.task_events WHERE task_id = ANY($1::uuid[]) AND state = 'PENDING'",
+            [ids]
         ).first!.decode("n")
-        row.notes.append("broker down 4 s: \(pending) tasks accepted as PENDING and relayed; \(refused) submissions refused")
+        row.notes.append(
+            "broker down 4 s: \(pending) tasks accepted as PENDING and relayed; \(refused) submissions refused")
         return row
     }
 
@@ -446,7 +457,10 @@ struct Faults {
         async let submitted = submitLedgerTasks(1_500, queue: queue, milliseconds: 5, pause: .milliseconds(150))
         try await Task.sleep(for: .seconds(1))
         let logFile = URL(fileURLWithPath: data).deletingLastPathComponent().appendingPathComponent("postgres.log").path
-        await shell(["runuser", "-u", "postgres", "--", "\(bin)/pg_ctl", "-D", data, "-l", logFile, "-m", "fast", "-w", "restart"])
+        await shell([
+            "runuser", "-u", "postgres", "--", "\(bin)/pg_ctl", "-D", data, "-l", logFile, "-m", "fast", "-w",
+            "restart",
+        ])
         let (ids, refused) = try await submitted
         try await waitUntilFinished(ids, timeout: .seconds(120))
         for worker in workers { worker.stop() }
@@ -463,7 +477,8 @@ struct Faults {
         let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
         let local = "127.0.0.1"
         guard endpoint.host == local, configuration.databaseURL.contains("@\(local):"),
-            let databasePort = configuration.databaseURL.split(separator: ":").last?.split(separator: "/").first.flatMap({ Int($0) })
+            let databasePort = configuration.databaseURL.split(separator: ":").last?.split(separator: "/").first
+                .flatMap({ Int($0) })
         else {
             row.notes.append("skipped: needs the local servers of scripts/faults")
             return row
@@ -502,7 +517,8 @@ struct Faults {
             workers.append(remote)
             remote.start()
             workers += try await startWorkers(1, queue: queue)
-            try await TestEnvironment.waitForConsumers(2, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(60))
+            try await TestEnvironment.waitForConsumers(
+                2, on: queue, amqpURL: configuration.amqpURL, timeout: .seconds(60))
             async let submitted = submitLedgerTasks(1_500, queue: queue, milliseconds: 200, pause: .milliseconds(900))
             try await Task.sleep(for: .seconds(3))
             await host.cut()
@@ -532,7 +548,8 @@ struct Faults {
         if after == 0 { row.problems.append("the namespaced worker ran nothing after its link came back") }
         if refused > 0 { row.problems.append("\(refused) submissions refused") }
         row.notes.append(
-            "link of the namespaced worker cut for 20 s: it ran \(before) tasks before the cut and \(after) after; \(restarts) restarts")
+            "link of the namespaced worker cut for 20 s: it ran \(before) tasks before the cut and \(after) after; \(restarts) restarts"
+        )
         return row
     }
 }

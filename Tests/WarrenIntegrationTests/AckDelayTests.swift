@@ -63,7 +63,8 @@ import WarrenTesting
     @Test func aHeldAckGoesOutWhenItsDelayHasPassed() async throws {
         let queue = TestEnvironment.uniqueQueue("ack")
         try await withCutOffWorker(queue: queue, ackDelay: .milliseconds(300)) { proxy in
-            #expect(try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result() == "once")
+            #expect(
+                try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result() == "once")
             try await Task.sleep(for: .seconds(1))
             proxy.cut()
             #expect(try await messagesLeftBehind(in: queue) == 0)
@@ -87,7 +88,9 @@ import WarrenTesting
     /// next task until the delay passed.
     @Test func acksGoAtOnceWhenThePrefetchWindowHasNoRoom() async throws {
         let queue = TestEnvironment.uniqueQueue("ack")
-        try await withWorker(queues: [queue], concurrency: 1, prefetch: 1, ackDelay: .seconds(60), configuration: configuration) {
+        try await withWorker(
+            queues: [queue], concurrency: 1, prefetch: 1, ackDelay: .seconds(60), configuration: configuration
+        ) {
             let handles = try await client.enqueue(
                 TestTasks.Echo.self, batch: ["a", "b", "c"].map { .init(value: $0) }, queue: queue)
             for handle in handles {

@@ -10,8 +10,11 @@ import WarrenTesting
         _ = try await Servers.configuration()
         let (status, output) = try runProgram(
             builtExecutable("WarrenBench"),
-            ["--tasks", "200", "--raw-messages", "500", "--latency-samples", "20", "--scaling", "1", "--history", "0",
-             "--concurrency", "20", "--prefetch", "40", "--rest-seconds", "1", "--soak-tasks", "100", "--json"])
+            [
+                "--tasks", "200", "--raw-messages", "500", "--latency-samples", "20", "--scaling", "1", "--history",
+                "0",
+                "--concurrency", "20", "--prefetch", "40", "--rest-seconds", "1", "--soak-tasks", "100", "--json",
+            ])
         #expect(status == 0)
         let report = try JSONValue(parsing: Array(output.utf8))
         guard case .array(let figures) = report["figures"] else {
@@ -23,8 +26,10 @@ import WarrenTesting
             "publish, persistent + confirmed", "consume + ack (multiple)", "INSERT, 100 rows per statement",
             "typed client → SUCCESS, 2 workers", "REST accepted, 16 clients", "submit → SUCCESS via GET, p99",
             "… p50 from the API taking it to START",
-            "worker1 peak resident memory", "api peak resident memory", "1 worker process(es), noop", "worker2 RSS growth",
-            "1 worker(s), 10 slots, 20 ms tasks (at most 500/s)", "typed: postgresql per task", "typed: machine busy", "typed: stolen by the hypervisor",
+            "worker1 peak resident memory", "api peak resident memory", "1 worker process(es), noop",
+            "worker2 RSS growth",
+            "1 worker(s), 10 slots, 20 ms tasks (at most 500/s)", "typed: postgresql per task", "typed: machine busy",
+            "typed: stolen by the hypervisor",
         ] {
             #expect(names.contains(expected), "missing \(expected)")
         }

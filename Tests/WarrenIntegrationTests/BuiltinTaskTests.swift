@@ -26,13 +26,18 @@ import WarrenTesting
         #expect(message.hasSuffix("\r\n\r\nHi Ada!\r\nSee you.\r\n"))
         // A second attempt of the same task replaces its message instead of sending another.
         _ = try await task.run(.init(to: "ada@example.com", subject: "Hello", body: "again"), context: context)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["\(context.id.uuidString.lowercased()).eml"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory) == [
+                "\(context.id.uuidString.lowercased()).eml"
+            ])
     }
 
     @Test func sendEmailRefusesHeaderInjection() async throws {
         let task = SendEmail(mailDirectory: NSTemporaryDirectory())
         await #expect(throws: EmailError.self) {
-            try await task.run(.init(to: "a@b.c\r\nBcc: everyone@example.com", subject: "s", body: "b"), context: context("send_email"))
+            try await task.run(
+                .init(to: "a@b.c\r\nBcc: everyone@example.com", subject: "s", body: "b"), context: context("send_email")
+            )
         }
         await #expect(throws: EmailError.self) {
             try await task.run(.init(to: "not-an-address", subject: "s", body: "b"), context: context("send_email"))
@@ -70,7 +75,8 @@ import WarrenTesting
         #expect(row.failed >= 1 && row.succeeded == 0 && row.total >= row.failed)
         #expect(row.meanMilliseconds != nil)
         // A revoked task counts as revoked, not as unfinished.
-        let later = try await client.enqueue(TestTasks.Flaky.self, .init(failures: 0), queue: queue, countdown: .seconds(600))
+        let later = try await client.enqueue(
+            TestTasks.Flaky.self, .init(failures: 0), queue: queue, countdown: .seconds(600))
         _ = try await client.revoke(later.id)
         let flaky = try #require(
             try await GenerateReport()

@@ -46,7 +46,8 @@ import WarrenTesting
         let connection = try await AMQPConnection.connect(to: Servers.endpoint())
         let queue = TestEnvironment.uniqueQueue("raw")
         try await connection.declareQueue(queue)
-        let message = AMQPOutgoingMessage(exchange: "", routingKey: queue, properties: AMQPProperties(), body: Array("m".utf8))
+        let message = AMQPOutgoingMessage(
+            exchange: "", routingKey: queue, properties: AMQPProperties(), body: Array("m".utf8))
         try await connection.publish(Array(repeating: message, count: 1_000))
         #expect(try await connection.declareQueue(queue, passive: true).messageCount == 1_000)
         let first = try #require(try await connection.get(queue: queue))
@@ -63,7 +64,8 @@ import WarrenTesting
         _ = try await pool.query(
             "INSERT INTO warren.tasks (id, task, queue, state) VALUES ($1, 'noop', 'errors', 'SUCCESS')", [id])
         await #expect {
-            try await pool.query("INSERT INTO warren.tasks (id, task, queue, state) VALUES ($1, 'noop', 'errors', 'SUCCESS')", [id])
+            try await pool.query(
+                "INSERT INTO warren.tasks (id, task, queue, state) VALUES ($1, 'noop', 'errors', 'SUCCESS')", [id])
         } throws: { error in
             (error as? PostgresError)?.isUniqueViolation == true
         }
@@ -79,7 +81,8 @@ import WarrenTesting
 
     @Test func postgresConnectionFailureNamesTheProblem() async throws {
         await #expect {
-            try await PostgresConnection.connect(uri: "postgresql://postgres:hunter2@127.0.0.1:1/warren?connect_timeout=2")
+            try await PostgresConnection.connect(
+                uri: "postgresql://postgres:hunter2@127.0.0.1:1/warren?connect_timeout=2")
         } throws: { error in
             (error as? PostgresError)?.code == .connectionFailed && !"\(error)".contains("hunter2")
         }

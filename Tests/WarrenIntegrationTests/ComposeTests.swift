@@ -8,7 +8,8 @@ import Yams
     @Test func composeDeclaresTheStackWithWarrensVariables() throws {
         let path = URL(fileURLWithPath: TestEnvironment.migrationsDirectory).deletingLastPathComponent()
             .appendingPathComponent("compose/compose.yaml").path
-        let document = try #require(try Yams.load(yaml: String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])
+        let document = try #require(
+            try Yams.load(yaml: String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])
         let services = try #require(document["services"] as? [String: Any])
         #expect(Set(services.keys) == ["rabbitmq", "postgres", "migrate", "api", "worker"])
         for name in ["migrate", "api", "worker"] {

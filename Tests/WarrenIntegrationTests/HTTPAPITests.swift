@@ -151,7 +151,9 @@ import WarrenTesting
                 let finished = try await client.postJSON("/v1/tasks/\(nextID)/revoke", "")
                 #expect(finished.status == .conflict)
                 #expect(try await client.postJSON("/v1/tasks/\(UUID().uuidString)/revoke", "").status == .notFound)
-                #expect(try await client.postJSON("/v1/tasks/\(nextID)/revoke", #"{"terminate":"yes"}"#).status == .unprocessableContent)
+                #expect(
+                    try await client.postJSON("/v1/tasks/\(nextID)/revoke", #"{"terminate":"yes"}"#).status
+                        == .unprocessableContent)
             }
         }
     }
@@ -181,7 +183,8 @@ import WarrenTesting
         try await withWorker(queues: [queue], configuration: configuration) {}
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         // Queued while no worker consumes: the broker orders them by priority.
-        let low = try await client.enqueue(TestTasks.Echo.self, batch: (0..<5).map { .init(value: .number(Double($0))) }, queue: queue)
+        let low = try await client.enqueue(
+            TestTasks.Echo.self, batch: (0..<5).map { .init(value: .number(Double($0))) }, queue: queue)
         let high = try await client.enqueue(TestTasks.Echo.self, .init(value: "urgent"), queue: queue, priority: 9)
         try await withWorker(queues: [queue], concurrency: 1, configuration: configuration) {
             for handle in low { _ = try await handle.result(timeout: .seconds(15)) }
@@ -206,29 +209,62 @@ import WarrenTesting
                     (#"{"args":{}}"#, .unprocessableContent, "invalid-arguments"),
                     (#"{"task":"test.sleep","args":{"seconds":"soon"}}"#, .unprocessableContent, "invalid-arguments"),
                     (#"{"task":"test.sleep","args":{}}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.sleep","args":{"seconds":1},"priority":"high"}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.sleep","args":{"seconds":1},"queue":"x.dead"}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.echo","args":{"value":"\#(String(repeating: "x", count: 4096))"}}"#, .contentTooLarge, "body-too-large"),
-                    (#"{"task":"test.echo","args":{"value":1},"countdown":-1}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.echo","args":{"value":1},"countdown":5,"eta":"2030-01-01T00:00:00Z"}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.echo","args":{"value":1},"eta":"next tuesday"}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.echo","args":{"value":1},"eta":"2099-01-01T00:00:00Z"}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.echo","args":{"value":1},"max_retries":2000}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.echo","args":{"value":1},"retry":{"backoff":"linear"}}"#, .unprocessableContent, "invalid-arguments"),
+                    (
+                        #"{"task":"test.sleep","args":{"seconds":1},"priority":"high"}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.sleep","args":{"seconds":1},"queue":"x.dead"}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":"\#(String(repeating: "x", count: 4096))"}}"#,
+                        .contentTooLarge, "body-too-large"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"countdown":-1}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"countdown":5,"eta":"2030-01-01T00:00:00Z"}"#,
+                        .unprocessableContent, "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"eta":"next tuesday"}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"eta":"2099-01-01T00:00:00Z"}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"max_retries":2000}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"retry":{"backoff":"linear"}}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
                     (#"{"task":"test.echo","args":{"value":"a\u0000b"}}"#, .unprocessableContent, "invalid-arguments"),
-                    (#"{"task":"test.echo","args":{"value":1},"idempotency_key":"k\u0000"}"#, .unprocessableContent, "invalid-arguments"),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"idempotency_key":"k\u0000"}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
                 ]
                 for item in cases {
                     let response = try await client.postJSON("/v1/tasks", item.body)
                     #expect(response.status == item.status, "\(item.body.prefix(80))")
                     #expect(response.contentType == "application/problem+json")
-                    #expect(response.json["type"] == .string("urn:warren:problem:\(item.kind)"), "\(item.body.prefix(80))")
+                    #expect(
+                        response.json["type"] == .string("urn:warren:problem:\(item.kind)"), "\(item.body.prefix(80))")
                     #expect(response.json["status"] == .number(Double(item.status.code)))
                 }
-                let wrongTypes = try await client.postJSON("/v1/tasks", #"{"task":"test.sleep","args":{"seconds":"soon"}}"#)
+                let wrongTypes = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":"soon"}}"#)
                 #expect(wrongTypes.json["errors"] == ["$.seconds: expected number, got string"])
                 let wrongRetry = try await client.postJSON(
-                    "/v1/tasks", #"{"task":"test.echo","args":{"value":1},"retry":{"backoff":"linear","colour":"red"}}"#)
+                    "/v1/tasks", #"{"task":"test.echo","args":{"value":1},"retry":{"backoff":"linear","colour":"red"}}"#
+                )
                 #expect(
                     wrongRetry.json["errors"] == [
                         "$.retry.colour: is not a known field", "$.retry.backoff: must be one of fixed, exponential",
@@ -269,14 +305,17 @@ import WarrenTesting
             #expect(try await client.get("/healthz").status == .ok)
             let refused = try await client.get("/v1/tasks/\(UUID().uuidString)")
             #expect(refused.status == .unauthorized)
-            let allowed = try await client.get("/v1/tasks/\(UUID().uuidString)", headers: [.authorization: "Bearer k-123"])
+            let allowed = try await client.get(
+                "/v1/tasks/\(UUID().uuidString)", headers: [.authorization: "Bearer k-123"])
             #expect(allowed.status == .notFound)
         }
     }
 }
 
 /// Serves the API on a free port for `body`.
-func withAPI(_ configuration: Configuration, _ body: @escaping @Sendable (APITestClient) async throws -> Void) async throws {
+func withAPI(_ configuration: Configuration, _ body: @escaping @Sendable (APITestClient) async throws -> Void)
+    async throws
+{
     var configuration = configuration
     configuration.httpPort = 0
     let client = try WarrenClient(configuration: configuration, logger: Servers.logger)

@@ -33,12 +33,16 @@ import WarrenTesting
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         let id = UUID()
         let eta = withETA ? #","eta":"2026-11-25T10:00:01Z""# : ""
-        let body = #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z","retry":{"max_retries":7}\#(eta)}"#
+        let body =
+            #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z","retry":{"max_retries":7}\#(eta)}"#
         try await withWorker(queues: [queue], recordStartAfter: recordStartAfter, configuration: configuration) {
             let (status, _) = try runProgram(
                 "/usr/bin/amqp-publish",
-                ["--url", configuration.amqpURL, "-e", Topology.taskExchange, "-r", queue, "-p", "-C", "application/json",
-                 "-b", body])
+                [
+                    "--url", configuration.amqpURL, "-e", Topology.taskExchange, "-r", queue, "-p", "-C",
+                    "application/json",
+                    "-b", body,
+                ])
             #expect(status == 0)
             // The row appears only when the worker starts the task: nobody submitted it through Warren.
             try await eventually("the worker created the task's row") { try await client.status(of: id) != nil }
@@ -62,8 +66,11 @@ import WarrenTesting
                 throw error
             }
             await pool.close()
-            #expect(try events.map { "\(try $0.decode("state", as: String.self))@\(try $0.decode("attempt", as: Int.self))" }
-                == [withETA ? "SCHEDULED@0" : "QUEUED@0", "STARTED@1", "SUCCESS@1"])
+            #expect(
+                try events.map {
+                    "\(try $0.decode("state", as: String.self))@\(try $0.decode("attempt", as: Int.self))"
+                }
+                    == [withETA ? "SCHEDULED@0" : "QUEUED@0", "STARTED@1", "SUCCESS@1"])
             #expect(try events.first?.decode("at", as: Double.self) == 1_795_600_800)
         }
         await client.shutdown()

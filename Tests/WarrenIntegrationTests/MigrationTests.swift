@@ -35,7 +35,8 @@ import WarrenTesting
         }
 
         // A failing file rolls back and is not recorded.
-        let broken = extra + [Migration(name: "9999_z_broken.sql", sql: "CREATE TABLE warren.half (x int); SELECT nonsense;")]
+        let broken =
+            extra + [Migration(name: "9999_z_broken.sql", sql: "CREATE TABLE warren.half (x int); SELECT nonsense;")]
         await #expect(throws: PostgresError.self) { try await migrator.migrate(broken) }
         let check = PostgresPool(uri: uri, maximumConnections: 1)
         let tables = try await check.query("SELECT to_regclass('warren.half')::text AS half")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import WarrenPostgres
 import WarrenCore
+import WarrenPostgres
 
 /// A prepared statement's generic plan is made again once it is old, so that a plan made while a
 /// table was nearly empty does not go on scanning the table as it grows.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import WarrenPostgres
 import WarrenCore
+import WarrenPostgres
 
 /// `PostgresConnection.transaction` sends `BEGIN` with the transaction's first statement; these
 /// check that what it commits, rolls back and leaves behind is what a plain BEGIN … COMMIT would.
@@ -116,7 +116,8 @@ import WarrenCore
         let (connection, table) = try await connect()
         await #expect(throws: PostgresError.self) {
             try await connection.transaction { connection in
-                try await connection.execute(unsafeSQL: "INSERT INTO \(table) VALUES (5); INSERT INTO \(table) VALUES (6)")
+                try await connection.execute(
+                    unsafeSQL: "INSERT INTO \(table) VALUES (5); INSERT INTO \(table) VALUES (6)")
                 _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [5])
             }
         }

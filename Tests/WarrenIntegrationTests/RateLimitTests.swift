@@ -19,7 +19,8 @@ import WarrenTesting
                 // Countdowns, so the ones that wait for a later turn also postpone their relay.
                 var handles: [TaskHandle<TestTasks.Paced>] = []
                 for _ in 0..<count {
-                    handles.append(try await client.enqueue(TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1)))
+                    handles.append(
+                        try await client.enqueue(TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1)))
                 }
                 for handle in handles { _ = try await handle.result(timeout: .seconds(30)) }
                 return handles.map(\.id)
@@ -28,8 +29,10 @@ import WarrenTesting
         let starts = try await pool.query(
             "SELECT at FROM warren.task_events WHERE task_id = ANY($1) AND state = 'STARTED' ORDER BY at", [ids]
         ).map { try $0.decode("at", as: Date.self) }
-        let nextTurn = try await pool.query("SELECT next_turn FROM warren.rate_limits WHERE task = $1", [TestTasks.Paced.name])
-            .first!.decode("next_turn", as: Date.self)
+        let nextTurn = try await pool.query(
+            "SELECT next_turn FROM warren.rate_limits WHERE task = $1", [TestTasks.Paced.name]
+        )
+        .first!.decode("next_turn", as: Date.self)
         await client.shutdown()
         await pool.close()
 

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 import Warren
+import WarrenAMQP
 import WarrenPostgres
 import WarrenTesting
-import WarrenAMQP
 
 /// A worker whose link to RabbitMQ is cut (through a proxy that drops it) reconnects, and nothing
 /// it held is lost or recorded twice.
@@ -14,7 +14,9 @@ import WarrenAMQP
         let queue = TestEnvironment.uniqueQueue("cut")
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         try await withWorker(queues: [queue], configuration: try configuration.reachingRabbitMQ(through: proxy)) {
-            #expect(try await client.enqueue(TestTasks.Echo.self, .init(value: "before"), queue: queue).result() == "before")
+            #expect(
+                try await client.enqueue(TestTasks.Echo.self, .init(value: "before"), queue: queue).result() == "before"
+            )
             proxy.cut()
             let during = try await client.enqueue(TestTasks.Echo.self, .init(value: "during"), queue: queue)
             try await Task.sleep(for: .seconds(2))

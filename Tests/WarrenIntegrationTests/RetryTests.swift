@@ -111,7 +111,8 @@ import WarrenTesting
     @Test func anErrorTheTaskDoesNotMarkRetryableFailsAtOnce() async throws {
         let broker = try await AMQPConnection.connect(to: Servers.endpoint())
         try await withWorker(queues: [queue], configuration: configuration) {
-            let handle = try await client.enqueue(TestTasks.Flaky.self, .init(failures: 1, retryable: false), queue: queue)
+            let handle = try await client.enqueue(
+                TestTasks.Flaky.self, .init(failures: 1, retryable: false), queue: queue)
             await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
             #expect(try await history(handle.id) == ["QUEUED@0", "STARTED@1", "FAILURE@1"])
             let letter = try await nextDeadLetter(broker)
@@ -124,7 +125,8 @@ import WarrenTesting
     @Test func aCountdownWaitsInTheBrokerAsScheduled() async throws {
         try await withWorker(queues: [queue], configuration: configuration) {
             let start = Date()
-            let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(2))
+            let handle = try await client.enqueue(
+                TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(2))
             let scheduled = try #require(try await client.status(of: handle.id))
             #expect(scheduled.state == .scheduled)
             let eta = try #require(scheduled.eta)

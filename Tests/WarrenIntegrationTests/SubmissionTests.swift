@@ -38,7 +38,8 @@ import WarrenTesting
     @Test func anUnreachableBrokerLeavesTheTaskAcceptedAsPending() async throws {
         let configuration = try await Servers.configuration()
         let client = try offlineClient(configuration)
-        let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "later"), queue: TestEnvironment.uniqueQueue())
+        let handle = try await client.enqueue(
+            TestTasks.Echo.self, .init(value: "later"), queue: TestEnvironment.uniqueQueue())
         let record = try #require(try await client.status(of: handle.id))
         #expect(record.state == .pending)
         #expect(record.queuedAt == nil)
@@ -56,7 +57,8 @@ import WarrenTesting
         let queue = TestEnvironment.uniqueQueue("relay")
         let offline = try offlineClient(configuration)
         let now = try await offline.enqueue(TestTasks.Echo.self, .init(value: "now"), queue: queue)
-        let later = try await offline.enqueue(TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(600))
+        let later = try await offline.enqueue(
+            TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(600))
         #expect(try await offline.status(of: later.id)?.state == .pending)
 
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
@@ -75,7 +77,8 @@ import WarrenTesting
         }
         // Still delayed; its entry now watches for its message going missing after it is due.
         let watch = try await pool.query(
-            "SELECT extract(epoch FROM due - now())::float8 AS seconds FROM warren.outbox WHERE task_id = $1", [later.id])
+            "SELECT extract(epoch FROM due - now())::float8 AS seconds FROM warren.outbox WHERE task_id = $1",
+            [later.id])
         #expect(try watch.first?.decode("seconds", as: Double.self) ?? 0 > 600)
         let events = try await pool.query(
             "SELECT state FROM warren.task_events WHERE task_id = $1 ORDER BY id", [now.id]
@@ -126,7 +129,8 @@ import WarrenTesting
             let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1), queue: queue)
             try await eventually("the task started") { try await client.status(of: handle.id)?.state == .started }
             // A relay's or a producer's duplicate: not a redelivery, so not a sign the first worker died.
-            let copy = TaskEnvelope(id: handle.id, task: TestTasks.Sleep.name, queue: queue, args: ["seconds": 1], createdAt: Date())
+            let copy = TaskEnvelope(
+                id: handle.id, task: TestTasks.Sleep.name, queue: queue, args: ["seconds": 1], createdAt: Date())
             try await broker.publish(
                 AMQPOutgoingMessage(
                     exchange: Topology.taskExchange, routingKey: queue, properties: AMQPProperties(persistent: true),

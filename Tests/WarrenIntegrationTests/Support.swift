@@ -55,7 +55,8 @@ func withWorker<T: Sendable>(
     let worker = Worker(
         configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
         options: Worker.Options(
-            queues: queues, concurrency: concurrency, prefetch: prefetch, gracePeriod: .seconds(10), name: "test-worker",
+            queues: queues, concurrency: concurrency, prefetch: prefetch, gracePeriod: .seconds(10),
+            name: "test-worker",
             recordStartAfter: recordStartAfter, ackDelay: ackDelay),
         logger: Servers.logger)
     let group = ServiceGroup(configuration: .init(services: [worker], logger: Servers.logger))
@@ -75,7 +76,8 @@ func withWorker<T: Sendable>(
 
 /// Waits until `queue` exists and has a consumer.
 func waitForConsumer(on queue: String, timeout: Duration = .seconds(15)) async throws {
-    try await TestEnvironment.waitForConsumers(on: queue, amqpURL: try TestEnvironment.configuration().amqpURL, timeout: timeout)
+    try await TestEnvironment.waitForConsumers(
+        on: queue, amqpURL: try TestEnvironment.configuration().amqpURL, timeout: timeout)
 }
 
 /// Polls `condition` until it holds or `timeout` passes.

@@ -51,7 +51,8 @@ import WarrenTesting
         let queue = TestEnvironment.uniqueQueue("quorum")
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         try await withWorker(queues: [queue], configuration: configuration) {
-            let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "replicated"), queue: queue, priority: 5)
+            let handle = try await client.enqueue(
+                TestTasks.Echo.self, .init(value: "replicated"), queue: queue, priority: 5)
             #expect(try await handle.result(timeout: .seconds(15)) == "replicated")
         }
         let broker = try await AMQPConnection.connect(to: Servers.endpoint())
@@ -70,10 +71,12 @@ import WarrenTesting
         let broker = try await AMQPConnection.connect(to: Servers.endpoint())
         let unknownID = UUID()
         try await withWorker(queues: [queue], configuration: configuration) {
-            let unknownTask = TaskEnvelope(id: unknownID, task: "no.such.task", queue: queue, args: [:], createdAt: Date())
+            let unknownTask = TaskEnvelope(
+                id: unknownID, task: "no.such.task", queue: queue, args: [:], createdAt: Date())
             for body in [Array("{not json".utf8), [0xFF, 0x00, 0x13], unknownTask.encoded()] {
                 try await broker.publish(
-                    AMQPOutgoingMessage(exchange: Topology.taskExchange, routingKey: queue, properties: AMQPProperties(), body: body))
+                    AMQPOutgoingMessage(
+                        exchange: Topology.taskExchange, routingKey: queue, properties: AMQPProperties(), body: body))
             }
             var reasons: [String] = []
             try await eventually("three dead letters arrived") {
@@ -112,7 +115,8 @@ import WarrenTesting
             #expect(try await handle.result(timeout: .seconds(15)).runs == 1)
             // The same message again, as a redelivery after a lost ack would bring it.
             let record = try #require(try await client.status(of: handle.id))
-            let again = TaskEnvelope(id: handle.id, task: record.task, queue: queue, args: record.args, createdAt: record.createdAt)
+            let again = TaskEnvelope(
+                id: handle.id, task: record.task, queue: queue, args: record.args, createdAt: record.createdAt)
             for _ in 0..<2 {
                 try await broker.publish(
                     AMQPOutgoingMessage(

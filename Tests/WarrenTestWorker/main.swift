@@ -5,9 +5,9 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import Warren
 import WarrenTesting
-import UnixSignals
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -20,7 +20,8 @@ let configuration = try Configuration(environment: ProcessInfo.processInfo.envir
 let worker = Worker(
     configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
     options: Worker.Options(
-        queues: [arguments[1]], concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 4 : 4, gracePeriod: .seconds(20),
+        queues: [arguments[1]], concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 4 : 4,
+        gracePeriod: .seconds(20),
         name: arguments.count > 4 ? "\(arguments[4]):\(ProcessInfo.processInfo.processIdentifier)" : nil,
         runawayGrace: .seconds(arguments.count > 3 ? Int(arguments[3]) ?? 30 : 30)),
     logger: logger)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Warren
 
 @Suite struct AttemptResolutionTests {
@@ -24,7 +25,8 @@ import Testing
 
     @Test func aResultHoldingNULFailsAsNotRetryable() {
         #expect(
-            resolution(attempt: 1).action(ended: .finished("a\u{0}b"), start: .writtenBefore, stopping: false, random: 0)
+            resolution(attempt: 1).action(
+                ended: .finished("a\u{0}b"), start: .writtenBefore, stopping: false, random: 0)
                 == .record(.failure(.invalidResult), recordsStart: false))
     }
 
@@ -85,7 +87,9 @@ import Testing
     }
 
     @Test func aRevokedAttemptIsAckedUnrecordedWhateverBecameOfItsStart() {
-        for start in [AttemptResolution.Start.writtenBefore, .unwritten, .writtenWhileRunning(attempt: nil), .writeFailed] {
+        for start in [
+            AttemptResolution.Start.writtenBefore, .unwritten, .writtenWhileRunning(attempt: nil), .writeFailed,
+        ] {
             #expect(
                 resolution(attempt: 1).action(ended: .revoked, start: start, stopping: false, random: 0)
                     == .ackUnrecorded(.revoked))
@@ -94,7 +98,8 @@ import Testing
 
     @Test func aFailureWhileStoppingLeavesTheDeliveryUnackedButAResultIsRecorded() {
         #expect(
-            resolution(attempt: 1).action(ended: failed(CancellationError()), start: .writtenBefore, stopping: true, random: 0)
+            resolution(attempt: 1).action(
+                ended: failed(CancellationError()), start: .writtenBefore, stopping: true, random: 0)
                 == .leaveUnacked)
         #expect(
             resolution(attempt: 1).action(ended: .finished(.null), start: .writtenBefore, stopping: true, random: 0)

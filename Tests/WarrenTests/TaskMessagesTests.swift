@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Warren
 @testable import WarrenAMQP
 
@@ -17,7 +18,8 @@ import Testing
     /// properties it must not publish again, and headers of the producer's, the broker's and Warren's.
     func delivery(routingKey: String = "emails") -> AMQPDelivery {
         AMQPDelivery(
-            deliveryTag: 9, redelivered: false, exchange: Topology.taskExchange, routingKey: routingKey, consumerTag: "c",
+            deliveryTag: 9, redelivered: false, exchange: Topology.taskExchange, routingKey: routingKey,
+            consumerTag: "c",
             properties: AMQPProperties(
                 contentType: "application/json", contentEncoding: "utf-8",
                 headers: [
@@ -90,9 +92,11 @@ import Testing
         var back = delivery()
         back.properties = waiting.properties
         #expect(TaskMessages.turn(of: back) == turn)
-        #expect(TaskMessages.turn(of: AMQPDelivery(
-            deliveryTag: 1, redelivered: false, exchange: "", routingKey: "emails", consumerTag: "",
-            properties: AMQPProperties(), body: [])) == nil)
+        #expect(
+            TaskMessages.turn(
+                of: AMQPDelivery(
+                    deliveryTag: 1, redelivered: false, exchange: "", routingKey: "emails", consumerTag: "",
+                    properties: AMQPProperties(), body: [])) == nil)
     }
 
     @Test func aDeadLetterSaysWhyInItsHeadersAndKeepsTheBody() {

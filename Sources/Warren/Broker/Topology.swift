@@ -92,9 +92,11 @@ public struct Topology: Sendable {
                     "x-message-ttl": .int(Int64(DelayRoute.timeToLive(level: level))),
                     "x-dead-letter-exchange": .string(DelayRoute.next(level: level)),
                 ])
-            try await connection.bindQueue(queue, exchange: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: true))
+            try await connection.bindQueue(
+                queue, exchange: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: true))
             try await connection.bindExchange(
-                DelayRoute.next(level: level), to: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: false))
+                DelayRoute.next(level: level), to: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: false)
+            )
         }
     }
 }

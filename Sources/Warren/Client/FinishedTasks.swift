@@ -124,7 +124,8 @@ actor FinishedTasks {
                 await self.listened(on: opened)
             } catch {
                 logger.warning(
-                    "cannot listen for finished tasks; waiters read their rows more often", metadata: [LoggingKey.error: "\(error)"])
+                    "cannot listen for finished tasks; waiters read their rows more often",
+                    metadata: [LoggingKey.error: "\(error)"])
                 await connection?.close()
                 self.listening = .failed(at: .now)
             }

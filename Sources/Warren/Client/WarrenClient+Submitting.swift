@@ -13,7 +13,8 @@ extension WarrenClient {
             guard let type = try await catalogCache.type(named: submission.task) else {
                 throw WarrenError(
                     .unknownTask,
-                    "no worker has advertised a task named \(submission.task.prefix(200).debugDescription); start a worker that registers it")
+                    "no worker has advertised a task named \(submission.task.prefix(200).debugDescription); start a worker that registers it"
+                )
             }
             let problems = type.schema.violations(of: submission.args)
             if !problems.isEmpty {
@@ -108,7 +109,8 @@ extension WarrenClient {
         // Refused here, not by the INSERT: a failed INSERT fails every submission of its batch,
         // after the others' messages were published.
         if args.containsNUL || idempotencyKey?.containsNUL == true {
-            throw WarrenError(.invalidArguments, "arguments and idempotency keys cannot hold U+0000 (PostgreSQL cannot store it)")
+            throw WarrenError(
+                .invalidArguments, "arguments and idempotency keys cannot hold U+0000 (PostgreSQL cannot store it)")
         }
         return NewTask(
             id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
@@ -146,7 +148,9 @@ extension WarrenClient {
                 }
                 let keyedFresh = tasks.filter { $0.idempotencyKey != nil && inserted.contains($0.id) }
                 let repeatedKeys = tasks.filter { !inserted.contains($0.id) }.compactMap(\.idempotencyKey)
-                let existing = repeatedKeys.isEmpty ? [:] : try await store.tasks(withIdempotencyKeys: repeatedKeys, on: connection)
+                let existing =
+                    repeatedKeys.isEmpty
+                    ? [:] : try await store.tasks(withIdempotencyKeys: repeatedKeys, on: connection)
                 let keyedWasPublished = await publish(keyedFresh, broker: broker, logger: logger)
                 let unkeyedWasPublished = await unkeyedPublished
                 let unpublished = tasks.filter { task in
@@ -183,7 +187,8 @@ extension WarrenClient {
     private static func publish(_ tasks: [NewTask], broker: BrokerLink, logger: Logger) async -> Bool {
         guard !tasks.isEmpty else { return true }
         do {
-            try await broker.publish(try tasks.map { try TaskMessages.submission($0) }, toQueues: Set(tasks.map(\.queue)))
+            try await broker.publish(
+                try tasks.map { try TaskMessages.submission($0) }, toQueues: Set(tasks.map(\.queue)))
             return true
         } catch {
             logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])

@@ -56,7 +56,8 @@ public final class WarrenClient: Sendable {
         configuration: Configuration, maximumConnections: Int = 4, logger: Logger,
         _ body: (WarrenClient) async throws -> Result
     ) async throws -> Result {
-        let client = try WarrenClient(configuration: configuration, maximumConnections: maximumConnections, logger: logger)
+        let client = try WarrenClient(
+            configuration: configuration, maximumConnections: maximumConnections, logger: logger)
         do {
             let result = try await body(client)
             await client.shutdown()

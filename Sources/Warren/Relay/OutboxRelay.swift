@@ -26,9 +26,13 @@ public struct OutboxRelay: Service {
                 published = try await client.relayDueTasks(limit: limit)
                 if failing { logger.notice("relay resumed") }
                 failing = false
-                if published > 0 { logger.info("relayed tasks to the broker", metadata: [LoggingKey.count: "\(published)"]) }
+                if published > 0 {
+                    logger.info("relayed tasks to the broker", metadata: [LoggingKey.count: "\(published)"])
+                }
             } catch {
-                if !failing { logger.warning("relay cannot publish yet; retrying", metadata: [LoggingKey.error: "\(error)"]) }
+                if !failing {
+                    logger.warning("relay cannot publish yet; retrying", metadata: [LoggingKey.error: "\(error)"])
+                }
                 failing = true
             }
             if published < limit {

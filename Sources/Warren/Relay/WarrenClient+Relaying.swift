@@ -18,10 +18,12 @@ extension WarrenClient {
                 if due.isEmpty { return 0 }
                 let tasks = due.map {
                     NewTask(
-                        id: $0.id, task: $0.task, queue: $0.queue, args: $0.args, priority: $0.priority, idempotencyKey: nil,
+                        id: $0.id, task: $0.task, queue: $0.queue, args: $0.args, priority: $0.priority,
+                        idempotencyKey: nil,
                         createdAt: $0.createdAt, eta: $0.eta, retry: $0.retryPolicy)
                 }
-                try await broker.publish(try tasks.map { try TaskMessages.submission($0) }, toQueues: Set(tasks.map(\.queue)))
+                try await broker.publish(
+                    try tasks.map { try TaskMessages.submission($0) }, toQueues: Set(tasks.map(\.queue)))
                 try await store.relayed(tasks.map(\.id), on: connection)
                 return tasks.count
             }

@@ -57,7 +57,8 @@ public struct Migrator: Sendable {
                 guard recorded == checksum else {
                     throw WarrenError(
                         .migration,
-                        "\(migration.name) was applied with checksum \(recorded.prefix(12)) but the file now has \(checksum.prefix(12)); applied migrations must not change — add a new file instead")
+                        "\(migration.name) was applied with checksum \(recorded.prefix(12)) but the file now has \(checksum.prefix(12)); applied migrations must not change — add a new file instead"
+                    )
                 }
                 continue
             }

@@ -46,7 +46,8 @@ extension TaskStore {
                 requests.map { $0.envelope.args.jsonText }, TaskState.started.rawValue, worker,
                 TaskState.startable.map(\.rawValue), requests.map(\.redelivered),
                 requests.map { $0.envelope.createdAt.timeIntervalSince1970 },
-                requests.map { $0.envelope.eta?.timeIntervalSince1970 }, requests.map { $0.envelope.retry?.json.jsonText },
+                requests.map { $0.envelope.eta?.timeIntervalSince1970 },
+                requests.map { $0.envelope.retry?.json.jsonText },
                 requests.map(\.priority), requests.map(\.expectedAttempts), TaskState.queued.rawValue,
                 TaskState.scheduled.rawValue,
             ])
@@ -60,7 +61,8 @@ extension TaskStore {
     /// How each of these tasks stands before a worker runs it: its state and attempts so far.
     /// Tasks without a row are absent.
     func standing(of ids: [UUID]) async throws -> [UUID: (state: TaskState, attempts: Int)] {
-        let rows = try await pool.query("SELECT id, state, attempts FROM warren.tasks WHERE id = ANY($1::uuid[])", [ids])
+        let rows = try await pool.query(
+            "SELECT id, state, attempts FROM warren.tasks WHERE id = ANY($1::uuid[])", [ids])
         var standing: [UUID: (state: TaskState, attempts: Int)] = [:]
         for row in rows {
             let state = TaskState(rawValue: try row.decode("state", as: String.self)) ?? .pending
@@ -87,80 +89,83 @@ extension TaskStore {
         let rows = try await pool.withConnection { connection in
             let sent = ContinuousClock.now
             return try await connection.query(
-            """
-            WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::float8[],
-                                     $7::bytea[], $13::float8[], $14::text[], $15::text[], $16::jsonb[], $17::float8[],
-                                     $18::float8[], $19::jsonb[], $20::int[])
-                    AS i(id, attempt, state, result, error, eta, body, ran_for, task, queue, args, created, message_eta,
-                         retry_policy, priority)
-            ), updated AS (
-                UPDATE warren.tasks t
-                SET state = i.state, result = i.result, error = i.error, eta = coalesce(to_timestamp(i.eta), t.eta),
-                    finished_at = CASE WHEN i.state = $9 THEN NULL ELSE now() END
-                FROM input i
-                WHERE i.ran_for IS NULL AND t.id = i.id AND t.attempts = i.attempt AND t.state = $8
-                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta
-            ), upserted AS (
-                INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, created_at, queued_at,
-                                               started_at, finished_at, eta, retry_policy, priority, result, error)
-                SELECT id, task, queue, state, args, attempt, $10, to_timestamp(created), to_timestamp(created),
-                       now() - ran_for * interval '1 second', CASE WHEN state = $9 THEN NULL ELSE now() END,
-                       coalesce(to_timestamp(eta), to_timestamp(message_eta)), retry_policy, priority, result, error
-                FROM input WHERE ran_for IS NOT NULL ORDER BY id
-                ON CONFLICT (id) DO UPDATE
-                SET state = excluded.state, attempts = excluded.attempts, worker = excluded.worker,
-                    started_at = excluded.started_at, finished_at = excluded.finished_at, result = excluded.result,
-                    error = excluded.error, eta = coalesce(excluded.eta, t.eta)
-                WHERE t.state = ANY($21::text[]) AND t.attempts = excluded.attempts - 1
-                -- xmax is 0 on a row this statement inserted, set on one it updated.
-                RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at, t.queued_at,
-                          t.xmax = 0 AS created
-            ), finished AS (
-                SELECT id, queue, state, attempts, error, eta FROM updated
-                UNION ALL
-                SELECT id, queue, state, attempts, error, eta FROM upserted
-            ), events AS (
-                INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
-                SELECT u.id, u.queued_at, CASE WHEN i.message_eta IS NULL THEN $22 ELSE $23 END, 0, NULL, NULL::jsonb
-                FROM upserted u JOIN input i ON i.id = u.id WHERE u.created
-                UNION ALL
-                SELECT id, started_at, $8, attempts, $10, NULL FROM upserted
-                UNION ALL
-                SELECT id, now(), state, attempts, $10,
-                       CASE WHEN state = $9 THEN error || jsonb_build_object('eta', eta) ELSE error END
-                FROM finished
-            ), unlisted AS (
-                DELETE FROM warren.outbox o USING upserted u WHERE o.task_id = u.id AND u.state <> $9
-            ), letters AS (
-                INSERT INTO warren.dead_letters (queue, task_id, reason, error, body)
-                SELECT f.queue, f.id, f.error ->> 'reason', f.error, i.body
-                FROM finished f JOIN input i ON i.id = f.id
-                WHERE i.body IS NOT NULL
-            ), listed AS (
-                INSERT INTO warren.outbox (task_id, due)
-                SELECT id, eta + $11::float8 * interval '1 second' FROM finished WHERE state = $9
-                ON CONFLICT (task_id) DO UPDATE SET due = excluded.due
-            ), announced AS (
-                -- Sent at commit; a payload holds at most 8000 bytes, so 200 ids each.
-                SELECT pg_notify($12, string_agg(id::text, ',')) FROM (
-                    SELECT id, (row_number() OVER () - 1) / 200 AS chunk FROM finished WHERE state <> $9
-                ) AS done GROUP BY chunk
-            )
-            -- A plain CTE runs only when read: the count makes the announcements happen.
-            SELECT id FROM finished WHERE (SELECT count(*) FROM announced) >= 0
-            """,
-            [
-                outcomes.map(\.id), outcomes.map(\.attempt), outcomes.map(\.state.rawValue),
-                outcomes.map { $0.result?.jsonText }, errors, outcomes.map { $0.eta?.timeIntervalSince1970 },
-                outcomes.map { $0.deadLetterBody.map(Self.byteaText) }, TaskState.started.rawValue,
-                TaskState.retry.rawValue, worker, Self.overdueAfter.seconds, FinishedTasks.channel,
-                starts.map { $0.map { (sent - $0.began).seconds } }, starts.map { $0?.envelope.task }, starts.map { $0?.envelope.queue },
-                starts.map { $0?.envelope.args.jsonText }, starts.map { $0?.envelope.createdAt.timeIntervalSince1970 },
-                starts.map { $0?.envelope.eta?.timeIntervalSince1970 }, starts.map { $0?.envelope.retry?.json.jsonText },
-                starts.map { $0?.priority }, TaskState.waiting.map(\.rawValue), TaskState.queued.rawValue,
-                TaskState.scheduled.rawValue,
-            ])
+                """
+                WITH input AS (
+                    SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::float8[],
+                                         $7::bytea[], $13::float8[], $14::text[], $15::text[], $16::jsonb[], $17::float8[],
+                                         $18::float8[], $19::jsonb[], $20::int[])
+                        AS i(id, attempt, state, result, error, eta, body, ran_for, task, queue, args, created, message_eta,
+                             retry_policy, priority)
+                ), updated AS (
+                    UPDATE warren.tasks t
+                    SET state = i.state, result = i.result, error = i.error, eta = coalesce(to_timestamp(i.eta), t.eta),
+                        finished_at = CASE WHEN i.state = $9 THEN NULL ELSE now() END
+                    FROM input i
+                    WHERE i.ran_for IS NULL AND t.id = i.id AND t.attempts = i.attempt AND t.state = $8
+                    RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta
+                ), upserted AS (
+                    INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, created_at, queued_at,
+                                                   started_at, finished_at, eta, retry_policy, priority, result, error)
+                    SELECT id, task, queue, state, args, attempt, $10, to_timestamp(created), to_timestamp(created),
+                           now() - ran_for * interval '1 second', CASE WHEN state = $9 THEN NULL ELSE now() END,
+                           coalesce(to_timestamp(eta), to_timestamp(message_eta)), retry_policy, priority, result, error
+                    FROM input WHERE ran_for IS NOT NULL ORDER BY id
+                    ON CONFLICT (id) DO UPDATE
+                    SET state = excluded.state, attempts = excluded.attempts, worker = excluded.worker,
+                        started_at = excluded.started_at, finished_at = excluded.finished_at, result = excluded.result,
+                        error = excluded.error, eta = coalesce(excluded.eta, t.eta)
+                    WHERE t.state = ANY($21::text[]) AND t.attempts = excluded.attempts - 1
+                    -- xmax is 0 on a row this statement inserted, set on one it updated.
+                    RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at, t.queued_at,
+                              t.xmax = 0 AS created
+                ), finished AS (
+                    SELECT id, queue, state, attempts, error, eta FROM updated
+                    UNION ALL
+                    SELECT id, queue, state, attempts, error, eta FROM upserted
+                ), events AS (
+                    INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
+                    SELECT u.id, u.queued_at, CASE WHEN i.message_eta IS NULL THEN $22 ELSE $23 END, 0, NULL, NULL::jsonb
+                    FROM upserted u JOIN input i ON i.id = u.id WHERE u.created
+                    UNION ALL
+                    SELECT id, started_at, $8, attempts, $10, NULL FROM upserted
+                    UNION ALL
+                    SELECT id, now(), state, attempts, $10,
+                           CASE WHEN state = $9 THEN error || jsonb_build_object('eta', eta) ELSE error END
+                    FROM finished
+                ), unlisted AS (
+                    DELETE FROM warren.outbox o USING upserted u WHERE o.task_id = u.id AND u.state <> $9
+                ), letters AS (
+                    INSERT INTO warren.dead_letters (queue, task_id, reason, error, body)
+                    SELECT f.queue, f.id, f.error ->> 'reason', f.error, i.body
+                    FROM finished f JOIN input i ON i.id = f.id
+                    WHERE i.body IS NOT NULL
+                ), listed AS (
+                    INSERT INTO warren.outbox (task_id, due)
+                    SELECT id, eta + $11::float8 * interval '1 second' FROM finished WHERE state = $9
+                    ON CONFLICT (task_id) DO UPDATE SET due = excluded.due
+                ), announced AS (
+                    -- Sent at commit; a payload holds at most 8000 bytes, so 200 ids each.
+                    SELECT pg_notify($12, string_agg(id::text, ',')) FROM (
+                        SELECT id, (row_number() OVER () - 1) / 200 AS chunk FROM finished WHERE state <> $9
+                    ) AS done GROUP BY chunk
+                )
+                -- A plain CTE runs only when read: the count makes the announcements happen.
+                SELECT id FROM finished WHERE (SELECT count(*) FROM announced) >= 0
+                """,
+                [
+                    outcomes.map(\.id), outcomes.map(\.attempt), outcomes.map(\.state.rawValue),
+                    outcomes.map { $0.result?.jsonText }, errors, outcomes.map { $0.eta?.timeIntervalSince1970 },
+                    outcomes.map { $0.deadLetterBody.map(Self.byteaText) }, TaskState.started.rawValue,
+                    TaskState.retry.rawValue, worker, Self.overdueAfter.seconds, FinishedTasks.channel,
+                    starts.map { $0.map { (sent - $0.began).seconds } }, starts.map { $0?.envelope.task },
+                    starts.map { $0?.envelope.queue },
+                    starts.map { $0?.envelope.args.jsonText },
+                    starts.map { $0?.envelope.createdAt.timeIntervalSince1970 },
+                    starts.map { $0?.envelope.eta?.timeIntervalSince1970 },
+                    starts.map { $0?.envelope.retry?.json.jsonText },
+                    starts.map { $0?.priority }, TaskState.waiting.map(\.rawValue), TaskState.queued.rawValue,
+                    TaskState.scheduled.rawValue,
+                ])
         }
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
@@ -199,7 +204,8 @@ extension TaskStore {
             """,
             [
                 queue, taskID ?? envelope?.id, error.reason?.rawValue ?? "unknown", PostgresJSON(errorJSON), hex,
-                TaskState.failure.rawValue, worker, [TaskState.success, .failure, .started].map(\.rawValue), envelope?.task,
+                TaskState.failure.rawValue, worker, [TaskState.success, .failure, .started].map(\.rawValue),
+                envelope?.task,
                 envelope?.args.jsonText, FinishedTasks.channel,
             ])
     }

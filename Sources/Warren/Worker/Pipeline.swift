@@ -105,7 +105,9 @@ final class Pipeline: Sendable {
             return settlements.map { _ in .failure(error) }
         }
         let offeredSet = Set(offered)
-        let recorded = settlements.indices.map { offeredSet.contains($0) && recordedIDs.contains(settlements[$0].outcome.id) }
+        let recorded = settlements.indices.map {
+            offeredSet.contains($0) && recordedIDs.contains(settlements[$0].outcome.id)
+        }
         let followUps = settlements.indices.filter { recorded[$0] }.compactMap { settlements[$0].followUp }
         do {
             try await connection.publish(followUps)
@@ -231,7 +233,9 @@ final class Pipeline: Sendable {
             case .success(let result):
                 settlement.outcome.result = result
             case .retry(let error, let seconds):
-                logger.info("task failed; retrying", metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(seconds)s"])
+                logger.info(
+                    "task failed; retrying",
+                    metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(seconds)s"])
                 let due = Date().addingTimeInterval(Double(seconds))
                 settlement.outcome.state = .retry
                 settlement.outcome.error = error
@@ -345,7 +349,8 @@ final class Pipeline: Sendable {
     /// second first, holding its concurrency slot: while PostgreSQL is down, the slots fill up and
     /// consumption pauses instead of spinning deliveries through the broker.
     private func giveBack(_ delivery: AMQPDelivery, _ error: (any Error)?, _ logger: Logger) async {
-        logger.error("could not record; requeueing the delivery", metadata: [LoggingKey.error: "\(error.map { "\($0)" } ?? "")"])
+        logger.error(
+            "could not record; requeueing the delivery", metadata: [LoggingKey.error: "\(error.map { "\($0)" } ?? "")"])
         try? await Task.sleep(for: .milliseconds(Int.random(in: 500...1_500)))
         await acks.requeue(delivery.deliveryTag)
     }

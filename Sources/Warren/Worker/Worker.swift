@@ -58,7 +58,9 @@ public final class Worker: Service {
                 break
             } catch {
                 let wait = backoff.next()
-                logger.warning("cannot reach PostgreSQL; retrying", metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
+                logger.warning(
+                    "cannot reach PostgreSQL; retrying",
+                    metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             }
         }
@@ -71,13 +73,13 @@ public final class Worker: Service {
         let topology = Topology(queueType: configuration.queueType)
         let logger = self.logger
         let watchdog = TimeLimitWatchdog(
-            runawayGrace: options.runawayGrace, revokedAmong: { try await store.revoked(among: $0) }
-        ) { count in
-            logger.critical(
-                "tasks still running long past their hard time limit ignore cancellation; exiting so a supervisor restarts the worker",
-                metadata: [LoggingKey.count: "\(count)"])
-            exit(70)
-        }
+            runawayGrace: options.runawayGrace, revokedAmong: { try await store.revoked(among: $0) },
+            onRunaway: { count in
+                logger.critical(
+                    "tasks still running long past their hard time limit ignore cancellation; exiting so a supervisor restarts the worker",
+                    metadata: [LoggingKey.count: "\(count)"])
+                exit(70)
+            })
         var live: (connection: AMQPConnection, pipeline: Pipeline)?
         await withDiscardingTaskGroup { group in
             group.addTask { await watchdog.run() }
@@ -98,7 +100,9 @@ public final class Worker: Service {
                     }
                 } catch {
                     let wait = backoff.next()
-                    logger.warning("cannot reach RabbitMQ; retrying", metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
+                    logger.warning(
+                        "cannot reach RabbitMQ; retrying",
+                        metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
                     continue
                 }
@@ -106,7 +110,8 @@ public final class Worker: Service {
                 logger.info(
                     connected ? "worker reconnected" : "worker started",
                     metadata: [
-                        LoggingKey.queue: "\(queues.joined(separator: ","))", LoggingKey.tasks: "\(registry.names.joined(separator: ","))",
+                        LoggingKey.queue: "\(queues.joined(separator: ","))",
+                        LoggingKey.tasks: "\(registry.names.joined(separator: ","))",
                         LoggingKey.concurrency: "\(options.concurrency)", LoggingKey.prefetch: "\(options.prefetch)",
                     ])
                 connected = true

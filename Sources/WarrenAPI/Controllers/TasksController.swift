@@ -73,12 +73,15 @@ struct TasksController: Sendable {
         var wait = 0.0
         if let waitText {
             guard let seconds = Double(waitText), seconds >= 0, seconds <= Self.maximumWait else {
-                throw WarrenError(.invalidArguments, "wait: must be a number of seconds from 0 to \(Int(Self.maximumWait))")
+                throw WarrenError(
+                    .invalidArguments, "wait: must be a number of seconds from 0 to \(Int(Self.maximumWait))")
             }
             wait = seconds
         }
         guard let record = try await client.status(of: id, waitingUpTo: .seconds(wait)) else {
-            throw Problem(.notFound, kind: "not-found", title: "Not found", detail: "no task has the id \(id.uuidString.lowercased())")
+            throw Problem(
+                .notFound, kind: "not-found", title: "Not found",
+                detail: "no task has the id \(id.uuidString.lowercased())")
         }
         return try APIServer.json(.ok, Self.document(record))
     }
@@ -136,7 +139,8 @@ struct TasksController: Sendable {
         if !problems.isEmpty { throw WarrenError(.invalidArguments, problems.joined(separator: "; ")) }
         return Submission(
             task: task!, args: fields["args"] ?? .object([:]), queue: queue, priority: priority,
-            idempotencyKey: idempotencyKey, countdown: countdown, eta: eta, retry: fields["retry"].flatMap { $0 == .null ? nil : $0 },
+            idempotencyKey: idempotencyKey, countdown: countdown, eta: eta,
+            retry: fields["retry"].flatMap { $0 == .null ? nil : $0 },
             maxRetries: maxRetries)
     }
 

@@ -14,11 +14,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             throw Problem(.notFound, kind: "not-found", title: "Not found", detail: "no route for \(request.uri.path)")
         } catch let error as HTTPError where error.status == .methodNotAllowed {
-            throw Problem(.methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed", detail: "\(request.method) is not allowed on \(request.uri.path)")
+            throw Problem(
+                .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
+                detail: "\(request.method) is not allowed on \(request.uri.path)")
         } catch {
             let problem = Problem.from(error)
             if problem.status.code >= 500 {
-                logger.error("request failed", metadata: [LoggingKey.path: "\(request.uri.path)", LoggingKey.error: "\(error)"])
+                logger.error(
+                    "request failed", metadata: [LoggingKey.path: "\(request.uri.path)", LoggingKey.error: "\(error)"])
             }
             throw problem
         }

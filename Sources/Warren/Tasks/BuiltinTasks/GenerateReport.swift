@@ -66,10 +66,12 @@ public struct GenerateReport: TaskDefinition {
             hours: hours, generatedAt: Date(),
             rows: try rows.map { row in
                 Row(
-                    task: try row.decode("task"), total: try row.decode("total"), succeeded: try row.decode("succeeded"),
+                    task: try row.decode("task"), total: try row.decode("total"),
+                    succeeded: try row.decode("succeeded"),
                     failed: try row.decode("failed"), revoked: try row.decode("revoked"),
                     unfinished: try row.decode("unfinished"),
-                    meanMilliseconds: try row.decodeIfPresent("mean_ms"), p95Milliseconds: try row.decodeIfPresent("p95_ms"))
+                    meanMilliseconds: try row.decodeIfPresent("mean_ms"),
+                    p95Milliseconds: try row.decodeIfPresent("p95_ms"))
             })
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import Logging
+    import Glibc
+    import Logging
 #endif
 
 /// Delivers an email by writing it, in RFC 5322 form, as one `.eml` file into a mail-drop
