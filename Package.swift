@@ -92,8 +92,10 @@ let package = Package(
             ],
             path: "Tests/WarrenFaults"
         ),
-        .testTarget(name: "WarrenCoreTests", dependencies: ["WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
-        .testTarget(name: "WarrenTests", dependencies: ["Warren", "WarrenCore", "WarrenAMQP"]),
+        .testTarget(name: "WarrenCoreTests", dependencies: ["WarrenCore"]),
+        .testTarget(name: "WarrenAMQPTests", dependencies: ["WarrenAMQP"]),
+        .testTarget(name: "WarrenPostgresTests", dependencies: ["WarrenPostgres"]),
+        .testTarget(name: "WarrenTests", dependencies: ["Warren", "WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
         .testTarget(
             name: "WarrenIntegrationTests",
             dependencies: [

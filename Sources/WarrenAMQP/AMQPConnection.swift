@@ -29,9 +29,9 @@ public final class AMQPConnection: @unchecked Sendable {
     private var failure: AMQPError? {
         didSet { failed.store(failure != nil, ordering: .relaxed) }
     }
-    private var lastPublishSequence: UInt64 = 0
-    private var lowestUnconfirmed: UInt64 = 1
-    private var unconfirmed: [UInt64: ConfirmGroup] = [:]
+    private var confirms = ConfirmWindow()
+    /// The callers of `publish(_:)` waiting for their batch's confirms.
+    private var publishers: [ConfirmWindow.Batch: CheckedContinuation<Void, any Error>] = [:]
     private var deliveries: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation?
 
     private init(endpoint: AMQPEndpoint, thread: ConnectionThread) {
@@ -49,6 +49,21 @@ public final class AMQPConnection: @unchecked Sendable {
             if let handle { amqp_destroy_connection(handle.pointer) }
         }
         thread.stop()
+    }
+
+    /// Connects, runs `body` with the connection, and closes it, whether `body` returns or throws.
+    public static func withConnection<Result: Sendable>(
+        to endpoint: AMQPEndpoint, name: String = "warren-amqp", _ body: (AMQPConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await connect(to: endpoint, name: name)
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
     }
 
     /// Connects, logs in, opens a channel and puts it in confirm mode.
@@ -161,11 +176,12 @@ public final class AMQPConnection: @unchecked Sendable {
         if messages.isEmpty { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let accepted = thread.enqueue { [self] in
-                let group = ConfirmGroup(count: messages.count, continuation: continuation)
                 guard let state, failure == nil else {
-                    group.abort(failure ?? closedError("publish"))
+                    continuation.resume(throwing: failure ?? closedError("publish"))
                     return
                 }
+                let batch = confirms.begin(count: messages.count)
+                publishers[batch] = continuation
                 for message in messages {
                     let arena = CArena()
                     var properties = arena.properties(message.properties)
@@ -175,8 +191,7 @@ public final class AMQPConnection: @unchecked Sendable {
                             0, 0, &properties,
                             amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress)))
                     }
-                    lastPublishSequence += 1
-                    unconfirmed[lastPublishSequence] = group
+                    _ = confirms.published(batch)
                     if status != AMQP_STATUS_OK.rawValue {
                         fail(libraryError(status, "publish to \(message.exchange)/\(message.routingKey)"))
                         return
@@ -441,26 +456,31 @@ public final class AMQPConnection: @unchecked Sendable {
     }
 
     private func confirm(upTo tag: UInt64, multiple: Bool, nacked: Bool) {
-        let error =
-            nacked ? AMQPError(.publishNacked, operation: "publish", text: "the broker refused the message") : nil
-        if multiple {
-            while lowestUnconfirmed <= tag {
-                unconfirmed.removeValue(forKey: lowestUnconfirmed)?.confirm(failure: error)
-                lowestUnconfirmed += 1
-            }
-        } else {
-            unconfirmed.removeValue(forKey: tag)?.confirm(failure: error)
-            while lowestUnconfirmed <= lastPublishSequence, unconfirmed[lowestUnconfirmed] == nil {
-                lowestUnconfirmed += 1
-            }
+        for (batch, settlement) in confirms.received(tag, multiple: multiple, nacked: nacked) {
+            resume(batch, settlement, lostWith: nil)
+        }
+    }
+
+    /// Resumes the caller that published `batch`.
+    private func resume(
+        _ batch: ConfirmWindow.Batch, _ settlement: ConfirmWindow.Settlement, lostWith error: AMQPError?
+    ) {
+        guard let publisher = publishers.removeValue(forKey: batch) else { return }
+        switch settlement {
+        case .confirmed:
+            publisher.resume()
+        case .nacked:
+            publisher.resume(
+                throwing: AMQPError(.publishNacked, operation: "publish", text: "the broker refused the message"))
+        case .lost:
+            publisher.resume(throwing: error ?? closedError("publish"))
         }
     }
 
     /// Marks the connection dead: fails waiting publishes and the consumer, frees the C state.
     private func fail(_ error: AMQPError) {
         if failure == nil { failure = error }
-        for group in unconfirmed.values { group.abort(error) }
-        unconfirmed.removeAll()
+        for (batch, settlement) in confirms.lost() { resume(batch, settlement, lostWith: error) }
         deliveries?.finish(throwing: error)
         deliveries = nil
         thread.watch(nil)
@@ -516,36 +536,5 @@ public final class AMQPConnection: @unchecked Sendable {
 
     private func closedError(_ operation: String) -> AMQPError {
         AMQPError(.connectionClosed, operation: operation, text: "the connection is closed")
-    }
-}
-
-/// The publishes of one `publish(_:)` call, settled when the last confirm arrives or the connection is lost.
-private final class ConfirmGroup {
-    private var remaining: Int
-    private var continuation: CheckedContinuation<Void, any Error>?
-    private var failure: AMQPError?
-
-    init(count: Int, continuation: CheckedContinuation<Void, any Error>) {
-        self.remaining = count
-        self.continuation = continuation
-    }
-
-    /// One publish was confirmed (`failure` nil) or nacked.
-    func confirm(failure: AMQPError?) {
-        if self.failure == nil { self.failure = failure }
-        remaining -= 1
-        if remaining == 0 { resume() }
-    }
-
-    /// The connection was lost: the outcome of the rest is unknown.
-    func abort(_ error: AMQPError) {
-        if failure == nil { failure = error }
-        resume()
-    }
-
-    private func resume() {
-        guard let continuation else { return }
-        self.continuation = nil
-        if let failure { continuation.resume(throwing: failure) } else { continuation.resume() }
     }
 }

@@ -75,9 +75,11 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Connects, runs `body` with the connection, and closes it, whether `body` returns or throws.
     public static func withConnection<Result: Sendable>(
-        uri: String, name: String = "warren-pg", _ body: (PostgresConnection) async throws -> Result
+        uri: String, name: String = "warren-pg",
+        replanInterval: Duration = PostgresConnection.defaultReplanInterval,
+        _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let connection = try await connect(uri: uri, name: name)
+        let connection = try await connect(uri: uri, name: name, replanInterval: replanInterval)
         do {
             let result = try await body(connection)
             await connection.close()

@@ -26,7 +26,8 @@ extension TaskStore {
             WHERE (SELECT count(*) FROM announced) >= 0
             """,
             [id, TaskState.revoked.rawValue, revocable.map(\.rawValue), FinishedTasks.channel])
-        return try rows.first?.decodeIfPresent("state", as: String.self).flatMap(TaskState.init(rawValue:))
+        guard let row = rows.first, row["state"] != nil else { return nil }
+        return try Self.state(row)
     }
 
     /// Which of these tasks have been revoked (for workers running them).

@@ -29,14 +29,24 @@ extension TaskStore {
         worker, created_at, queued_at, started_at, finished_at, eta, retry_policy::text AS retry_policy
         """
 
+    /// A row's task state.
+    /// - Throws: ``PostgresError`` `decoding` for a state this version of Warren does not know.
+    static func state(_ row: PostgresRow, _ column: String = "state") throws -> TaskState {
+        let text: String = try row.decode(column)
+        guard let state = TaskState(rawValue: text) else {
+            throw PostgresError(
+                .decoding, message: "\(column) is \(text.prefix(40).debugDescription), not a task state")
+        }
+        return state
+    }
+
     static func record(_ row: PostgresRow) throws -> TaskRecord {
         func json(_ column: String) throws -> JSONValue? {
             try row.decodeIfPresent(column, as: String.self).map { try JSONValue(parsing: Array($0.utf8)) }
         }
-        let stateText: String = try row.decode("state")
         return TaskRecord(
             id: try row.decode("id"), task: try row.decode("task"), queue: try row.decode("queue"),
-            state: TaskState(rawValue: stateText) ?? .pending, args: try json("args") ?? .null,
+            state: try Self.state(row), args: try json("args") ?? .null,
             result: try json("result"), error: try json("error"), attempts: try row.decode("attempts"),
             priority: try row.decode("priority"), worker: try row.decodeIfPresent("worker"),
             createdAt: try row.decode("created_at"), queuedAt: try row.decodeIfPresent("queued_at"),

@@ -65,8 +65,9 @@ extension TaskStore {
             "SELECT id, state, attempts FROM warren.tasks WHERE id = ANY($1::uuid[])", [ids])
         var standing: [UUID: (state: TaskState, attempts: Int)] = [:]
         for row in rows {
-            let state = TaskState(rawValue: try row.decode("state", as: String.self)) ?? .pending
-            standing[try row.decode("id", as: UUID.self)] = (state, try row.decode("attempts", as: Int.self))
+            standing[try row.decode("id", as: UUID.self)] = (
+                try Self.state(row), try row.decode("attempts", as: Int.self)
+            )
         }
         return standing
     }
