@@ -14,26 +14,16 @@ actor FinishedTasks {
     static let channel = "warren_finished"
 
     private struct Waiter {
-        var task: UUID
         var woken = false
         var continuation: CheckedContinuation<Void, Never>?
         var timer: Task<Void, Never>?
     }
 
-    private enum Listening {
-        case idle
-        case connecting
-        case live(PostgresConnection)
-        case failed(at: ContinuousClock.Instant)
-    }
-
     private let databaseURL: String
     private let logger: Logger
-    private var waiters: [Int: Waiter] = [:]
-    private var tokensByTask: [UUID: Set<Int>] = [:]
-    private var nextToken = 0
-    private var listening = Listening.idle
-    private var closed = false
+    private var state = FinishedTasksState()
+    private var waiters: [FinishedTasksState.Token: Waiter] = [:]
+    private var connection: PostgresConnection?
 
     init(databaseURL: String, logger: Logger) {
         self.databaseURL = databaseURL
@@ -44,12 +34,10 @@ actor FinishedTasks {
     /// not, they are being set up in the background). Register before reading the task's row,
     /// then ``wait(_:upTo:)``: a notice that comes in between is not lost.
     func register(_ task: UUID) -> (token: Int, live: Bool) {
-        startListening()
-        nextToken += 1
-        waiters[nextToken] = Waiter(task: task)
-        tokensByTask[task, default: []].insert(nextToken)
-        if case .live = listening { return (nextToken, true) }
-        return (nextToken, false)
+        let registration = state.register(task, now: .now)
+        waiters[registration.token] = Waiter()
+        if let attempt = registration.startListening { listen(attempt) }
+        return (registration.token, registration.live)
     }
 
     /// Returns once the registered task is announced, after `timeout`, or when the waiting task is
@@ -73,19 +61,18 @@ actor FinishedTasks {
 
     /// Forgets a token without waiting.
     func forget(_ token: Int) {
+        state.forget(token)
         guard let waiter = waiters.removeValue(forKey: token) else { return }
         waiter.timer?.cancel()
         waiter.continuation?.resume()
-        tokensByTask[waiter.task]?.remove(token)
-        if tokensByTask[waiter.task]?.isEmpty == true { tokensByTask[waiter.task] = nil }
     }
 
     /// Closes the listening connection and wakes every waiter.
     func close() async {
-        closed = true
-        for token in Array(waiters.keys) { wake(token) }
-        if case .live(let connection) = listening { await connection.close() }
-        listening = .idle
+        state.close()
+        for token in state.allWaiters { wake(token) }
+        await connection?.close()
+        connection = nil
     }
 
     private func wake(_ token: Int) {
@@ -96,57 +83,46 @@ actor FinishedTasks {
     }
 
     private func announced(_ payload: String) {
-        for id in payload.split(separator: ",") {
-            guard let task = UUID(uuidString: String(id)), let tokens = tokensByTask[task] else { continue }
-            for token in tokens { wake(token) }
-        }
+        for token in state.waiters(announcedIn: payload) { wake(token) }
     }
 
-    /// Opens the listening connection in the background unless it is open or opening; after a
-    /// failure, not again for 5 s.
-    private func startListening() {
-        switch listening {
-        case .live, .connecting: return
-        case .failed(let at) where ContinuousClock.now - at < .seconds(5): return
-        case .idle, .failed: break
-        }
-        guard !closed else { return }
-        listening = .connecting
+    /// Opens the listening connection in the background, as `attempt`.
+    private func listen(_ attempt: FinishedTasksState.Attempt) {
         Task { [databaseURL, logger] in
-            var connection: PostgresConnection?
+            var opened: PostgresConnection?
             do {
-                let opened = try await PostgresConnection.connect(uri: databaseURL, name: "warren-listen")
-                connection = opened
-                try await opened.listen(
+                let connection = try await PostgresConnection.connect(uri: databaseURL, name: "warren-listen")
+                opened = connection
+                try await connection.listen(
                     to: Self.channel,
                     onNotification: { [weak self] payload in Task { await self?.announced(payload) } },
-                    onLost: { [weak self] in Task { await self?.lost(opened) } })
-                await self.listened(on: opened)
+                    onLost: { [weak self] in Task { await self?.lost(attempt, connection) } })
+                await self.listened(attempt, on: connection)
             } catch {
                 logger.warning(
                     "cannot listen for finished tasks; waiters read their rows more often",
                     metadata: [LoggingKey.error: "\(error)"])
-                await connection?.close()
-                self.listening = .failed(at: .now)
+                await opened?.close()
+                self.failed(attempt)
             }
         }
     }
 
-    private func listened(on connection: PostgresConnection) async {
-        if closed {
+    private func listened(_ attempt: FinishedTasksState.Attempt, on connection: PostgresConnection) async {
+        if state.listened(attempt, usable: connection.isUsable, now: .now) {
+            self.connection = connection
+        } else {
             await connection.close()
-            return
         }
-        // Lost while LISTEN was being set up: its `lost` found it not yet live.
-        guard connection.isUsable else {
-            listening = .failed(at: .now)
-            return
-        }
-        listening = .live(connection)
     }
 
-    private func lost(_ connection: PostgresConnection) async {
-        if case .live(let current) = listening, current === connection { listening = .failed(at: .now) }
+    private func failed(_ attempt: FinishedTasksState.Attempt) {
+        state.failed(attempt, now: .now)
+    }
+
+    private func lost(_ attempt: FinishedTasksState.Attempt, _ connection: PostgresConnection) async {
+        state.lost(attempt, now: .now)
+        if self.connection === connection { self.connection = nil }
         await connection.close()
     }
 }

@@ -18,30 +18,18 @@ final class DeferredStarts: Sendable {
     }
 
     /// An attempt whose start may still have to be written.
-    final class Entry: Sendable {
+    final class Entry: Sendable, Hashable {
         fileprivate let request: StartRequest
-        fileprivate let due: ContinuousClock.Instant
 
-        fileprivate init(request: StartRequest, due: ContinuousClock.Instant) {
+        fileprivate init(request: StartRequest) {
             self.request = request
-            self.due = due
         }
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool { lhs === rhs }
+        func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
     }
 
-    /// An entry the loop took: its start being written (with the attempt waiting for it, once it
-    /// has ended), or written.
-    private enum Progress {
-        case writing(CheckedContinuation<Settled, Never>?)
-        case written(Settled)
-    }
-
-    private struct State {
-        var waiting: [ObjectIdentifier: Entry] = [:]
-        var taken: [ObjectIdentifier: Progress] = [:]
-        var looping = false
-    }
-
-    private let state = Mutex(State())
+    private let state = Mutex(DeferredStartsState<Entry, Settled, CheckedContinuation<Settled, Never>>())
     private let delay: Duration
     private let starts: Batcher<StartRequest, Int?>
 
@@ -52,37 +40,26 @@ final class DeferredStarts: Sendable {
 
     /// Registers an attempt that has begun, whose start is `request`.
     func add(_ request: StartRequest) -> Entry {
-        let entry = Entry(request: request, due: .now + delay)
-        let startLoop = state.withLock { state in
-            state.waiting[ObjectIdentifier(entry)] = entry
-            defer { state.looping = true }
-            return !state.looping
-        }
-        if startLoop { Task { await loop() } }
+        let entry = Entry(request: request)
+        let due = ContinuousClock.now + delay
+        if state.withLock({ $0.add(entry, due: due) }) { Task { await loop() } }
         return entry
     }
 
     /// Called once the attempt has ended: its start is then never written, unless the loop took
     /// it first, in which case this waits for the write.
     func settle(_ entry: Entry) async -> Settled {
-        let key = ObjectIdentifier(entry)
-        let settled: Settled? = state.withLock { state in
-            if state.waiting.removeValue(forKey: key) != nil { return .unwritten }
-            guard case .written(let settled)? = state.taken[key] else { return nil }
-            state.taken[key] = nil
+        switch state.withLock({ $0.settle(entry) }) {
+        case .unwritten:
+            return .unwritten
+        case .written(let settled):
             return settled
-        }
-        if let settled { return settled }
-        return await withCheckedContinuation { continuation in
-            let settled: Settled? = state.withLock { state in
-                guard case .written(let settled)? = state.taken[key] else {
-                    state.taken[key] = .writing(continuation)
-                    return nil
+        case .beingWritten:
+            return await withCheckedContinuation { continuation in
+                if let settled = state.withLock({ $0.wait(entry, continuation) }) {
+                    continuation.resume(returning: settled)
                 }
-                state.taken[key] = nil
-                return settled
             }
-            if let settled { continuation.resume(returning: settled) }
         }
     }
 
@@ -91,17 +68,9 @@ final class DeferredStarts: Sendable {
         while true {
             try? await Task.sleep(for: max(delay / 4, .milliseconds(5)))
             let now = ContinuousClock.now
-            let (due, goOn) = state.withLock { state in
-                let due = state.waiting.filter { $0.value.due <= now }
-                for key in due.keys {
-                    state.waiting[key] = nil
-                    state.taken[key] = .writing(nil)
-                }
-                state.looping = !state.waiting.isEmpty
-                return (due, state.looping)
-            }
+            let (due, goOn) = state.withLock { $0.takeDue(at: now) }
             await withDiscardingTaskGroup { group in
-                for (key, entry) in due {
+                for entry in due {
                     group.addTask {
                         let settled: Settled
                         do {
@@ -109,20 +78,11 @@ final class DeferredStarts: Sendable {
                         } catch {
                             settled = .failed(error)
                         }
-                        self.written(key, settled)
+                        self.state.withLock { $0.written(entry, settled) }?.resume(returning: settled)
                     }
                 }
             }
             if !goOn { return }
         }
-    }
-
-    private func written(_ key: ObjectIdentifier, _ settled: Settled) {
-        let waiter = state.withLock { state -> CheckedContinuation<Settled, Never>? in
-            guard case .writing(let waiter)? = state.taken[key] else { return nil }
-            state.taken[key] = waiter == nil ? .written(settled) : nil
-            return waiter
-        }
-        waiter?.resume(returning: settled)
     }
 }
