@@ -89,7 +89,7 @@ enum Ceilings {
         var times: [Double] = []
         for _ in 0..<samples {
             let start = ContinuousClock.now
-            _ = try await pool.query("INSERT INTO warren_bench.commits (id) VALUES ($1)", [UUID()])
+            _ = try await pool.query("INSERT INTO warren_bench.commits (id) VALUES (\(UUID()))")
             times.append((ContinuousClock.now - start).seconds * 1000)
         }
         _ = try await pool.query("DROP TABLE warren_bench.commits")
@@ -116,7 +116,8 @@ enum Ceilings {
                 for lane in 0..<connections {
                     group.addTask {
                         for index in stride(from: lane, to: chunks.count, by: connections) {
-                            _ = try await pool.query(statement, parameters(chunks[index]))
+                            _ = try await pool.query(
+                                PostgresQuery(unsafeSQL: statement, parameters: parameters(chunks[index])))
                         }
                     }
                 }

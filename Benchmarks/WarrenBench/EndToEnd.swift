@@ -98,8 +98,7 @@ struct EndToEnd {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let row = try await pool.query(
-                "SELECT count(*) FILTER (WHERE state = $2) AS done, count(*) AS total FROM warren.tasks WHERE queue = $1",
-                [queue, "SUCCESS"]
+                "SELECT count(*) FILTER (WHERE state = \("SUCCESS")) AS done, count(*) AS total FROM warren.tasks WHERE queue = \(queue)"
             ).first!
             let done: Int = try row.decode("done")
             let total: Int = try row.decode("total")
@@ -142,9 +141,8 @@ struct EndToEnd {
             """
             SELECT id, extract(epoch FROM started_at - created_at)::float8 * 1000 AS to_start,
                    extract(epoch FROM finished_at - started_at)::float8 * 1000 AS to_outcome
-            FROM warren.tasks WHERE id = ANY($1::uuid[])
-            """,
-            [Array(latencies.keys)])
+            FROM warren.tasks WHERE id = ANY(\(Array(latencies.keys))::uuid[])
+            """)
         var parts: (toStart: [Double], toOutcome: [Double], rest: [Double]) = ([], [], [])
         for row in rows {
             guard let total = latencies[try row.decode("id", as: UUID.self)] else { continue }
@@ -179,8 +177,8 @@ struct EndToEnd {
         var unfinished: [UUID] = []
         for start in stride(from: 0, to: ids.count, by: 5000) {
             let rows = try await pool.query(
-                "SELECT id FROM warren.tasks WHERE id = ANY($1::uuid[]) AND state <> $2",
-                [Array(ids[start..<min(start + 5000, ids.count)]), "SUCCESS"])
+                "SELECT id FROM warren.tasks WHERE id = ANY(\(Array(ids[start..<min(start + 5000, ids.count)]))::uuid[]) AND state <> \("SUCCESS")"
+            )
             unfinished += try rows.map { try $0.decode("id", as: UUID.self) }
         }
         return unfinished

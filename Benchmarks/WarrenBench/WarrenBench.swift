@@ -236,12 +236,12 @@ struct WarrenBench: AsyncParsableCommand {
             WITH inserted AS (
                 INSERT INTO warren.tasks (id, task, queue, state, args, result, attempts, created_at, queued_at,
                                           started_at, finished_at)
-                SELECT gen_random_uuid(), 'noop', 'history', $2, '{}', '{}', 1, t, t, t, t
-                FROM generate_series(1, $1::int) AS g(n), LATERAL (SELECT now() - n * interval '1 second' AS t) AS times
+                SELECT gen_random_uuid(), 'noop', 'history', \("SUCCESS"), '{}', '{}', 1, t, t, t, t
+                FROM generate_series(1, \(rows - existing)::int) AS g(n), LATERAL (SELECT now() - n * interval '1 second' AS t) AS times
                 RETURNING id, finished_at
             )
-            INSERT INTO warren.task_events (task_id, at, state, attempt) SELECT id, finished_at, $2, 1 FROM inserted
-            """, [rows - existing, "SUCCESS"])
+            INSERT INTO warren.task_events (task_id, at, state, attempt) SELECT id, finished_at, \("SUCCESS"), 1 FROM inserted
+            """)
         _ = try await pool.query("ANALYZE warren.tasks")
         _ = try await pool.query("ANALYZE warren.task_events")
     }

@@ -104,9 +104,10 @@ public final class PostgresConnection: @unchecked Sendable {
         thread.stop()
     }
 
-    /// Runs one statement with `$1…$n` parameters and returns its rows.
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
-        let texts = parameters.map(\.postgresText)
+    /// Runs one statement and returns its rows.
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        let sql = query.sql
+        let texts = query.parameters.map(\.postgresText)
         return try await thread.run { [self] in try execute(sql, texts) }
     }
 

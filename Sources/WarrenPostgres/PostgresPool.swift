@@ -31,8 +31,8 @@ public actor PostgresPool {
     }
 
     /// Runs one statement on a pooled connection.
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
-        try await withConnection { try await $0.query(sql, parameters) }
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await withConnection { try await $0.query(query) }
     }
 
     /// Runs `body` in a transaction on one pooled connection.

@@ -134,8 +134,8 @@ public enum TestTasks {
         public func run(_ arguments: Arguments, context: TaskContext) async throws -> Int {
             do {
                 _ = try await pool.query(
-                    "INSERT INTO warren_test.effects (task_id, attempt) VALUES ($1, $2) ON CONFLICT (task_id) DO NOTHING",
-                    [context.id, context.attempt])
+                    "INSERT INTO warren_test.effects (task_id, attempt) VALUES (\(context.id), \(context.attempt)) ON CONFLICT (task_id) DO NOTHING"
+                )
             } catch {
                 throw EffectNotRecorded(description: "\(error)")
             }
@@ -238,9 +238,9 @@ public enum TestTasks {
         public func run(_ arguments: Arguments, context: TaskContext) async throws -> Result {
             let rows = try await pool.query(
                 """
-                WITH inserted AS (INSERT INTO warren_test.runs (task_id, attempt) VALUES ($1, $2))
-                SELECT count(*) + 1 AS runs FROM warren_test.runs WHERE task_id = $1
-                """, [context.id, context.attempt])
+                WITH inserted AS (INSERT INTO warren_test.runs (task_id, attempt) VALUES (\(context.id), \(context.attempt)))
+                SELECT count(*) + 1 AS runs FROM warren_test.runs WHERE task_id = \(context.id)
+                """)
             return Result(runs: try rows.first!.decode("runs"))
         }
 

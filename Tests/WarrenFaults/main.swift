@@ -201,11 +201,11 @@ struct Faults {
     func queue(_ name: String) -> String { "faults-\(name)-\(UUID().uuidString.prefix(6).lowercased())" }
 
     /// A query for the ledger, retried while the database restarts under a scenario.
-    func query(_ sql: String, _ parameters: [any PostgresEncodable]) async throws -> PostgresRows {
+    func query(_ query: PostgresQuery) async throws -> PostgresRows {
         var failures = 0
         while true {
             do {
-                return try await pool.query(sql, parameters)
+                return try await pool.query(query)
             } catch is PostgresError where failures < 40 {
                 failures += 1
                 try await Task.sleep(for: .milliseconds(500))
@@ -230,8 +230,8 @@ struct Faults {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let rows = try await query(
-                "SELECT count(*) AS n FROM warren.tasks WHERE id = ANY($1::uuid[]) AND state = ANY($2::text[])",
-                [ids, [TaskState.success, .failure, .revoked].map(\.rawValue)])
+                "SELECT count(*) AS n FROM warren.tasks WHERE id = ANY(\(ids)::uuid[]) AND state = ANY(\([TaskState.success, .failure, .revoked].map(\.rawValue))::text[])"
+            )
             if try rows.first!.decode("n", as: Int.self) == ids.count { return }
             try await Task.sleep(for: .milliseconds(250))
         }
@@ -241,34 +241,34 @@ struct Faults {
     func ledger(_ row: inout LedgerRow, _ ids: [UUID]) async throws {
         row.accepted = ids.count
         let states = try await query(
-            "SELECT state, count(*) AS n FROM warren.tasks WHERE id = ANY($1::uuid[]) GROUP BY state", [ids])
+            "SELECT state, count(*) AS n FROM warren.tasks WHERE id = ANY(\(ids)::uuid[]) GROUP BY state")
         var counts: [String: Int] = [:]
         for state in states { counts[try state.decode("state")] = try state.decode("n") }
         row.succeeded = counts["SUCCESS"] ?? 0
         row.failed = counts["FAILURE"] ?? 0
         row.lost = ids.count - row.succeeded - row.failed - (counts["REVOKED"] ?? 0)
         row.deadLettered = try await query(
-            "SELECT count(DISTINCT task_id) AS n FROM warren.dead_letters WHERE task_id = ANY($1::uuid[])", [ids]
+            "SELECT count(DISTINCT task_id) AS n FROM warren.dead_letters WHERE task_id = ANY(\(ids)::uuid[])"
         ).first!.decode("n")
         row.duplicates = try await query(
             """
             SELECT count(*) AS n FROM (
-                SELECT task_id FROM warren.task_events WHERE task_id = ANY($1::uuid[]) AND state = 'SUCCESS'
+                SELECT task_id FROM warren.task_events WHERE task_id = ANY(\(ids)::uuid[]) AND state = 'SUCCESS'
                 GROUP BY task_id HAVING count(*) > 1) AS twice
-            """, [ids]
+            """
         ).first!.decode("n")
         let withoutEffect: Int = try await query(
             """
             SELECT count(*) AS n FROM warren.tasks t
-            WHERE t.id = ANY($1::uuid[]) AND t.task = 'test.ledger' AND t.state = 'SUCCESS'
+            WHERE t.id = ANY(\(ids)::uuid[]) AND t.task = 'test.ledger' AND t.state = 'SUCCESS'
               AND NOT EXISTS (SELECT 1 FROM warren_test.effects e WHERE e.task_id = t.id)
-            """, [ids]
+            """
         ).first!.decode("n")
         if row.lost > 0 { row.problems.append("\(row.lost) accepted tasks never finished") }
         if row.duplicates > 0 { row.problems.append("\(row.duplicates) tasks recorded SUCCESS twice") }
         if withoutEffect > 0 { row.problems.append("\(withoutEffect) successful tasks left no side effect") }
         let rerun: Int = try await query(
-            "SELECT count(*) AS n FROM warren.tasks WHERE id = ANY($1::uuid[]) AND attempts > 1", [ids]
+            "SELECT count(*) AS n FROM warren.tasks WHERE id = ANY(\(ids)::uuid[]) AND attempts > 1"
         ).first!.decode("n")
         if rerun > 0 { row.notes.append("\(rerun) tasks needed more than one attempt") }
     }
@@ -336,8 +336,8 @@ struct Faults {
         for worker in workers { worker.stop() }
         try await ledger(&row, ids + poison)
         let reasons = try await query(
-            "SELECT count(*) AS n FROM warren.tasks WHERE id = ANY($1::uuid[]) AND state = 'FAILURE' AND error ->> 'reason' = 'poison'",
-            [poison])
+            "SELECT count(*) AS n FROM warren.tasks WHERE id = ANY(\(poison)::uuid[]) AND state = 'FAILURE' AND error ->> 'reason' = 'poison'"
+        )
         let dead: Int = try reasons.first!.decode("n")
         if dead != poison.count { row.problems.append("\(poison.count - dead) crashing tasks did not end as poison") }
         if row.succeeded != ids.count {
@@ -369,7 +369,7 @@ struct Faults {
         for worker in workers { worker.stop() }
         try await ledger(&row, ids + [spinning])
         let reason = try await query(
-            "SELECT error ->> 'reason' AS reason FROM warren.tasks WHERE id = $1", [spinning]
+            "SELECT error ->> 'reason' AS reason FROM warren.tasks WHERE id = \(spinning)"
         ).first?.decodeIfPresent("reason", as: String.self)
         if reason != "time_limit" { row.problems.append("the runaway task ended with reason \(reason ?? "none")") }
         if !exits.contains(70) { row.problems.append("the worker did not exit with status 70") }
@@ -400,8 +400,8 @@ struct Faults {
             """
             SELECT max(extract(epoch FROM e.at - t.eta))::float8 AS late, min(extract(epoch FROM e.at - t.eta))::float8 AS early
             FROM warren.tasks t JOIN warren.task_events e ON e.task_id = t.id AND e.state = 'STARTED'
-            WHERE t.id = ANY($1::uuid[])
-            """, [ids]
+            WHERE t.id = ANY(\(ids)::uuid[])
+            """
         ).first!
         let late = try lateness.decodeIfPresent("late", as: Double.self) ?? .infinity
         let early = try lateness.decodeIfPresent("early", as: Double.self) ?? -.infinity
@@ -437,8 +437,7 @@ struct Faults {
         for worker in workers { worker.stop() }
         try await ledger(&row, ids)
         let pending: Int = try await query(
-            "SELECT count(DISTINCT task_id) AS n FROM warren.task_events WHERE task_id = ANY($1::uuid[]) AND state = 'PENDING'",
-            [ids]
+            "SELECT count(DISTINCT task_id) AS n FROM warren.task_events WHERE task_id = ANY(\(ids)::uuid[]) AND state = 'PENDING'"
         ).first!.decode("n")
         row.notes.append(
             "broker down 4 s: \(pending) tasks accepted as PENDING and relayed; \(refused) submissions refused")
@@ -537,10 +536,10 @@ struct Faults {
         try await ledger(&row, ids)
         let remoteRuns = try await query(
             """
-            SELECT count(*) FILTER (WHERE at < to_timestamp($2::float8)) AS before,
-                count(*) FILTER (WHERE at > to_timestamp($3::float8)) AS after
-            FROM warren.task_events WHERE task_id = ANY($1::uuid[]) AND state = 'SUCCESS' AND worker LIKE 'remote:%'
-            """, [ids, cutAt, restoredAt]
+            SELECT count(*) FILTER (WHERE at < to_timestamp(\(cutAt)::float8)) AS before,
+                count(*) FILTER (WHERE at > to_timestamp(\(restoredAt)::float8)) AS after
+            FROM warren.task_events WHERE task_id = ANY(\(ids)::uuid[]) AND state = 'SUCCESS' AND worker LIKE 'remote:%'
+            """
         ).first!
         let before: Int = try remoteRuns.decode("before")
         let after: Int = try remoteRuns.decode("after")

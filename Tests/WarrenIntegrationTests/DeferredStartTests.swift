@@ -26,7 +26,7 @@ import WarrenTesting
     /// The task's events as `STATE@attempt`, in order, and the transaction that wrote each.
     func events(_ id: UUID) async throws -> [(event: String, transaction: String)] {
         let rows = try await pool.query(
-            "SELECT state, attempt, xmin::text AS xid FROM warren.task_events WHERE task_id = $1 ORDER BY id", [id])
+            "SELECT state, attempt, xmin::text AS xid FROM warren.task_events WHERE task_id = \(id) ORDER BY id")
         return try rows.map { row in
             let state: String = try row.decode("state")
             let attempt: Int = try row.decode("attempt")
@@ -119,8 +119,8 @@ import WarrenTesting
             // Ample time for the worker to read the row (QUEUED, attempts 0), well before the delay.
             try await Task.sleep(for: .milliseconds(700))
             _ = try await pool.query(
-                "UPDATE warren.tasks SET state = 'RETRY', attempts = 1, eta = now() + interval '1 hour' WHERE id = $1",
-                [id])
+                "UPDATE warren.tasks SET state = 'RETRY', attempts = 1, eta = now() + interval '1 hour' WHERE id = \(id)"
+            )
             // Past the delay (its start due, then written within a quarter of it) while the task
             // still sleeps, and then past its end.
             for wait in [Duration.seconds(2.3), .seconds(2)] {

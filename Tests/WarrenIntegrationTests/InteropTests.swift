@@ -59,8 +59,8 @@ import WarrenTesting
             let events: PostgresRows
             do {
                 events = try await pool.query(
-                    "SELECT state, attempt, extract(epoch FROM at)::float8 AS at FROM warren.task_events WHERE task_id = $1 ORDER BY id",
-                    [id])
+                    "SELECT state, attempt, extract(epoch FROM at)::float8 AS at FROM warren.task_events WHERE task_id = \(id) ORDER BY id"
+                )
             } catch {
                 await pool.close()
                 throw error

@@ -27,10 +27,10 @@ import WarrenTesting
             }
         }
         let starts = try await pool.query(
-            "SELECT at FROM warren.task_events WHERE task_id = ANY($1) AND state = 'STARTED' ORDER BY at", [ids]
+            "SELECT at FROM warren.task_events WHERE task_id = ANY(\(ids)) AND state = 'STARTED' ORDER BY at"
         ).map { try $0.decode("at", as: Date.self) }
         let nextTurn = try await pool.query(
-            "SELECT next_turn FROM warren.rate_limits WHERE task = $1", [TestTasks.Paced.name]
+            "SELECT next_turn FROM warren.rate_limits WHERE task = \(TestTasks.Paced.name)"
         )
         .first!.decode("next_turn", as: Date.self)
         await client.shutdown()

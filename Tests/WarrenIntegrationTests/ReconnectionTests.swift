@@ -44,7 +44,7 @@ import WarrenTesting
             // Its delivery came back after the cut: a redelivery of finished work is acked, not run.
             try await Task.sleep(for: .seconds(1))
             let successes = try await pool.query(
-                "SELECT count(*) AS n FROM warren.task_events WHERE task_id = $1 AND state = 'SUCCESS'", [handle.id])
+                "SELECT count(*) AS n FROM warren.task_events WHERE task_id = \(handle.id) AND state = 'SUCCESS'")
             #expect(try successes.first!.decode("n", as: Int.self) == 1)
             #expect(try await client.status(of: handle.id)?.state == .success)
         }

@@ -28,7 +28,7 @@ import WarrenTesting
     /// The task's events as `STATE@attempt`, in order.
     func history(_ id: UUID) async throws -> [String] {
         try await pool.query(
-            "SELECT state, attempt FROM warren.task_events WHERE task_id = $1 ORDER BY id", [id]
+            "SELECT state, attempt FROM warren.task_events WHERE task_id = \(id) ORDER BY id"
         ).map { "\(try $0.decode("state", as: String.self))@\(try $0.decode("attempt", as: Int.self))" }
     }
 
@@ -61,7 +61,7 @@ import WarrenTesting
                 ])
             let retry = try #require(
                 try await pool.query(
-                    "SELECT detail FROM warren.task_events WHERE task_id = $1 AND state = 'RETRY' LIMIT 1", [handle.id]
+                    "SELECT detail FROM warren.task_events WHERE task_id = \(handle.id) AND state = 'RETRY' LIMIT 1"
                 ).first)
             let detail: String = try retry.decode("detail")
             #expect(detail.contains("\"eta\"") && detail.contains("transient trouble"))
@@ -100,7 +100,7 @@ import WarrenTesting
             #expect(letter.properties.headers["x-warren-dead-lettered-at"] != nil)
             #expect(try TaskEnvelope(decoding: letter.body).id == handle.id)
             let recorded = try await pool.query(
-                "SELECT reason FROM warren.dead_letters WHERE task_id = $1", [handle.id]
+                "SELECT reason FROM warren.dead_letters WHERE task_id = \(handle.id)"
             ).map { try $0.decode("reason", as: String.self) }
             #expect(recorded == ["retries_exhausted"])
         }
@@ -149,8 +149,8 @@ import WarrenTesting
         _ = try await pool.query(
             """
             INSERT INTO warren.tasks (id, task, queue, state, args, attempts, started_at)
-            VALUES ($1, $2, $3, 'STARTED', '{}', $4, now())
-            """, [id, TestTasks.CountRun.name, queue, RetryPolicy.default.maximumAttempts])
+            VALUES (\(id), \(TestTasks.CountRun.name), \(queue), 'STARTED', '{}', \(RetryPolicy.default.maximumAttempts), now())
+            """)
         try await broker.publish(
             AMQPOutgoingMessage(
                 exchange: Topology.taskExchange, routingKey: queue,
@@ -166,7 +166,7 @@ import WarrenTesting
             #expect(record.state == .failure)
             #expect(record.error?["reason"]?.stringValue == "poison")
             // It was not run again.
-            let runs = try await pool.query("SELECT count(*) AS n FROM warren_test.runs WHERE task_id = $1", [id])
+            let runs = try await pool.query("SELECT count(*) AS n FROM warren_test.runs WHERE task_id = \(id)")
             #expect(try runs.first!.decode("n", as: Int.self) == 0)
         }
         await broker.close()

@@ -27,7 +27,7 @@ import WarrenTesting
             let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
             try await eventually("every task of the batch succeeded") {
                 let row = try await pool.query(
-                    "SELECT count(*) AS n FROM warren.tasks WHERE queue = $1 AND state = $2", [queue, "SUCCESS"])
+                    "SELECT count(*) AS n FROM warren.tasks WHERE queue = \(queue) AND state = \("SUCCESS")")
                 return try row.first!.decode("n", as: Int.self) == count
             }
             await pool.close()
@@ -45,7 +45,7 @@ import WarrenTesting
         #expect(record.queuedAt == nil)
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
         let events = try await pool.query(
-            "SELECT state FROM warren.task_events WHERE task_id = $1 ORDER BY id", [handle.id]
+            "SELECT state FROM warren.task_events WHERE task_id = \(handle.id) ORDER BY id"
         ).map { try $0.decode("state", as: String.self) }
         #expect(events == ["PENDING"])
         await pool.close()
@@ -64,7 +64,7 @@ import WarrenTesting
         let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
         func outboxHolds(_ id: UUID) async throws -> Bool {
-            try await !pool.query("SELECT 1 FROM warren.outbox WHERE task_id = $1", [id]).isEmpty
+            try await !pool.query("SELECT 1 FROM warren.outbox WHERE task_id = \(id)").isEmpty
         }
         #expect(try await outboxHolds(now.id))
         try await withWorker(queues: [queue], configuration: configuration) {
@@ -77,11 +77,10 @@ import WarrenTesting
         }
         // Still delayed; its entry now watches for its message going missing after it is due.
         let watch = try await pool.query(
-            "SELECT extract(epoch FROM due - now())::float8 AS seconds FROM warren.outbox WHERE task_id = $1",
-            [later.id])
+            "SELECT extract(epoch FROM due - now())::float8 AS seconds FROM warren.outbox WHERE task_id = \(later.id)")
         #expect(try watch.first?.decode("seconds", as: Double.self) ?? 0 > 600)
         let events = try await pool.query(
-            "SELECT state FROM warren.task_events WHERE task_id = $1 ORDER BY id", [now.id]
+            "SELECT state FROM warren.task_events WHERE task_id = \(now.id) ORDER BY id"
         ).map { try $0.decode("state", as: String.self) }
         #expect(events == ["PENDING", "QUEUED", "STARTED", "SUCCESS"])
         #expect(try await !outboxHolds(now.id))
@@ -102,7 +101,7 @@ import WarrenTesting
         // taken the entry would publish, then wait for the row while the start waits for the
         // entry: a deadlock. It must pass the task by while its row is held.
         try await holder.transaction { connection in
-            _ = try await connection.query("SELECT 1 FROM warren.tasks WHERE id = $1 FOR UPDATE", [handle.id])
+            _ = try await connection.query("SELECT 1 FROM warren.tasks WHERE id = \(handle.id) FOR UPDATE")
             Task {
                 do { while try await client.relayDueTasks() > 0 {} } catch { Issue.record(error) }
                 await relayRuns.finished()

@@ -7,22 +7,22 @@ import WarrenPostgres
     @Test func postgresErrorsCarrySQLState() async throws {
         try await TestDatabase.withPool { pool in
             let table = "pg_errors_\(UUID().uuidString.prefix(8).lowercased())"
-            _ = try await pool.query("CREATE TABLE \(table) (id uuid PRIMARY KEY)")
+            _ = try await pool.query("CREATE TABLE \(unsafeSQL: table) (id uuid PRIMARY KEY)")
             let id = UUID()
-            _ = try await pool.query("INSERT INTO \(table) (id) VALUES ($1)", [id])
+            _ = try await pool.query("INSERT INTO \(unsafeSQL: table) (id) VALUES (\(id))")
             await #expect {
-                try await pool.query("INSERT INTO \(table) (id) VALUES ($1)", [id])
+                try await pool.query("INSERT INTO \(unsafeSQL: table) (id) VALUES (\(id))")
             } throws: { error in
                 (error as? PostgresError)?.isUniqueViolation == true
             }
             await #expect {
-                try await pool.query("SELECT no_such_column FROM \(table)")
+                try await pool.query("SELECT no_such_column FROM \(unsafeSQL: table)")
             } throws: { error in
                 (error as? PostgresError)?.sqlState == "42703"
             }
             // A failed statement does not poison the pooled connection.
-            #expect(try await pool.query("SELECT $1::int + 1 AS n", [41]).first?.decode("n", as: Int.self) == 42)
-            _ = try await pool.query("DROP TABLE \(table)")
+            #expect(try await pool.query("SELECT \(41)::int + 1 AS n").first?.decode("n", as: Int.self) == 42)
+            _ = try await pool.query("DROP TABLE \(unsafeSQL: table)")
         }
     }
 

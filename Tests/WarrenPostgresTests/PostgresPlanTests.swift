@@ -19,21 +19,23 @@ import WarrenPostgres
             // The one statement prepared for `lookup`: an old one not deallocated would be a second row.
             func plan() async throws -> String {
                 let names = try await connection.query(
-                    "SELECT name FROM pg_prepared_statements WHERE statement = $1", [lookup]
+                    "SELECT name FROM pg_prepared_statements WHERE statement = \(lookup)"
                 ).map { try $0.decode("name", as: String.self) }
                 try #require(names.count == 1, "prepared as \(names)")
                 let name = names[0]
-                return try await connection.query("EXPLAIN EXECUTE \(name)('{1}')")
+                return try await connection.query("EXPLAIN EXECUTE \(unsafeSQL: name)('{1}')")
                     .map { try $0.decode("QUERY PLAN", as: String.self) }.joined(separator: "\n")
             }
 
-            _ = try await connection.query(lookup, [[1]])
+            _ = try await connection.query(PostgresQuery(unsafeSQL: lookup, parameters: [[1]]))
             #expect(try await plan().contains("Seq Scan on growing"))
 
             try await connection.execute(
                 unsafeSQL: "INSERT INTO growing SELECT n, 'SUCCESS' FROM generate_series(11, 50000) AS n")
             try await Task.sleep(for: .milliseconds(400))
-            #expect(try await connection.query(lookup, [[1, 2]]).first?.decode("n", as: Int.self) == 2)
+            #expect(
+                try await connection.query(PostgresQuery(unsafeSQL: lookup, parameters: [[1, 2]])).first?.decode(
+                    "n", as: Int.self) == 2)
             let replanned = try await plan()
             #expect(replanned.contains("Index Cond"), "still \(replanned)")
             #expect(!replanned.contains("Seq Scan on growing"))

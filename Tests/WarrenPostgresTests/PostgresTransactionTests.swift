@@ -15,7 +15,9 @@ import WarrenPostgres
     }
 
     private func values(in table: String, on connection: PostgresConnection) async throws -> [Int] {
-        try await connection.query("SELECT n FROM \(table) ORDER BY n").map { try $0.decode("n", as: Int.self) }
+        try await connection.query("SELECT n FROM \(unsafeSQL: table) ORDER BY n").map {
+            try $0.decode("n", as: Int.self)
+        }
     }
 
     /// True when no transaction is open on the connection: PostgreSQL takes a savepoint only
@@ -33,8 +35,8 @@ import WarrenPostgres
     @Test func commitsEveryStatement() async throws {
         try await withTable { (connection, table) async throws in
             let inside = try await connection.transaction { connection in
-                _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [1])
-                _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [2])
+                _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(1))")
+                _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(2))")
                 return try await outsideTransaction(connection)
             }
             #expect(inside == false)
@@ -47,8 +49,8 @@ import WarrenPostgres
         try await withTable { (connection, table) async throws in
             await #expect(throws: PostgresError.self) {
                 try await connection.transaction { connection in
-                    _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [1])
-                    _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [1])
+                    _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(1))")
+                    _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(1))")
                 }
             }
             #expect(try await values(in: table, on: connection).isEmpty)
@@ -65,7 +67,7 @@ import WarrenPostgres
             do {
                 try await connection.transaction { connection in
                     do {
-                        _ = try await connection.query("INSERT INTO \(table) VALUES ($1::int / 0)", [1])
+                        _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(1)::int / 0)")
                     } catch {
                         do { _ = try await connection.query("SELECT 1") } catch let next as PostgresError {
                             refusedAfterwards = next.sqlState
@@ -79,7 +81,7 @@ import WarrenPostgres
             }
             #expect(refusedAfterwards == "25P02")
             #expect(try await outsideTransaction(connection))
-            _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [3])
+            _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(3))")
             #expect(try await values(in: table, on: connection) == [3])
         }
     }
@@ -89,7 +91,7 @@ import WarrenPostgres
         try await withTable { (connection, table) async throws in
             await #expect(throws: Abandoned.self) {
                 try await connection.transaction { connection in
-                    _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [1])
+                    _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(1))")
                     throw Abandoned()
                 }
             }
@@ -106,7 +108,7 @@ import WarrenPostgres
                 try await connection.transaction { _ in throw Abandoned() }
             }
             #expect(try await outsideTransaction(connection))
-            _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [4])
+            _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(4))")
             #expect(try await values(in: table, on: connection) == [4])
         }
     }
@@ -117,7 +119,7 @@ import WarrenPostgres
                 try await connection.transaction { connection in
                     try await connection.execute(
                         unsafeSQL: "INSERT INTO \(table) VALUES (5); INSERT INTO \(table) VALUES (6)")
-                    _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", [5])
+                    _ = try await connection.query("INSERT INTO \(unsafeSQL: table) VALUES (\(5))")
                 }
             }
             #expect(try await values(in: table, on: connection).isEmpty)

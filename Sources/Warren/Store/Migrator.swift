@@ -22,13 +22,13 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(_ migrations: [Migration]) async throws -> [String] {
         try await PostgresConnection.withConnection(uri: databaseURL, name: "warren-migrate") { connection in
-            _ = try await connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
+            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
             do {
                 let applied = try await apply(migrations, on: connection)
-                _ = try await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+                _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
                 return applied
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
                 throw error
             }
         }
@@ -51,7 +51,7 @@ public struct Migrator: Sendable {
         var newlyApplied: [String] = []
         for migration in migrations {
             let checksum: String = try await connection.query(
-                "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS checksum", [migration.sql]
+                "SELECT encode(sha256(convert_to(\(migration.sql), 'UTF8')), 'hex') AS checksum"
             ).first!.decode("checksum")
             if let recorded = appliedChecksums[migration.name] {
                 guard recorded == checksum else {
@@ -66,7 +66,7 @@ public struct Migrator: Sendable {
             try await connection.transaction { connection in
                 try await connection.execute(unsafeSQL: migration.sql)
                 _ = try await connection.query(
-                    "INSERT INTO warren.schema_migrations (name, checksum) VALUES ($1, $2)", [migration.name, checksum])
+                    "INSERT INTO warren.schema_migrations (name, checksum) VALUES (\(migration.name), \(checksum))")
             }
             newlyApplied.append(migration.name)
         }

@@ -5,25 +5,26 @@ import WarrenPostgres
 extension TaskStore {
     /// Advertises task types for the API to validate and complete submissions with.
     func advertise(_ types: [AdvertisedTaskType]) async throws {
+        let names = types.map(\.name)
+        let limits = types.map(\.rateLimit)
         _ = try await pool.query(
             """
             INSERT INTO warren.task_types (name, queue, args_schema, retry_policy, updated_at)
             SELECT name, queue, schema, retry_policy, now()
-            FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) AS i(name, queue, schema, retry_policy)
+            FROM unnest(\(names)::text[], \(types.map(\.queue))::text[], \(types.map(\.schema.document.jsonText))::jsonb[],
+                        \(types.map(\.retry.json.jsonText))::jsonb[]) AS i(name, queue, schema, retry_policy)
             ON CONFLICT (name) DO UPDATE
             SET queue = excluded.queue, args_schema = excluded.args_schema, retry_policy = excluded.retry_policy,
                 updated_at = now()
-            """,
-            [
-                types.map(\.name), types.map(\.queue), types.map(\.schema.document.jsonText),
-                types.map(\.retry.json.jsonText),
-            ])
+            """)
         // A type's limit changes with its code, but the turn in progress is kept; a type whose
         // code no longer declares a limit loses its row.
         _ = try await pool.query(
             """
             WITH input AS (
-                SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::int[]) AS i(task, rate, seconds, burst)
+                SELECT * FROM unnest(\(names)::text[], \(limits.map { $0?.description })::text[],
+                                     \(limits.map { $0?.interval.seconds })::float8[], \(limits.map { $0?.burst })::int[])
+                    AS i(task, rate, seconds, burst)
             ), unlimited AS (
                 DELETE FROM warren.rate_limits r USING input i WHERE r.task = i.task AND i.rate IS NULL
             )
@@ -32,11 +33,7 @@ extension TaskStore {
             ON CONFLICT (task) DO UPDATE
             SET rate = excluded.rate, every = excluded.every, burst = excluded.burst, updated_at = now()
             WHERE (r.rate, r.every, r.burst) IS DISTINCT FROM (excluded.rate, excluded.every, excluded.burst)
-            """,
-            [
-                types.map(\.name), types.map { $0.rateLimit?.description },
-                types.map { $0.rateLimit?.interval.seconds }, types.map { $0.rateLimit?.burst },
-            ])
+            """)
     }
 
     /// Every advertised task type. A type advertised before retry policies existed gets the default one.

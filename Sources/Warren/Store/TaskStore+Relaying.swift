@@ -19,10 +19,9 @@ extension TaskStore {
     func dueOutboxTasks(limit: Int, on connection: PostgresConnection) async throws -> [TaskRecord] {
         let rows = try await connection.query(
             """
-            SELECT \(Self.recordColumns) FROM warren.tasks t JOIN warren.outbox o ON o.task_id = t.id
-            WHERE o.due <= now() ORDER BY o.due LIMIT $1 FOR UPDATE SKIP LOCKED
-            """,
-            [limit])
+            SELECT \(unsafeSQL: Self.recordColumns) FROM warren.tasks t JOIN warren.outbox o ON o.task_id = t.id
+            WHERE o.due <= now() ORDER BY o.due LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            """)
         return try rows.map(Self.record)
     }
 
@@ -30,37 +29,39 @@ extension TaskStore {
     /// due later), with an event; entries that still need watching (delayed tasks) are due again
     /// later, the rest leave the outbox. Entries of tasks that finished meanwhile leave too.
     func relayed(_ ids: [UUID], on connection: PostgresConnection) async throws {
+        let watched = [TaskState.pending, .scheduled, .retry].map(\.rawValue)
         _ = try await connection.query(
             """
             WITH published AS (
                 UPDATE warren.tasks t
-                SET state = CASE WHEN t.eta > now() THEN $3 ELSE $4 END, queued_at = clock_timestamp()
-                WHERE t.id = ANY($1::uuid[]) AND t.state = $2
+                SET state = CASE WHEN t.eta > now() THEN \(TaskState.scheduled.rawValue) ELSE \(TaskState.queued.rawValue) END,
+                    queued_at = clock_timestamp()
+                WHERE t.id = ANY(\(ids)::uuid[]) AND t.state = \(TaskState.pending.rawValue)
                 RETURNING t.id, t.state, t.queued_at
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, state FROM published
             ), watched AS (
                 UPDATE warren.outbox o
-                SET due = CASE WHEN t.eta > now() THEN t.eta + $6::float8 * interval '1 second'
-                               ELSE now() + $7::float8 * interval '1 second' END
+                SET due = CASE WHEN t.eta > now() THEN t.eta + \(Self.overdueAfter.seconds)::float8 * interval '1 second'
+                               ELSE now() + \(Self.republishAgainAfter.seconds)::float8 * interval '1 second' END
                 FROM warren.tasks t
-                WHERE o.task_id = t.id AND t.id = ANY($1::uuid[]) AND t.eta IS NOT NULL AND t.state = ANY($5::text[])
+                WHERE o.task_id = t.id AND t.id = ANY(\(ids)::uuid[]) AND t.eta IS NOT NULL
+                    AND t.state = ANY(\(watched)::text[])
             )
             DELETE FROM warren.outbox o USING warren.tasks t
-            WHERE o.task_id = t.id AND t.id = ANY($1::uuid[]) AND NOT (t.eta IS NOT NULL AND t.state = ANY($5::text[]))
-            """,
-            [
-                ids, TaskState.pending.rawValue, TaskState.scheduled.rawValue, TaskState.queued.rawValue,
-                [TaskState.pending, .scheduled, .retry].map(\.rawValue), Self.overdueAfter.seconds,
-                Self.republishAgainAfter.seconds,
-            ])
+            WHERE o.task_id = t.id AND t.id = ANY(\(ids)::uuid[])
+                AND NOT (t.eta IS NOT NULL AND t.state = ANY(\(watched)::text[]))
+            """)
     }
 
     /// Moves a delayed task's outbox entry (if it has one) to `overdueAfter` past `due`: its
     /// message went back to the delay queues to wait until then, and must not be relayed before.
     func postponeRelay(of id: UUID, until due: Date) async throws {
         _ = try await pool.query(
-            "UPDATE warren.outbox SET due = to_timestamp($2::float8) + $3::float8 * interval '1 second' WHERE task_id = $1",
-            [id, due.timeIntervalSince1970, Self.overdueAfter.seconds])
+            """
+            UPDATE warren.outbox SET due = to_timestamp(\(due.timeIntervalSince1970)::float8)
+                                           + \(Self.overdueAfter.seconds)::float8 * interval '1 second'
+            WHERE task_id = \(id)
+            """)
     }
 }

@@ -11,11 +11,22 @@ extension TaskStore {
     /// ``finish(_:worker:)`` take them, so a submission and a worker that race for the same rows
     /// wait on each other in one order and never deadlock.
     func insert(_ tasks: [NewTask], on connection: PostgresConnection) async throws -> Set<UUID> {
+        let ids = tasks.map(\.id)
+        let names = tasks.map(\.task)
+        let queues = tasks.map(\.queue)
+        let args = tasks.map(\.args.jsonText)
+        let priorities = tasks.map(\.priority)
+        let idempotencyKeys = tasks.map(\.idempotencyKey)
+        let created = tasks.map(\.createdAt.timeIntervalSince1970)
+        let states = tasks.map(\.publishedState.rawValue)
+        let etas = tasks.map { $0.eta?.timeIntervalSince1970 }
+        let retryPolicies = tasks.map { $0.retry?.json.jsonText }
         let rows = try await connection.query(
             """
             WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[],
-                                     $7::float8[], $8::text[], $9::float8[], $10::jsonb[])
+                SELECT * FROM unnest(\(ids)::uuid[], \(names)::text[], \(queues)::text[], \(args)::jsonb[],
+                                     \(priorities)::int[], \(idempotencyKeys)::text[], \(created)::float8[],
+                                     \(states)::text[], \(etas)::float8[], \(retryPolicies)::jsonb[])
                     AS i(id, task, queue, args, priority, idempotency_key, created, state, eta, retry_policy)
             ), inserted AS (
                 INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at, queued_at,
@@ -29,16 +40,11 @@ extension TaskStore {
                 INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, state FROM inserted
             ), listed AS (
                 INSERT INTO warren.outbox (task_id, due)
-                SELECT id, eta + $11::float8 * interval '1 second' FROM inserted WHERE eta IS NOT NULL
+                SELECT id, eta + \(Self.overdueAfter.seconds)::float8 * interval '1 second'
+                FROM inserted WHERE eta IS NOT NULL
             )
             SELECT id FROM inserted
-            """,
-            [
-                tasks.map(\.id), tasks.map(\.task), tasks.map(\.queue), tasks.map { $0.args.jsonText },
-                tasks.map(\.priority), tasks.map(\.idempotencyKey), tasks.map { $0.createdAt.timeIntervalSince1970 },
-                tasks.map(\.publishedState.rawValue), tasks.map { $0.eta?.timeIntervalSince1970 },
-                tasks.map { $0.retry?.json.jsonText }, Self.overdueAfter.seconds,
-            ])
+            """)
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
 
@@ -46,17 +52,17 @@ extension TaskStore {
     /// PENDING: the broker did not confirm them, so they are accepted but not yet published.
     /// They go on the outbox, due at once, for the relay.
     func revertToPending(_ ids: [UUID], on connection: PostgresConnection) async throws {
+        let pending = TaskState.pending.rawValue
         _ = try await connection.query(
             """
             WITH tasks AS (
-                UPDATE warren.tasks SET state = $2, queued_at = NULL WHERE id = ANY($1::uuid[])
+                UPDATE warren.tasks SET state = \(pending), queued_at = NULL WHERE id = ANY(\(ids)::uuid[])
             ), events AS (
-                UPDATE warren.task_events SET state = $2 WHERE task_id = ANY($1::uuid[])
+                UPDATE warren.task_events SET state = \(pending) WHERE task_id = ANY(\(ids)::uuid[])
             )
-            INSERT INTO warren.outbox (task_id, due) SELECT id, now() FROM unnest($1::uuid[]) AS i(id)
+            INSERT INTO warren.outbox (task_id, due) SELECT id, now() FROM unnest(\(ids)::uuid[]) AS i(id)
             ON CONFLICT (task_id) DO UPDATE SET due = excluded.due
-            """,
-            [ids, TaskState.pending.rawValue])
+            """)
     }
 
     /// The tasks holding these idempotency keys.
@@ -64,8 +70,10 @@ extension TaskStore {
         -> [String: TaskRecord]
     {
         let rows = try await connection.query(
-            "SELECT \(Self.recordColumns), idempotency_key FROM warren.tasks WHERE idempotency_key = ANY($1::text[])",
-            [keys])
+            """
+            SELECT \(unsafeSQL: Self.recordColumns), idempotency_key FROM warren.tasks
+            WHERE idempotency_key = ANY(\(keys)::text[])
+            """)
         var found: [String: TaskRecord] = [:]
         for row in rows {
             found[try row.decode("idempotency_key")] = try Self.record(row)

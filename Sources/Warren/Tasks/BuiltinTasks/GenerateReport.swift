@@ -49,19 +49,18 @@ public struct GenerateReport: TaskDefinition {
             """
             SELECT task,
                    count(*) AS total,
-                   count(*) FILTER (WHERE state = $3) AS succeeded,
-                   count(*) FILTER (WHERE state = $4) AS failed,
-                   count(*) FILTER (WHERE state = $5) AS revoked,
-                   count(*) FILTER (WHERE NOT (state = ANY(ARRAY[$3, $4, $5]))) AS unfinished,
+                   count(*) FILTER (WHERE state = \(TaskState.success.rawValue)) AS succeeded,
+                   count(*) FILTER (WHERE state = \(TaskState.failure.rawValue)) AS failed,
+                   count(*) FILTER (WHERE state = \(TaskState.revoked.rawValue)) AS revoked,
+                   count(*) FILTER (WHERE NOT (state = ANY(ARRAY[\(TaskState.success.rawValue), \(TaskState.failure.rawValue), \(TaskState.revoked.rawValue)]))) AS unfinished,
                    avg(extract(epoch FROM finished_at - started_at) * 1000) AS mean_ms,
                    percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at) * 1000)
                        AS p95_ms
             FROM warren.tasks
-            WHERE created_at >= now() - make_interval(hours => $1) AND ($2::text IS NULL OR task = $2)
+            WHERE created_at >= now() - make_interval(hours => \(hours)) AND (\(arguments.task)::text IS NULL OR task = \(arguments.task))
             GROUP BY task
             ORDER BY task
-            """,
-            [hours, arguments.task, TaskState.success.rawValue, TaskState.failure.rawValue, TaskState.revoked.rawValue])
+            """)
         return Result(
             hours: hours, generatedAt: Date(),
             rows: try rows.map { row in
