@@ -15,15 +15,13 @@ import WarrenTesting
     let client: WarrenClient
     let broker: AMQPConnection
 
+    /// What the suite opens, closed at the end of each test (``Opened/closing(after:)``).
+    let opened = Opened()
+
     init() async throws {
         configuration = try await Servers.configuration()
-        client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        broker = try await AMQPConnection.connect(to: Servers.endpoint())
-    }
-
-    func close() async {
-        await broker.close()
-        await client.shutdown()
+        client = try await opened.client(configuration)
+        broker = try await opened.broker()
     }
 
     /// The messages ready in `queue` once the broker has seen its consumer go.
@@ -38,7 +36,7 @@ import WarrenTesting
     func withCutOffWorker(
         queue: String, ackDelay: Duration, _ body: (TCPProxy) async throws -> Void
     ) async throws {
-        let proxy = try TCPProxy(upstreamPort: try Servers.endpoint().port)
+        let proxy = try await opened.proxyToRabbitMQ()
         try await withWorker(
             queues: [queue], concurrency: 1, prefetch: 8, ackDelay: ackDelay,
             configuration: try configuration.reachingRabbitMQ(through: proxy)
@@ -46,57 +44,61 @@ import WarrenTesting
             try await body(proxy)
             proxy.restore()
         }
-        proxy.stop()
     }
 
     @Test func anAckIsHeldUntilItsDelay() async throws {
-        let queue = TestEnvironment.uniqueQueue("ack")
-        try await withCutOffWorker(queue: queue, ackDelay: .seconds(60)) { proxy in
-            let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue)
-            #expect(try await handle.result() == "once")
-            proxy.cut()
-            #expect(try await messagesLeftBehind(in: queue) == 1)
+        try await opened.closing {
+            let queue = TestEnvironment.uniqueQueue("ack")
+            try await withCutOffWorker(queue: queue, ackDelay: .seconds(60)) { proxy in
+                let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue)
+                #expect(try await handle.result() == "once")
+                proxy.cut()
+                #expect(try await messagesLeftBehind(in: queue) == 1)
+            }
         }
-        await close()
     }
 
     @Test func aHeldAckGoesOutWhenItsDelayHasPassed() async throws {
-        let queue = TestEnvironment.uniqueQueue("ack")
-        try await withCutOffWorker(queue: queue, ackDelay: .milliseconds(300)) { proxy in
-            #expect(
-                try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result() == "once")
-            try await Task.sleep(for: .seconds(1))
-            proxy.cut()
-            #expect(try await messagesLeftBehind(in: queue) == 0)
+        try await opened.closing {
+            let queue = TestEnvironment.uniqueQueue("ack")
+            try await withCutOffWorker(queue: queue, ackDelay: .milliseconds(300)) { proxy in
+                #expect(
+                    try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result() == "once"
+                )
+                try await Task.sleep(for: .seconds(1))
+                proxy.cut()
+                #expect(try await messagesLeftBehind(in: queue) == 0)
+            }
         }
-        await close()
     }
 
     @Test func aStoppingWorkerSendsTheAcksItHolds() async throws {
-        let queue = TestEnvironment.uniqueQueue("ack")
-        let result = try await withWorker(
-            queues: [queue], concurrency: 1, prefetch: 8, ackDelay: .seconds(60), configuration: configuration
-        ) {
-            try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result()
+        try await opened.closing {
+            let queue = TestEnvironment.uniqueQueue("ack")
+            let result = try await withWorker(
+                queues: [queue], concurrency: 1, prefetch: 8, ackDelay: .seconds(60), configuration: configuration
+            ) {
+                try await client.enqueue(TestTasks.Echo.self, .init(value: "once"), queue: queue).result()
+            }
+            #expect(result == "once")
+            #expect(try await messagesLeftBehind(in: queue) == 0)
         }
-        #expect(result == "once")
-        #expect(try await messagesLeftBehind(in: queue) == 0)
-        await close()
     }
 
     /// With `prefetch` equal to `concurrency`, a held ack would keep the broker from sending the
     /// next task until the delay passed.
     @Test func acksGoAtOnceWhenThePrefetchWindowHasNoRoom() async throws {
-        let queue = TestEnvironment.uniqueQueue("ack")
-        try await withWorker(
-            queues: [queue], concurrency: 1, prefetch: 1, ackDelay: .seconds(60), configuration: configuration
-        ) {
-            let handles = try await client.enqueue(
-                TestTasks.Echo.self, batch: ["a", "b", "c"].map { .init(value: $0) }, queue: queue)
-            for handle in handles {
-                _ = try await handle.result(timeout: .seconds(10))
+        try await opened.closing {
+            let queue = TestEnvironment.uniqueQueue("ack")
+            try await withWorker(
+                queues: [queue], concurrency: 1, prefetch: 1, ackDelay: .seconds(60), configuration: configuration
+            ) {
+                let handles = try await client.enqueue(
+                    TestTasks.Echo.self, batch: ["a", "b", "c"].map { .init(value: $0) }, queue: queue)
+                for handle in handles {
+                    _ = try await handle.result(timeout: .seconds(10))
+                }
             }
         }
-        await close()
     }
 }

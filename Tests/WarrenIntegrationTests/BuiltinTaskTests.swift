@@ -56,38 +56,38 @@ import WarrenTesting
     }
 
     @Test func generateReportCountsTheHistory() async throws {
-        let configuration = try await Servers.configuration()
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        let queue = TestEnvironment.uniqueQueue()
-        try await withWorker(queues: [queue], configuration: configuration) {
-            _ = try await client.enqueue(TestTasks.Echo.self, .init(value: 1), queue: queue).result()
-            await #expect(throws: TaskError.self) {
-                try await client.enqueue(TestTasks.Fail.self, .init(message: "x"), queue: queue).result()
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let client = try await servers.client(configuration)
+            let queue = TestEnvironment.uniqueQueue()
+            try await withWorker(queues: [queue], configuration: configuration) {
+                _ = try await client.enqueue(TestTasks.Echo.self, .init(value: 1), queue: queue).result()
+                await #expect(throws: TaskError.self) {
+                    try await client.enqueue(TestTasks.Fail.self, .init(message: "x"), queue: queue).result()
+                }
+            }
+            let database = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+            let report = try await GenerateReport()
+                .run(.init(hours: 1, task: "test.fail"), context: context(GenerateReport.name, database: database))
+            #expect(report.hours == 1)
+            let row = try #require(report.rows.first)
+            #expect(report.rows.count == 1)
+            #expect(row.task == "test.fail")
+            #expect(row.failed >= 1 && row.succeeded == 0 && row.total >= row.failed)
+            #expect(row.meanMilliseconds != nil)
+            // A revoked task counts as revoked, not as unfinished.
+            let later = try await client.enqueue(
+                TestTasks.Flaky.self, .init(failures: 0), queue: queue, countdown: .seconds(600))
+            _ = try await client.revoke(later.id)
+            let flaky = try #require(
+                try await GenerateReport()
+                    .run(.init(hours: 1, task: "test.flaky"), context: context(GenerateReport.name, database: database))
+                    .rows.first)
+            #expect(flaky.revoked >= 1)
+            #expect(flaky.total == flaky.succeeded + flaky.failed + flaky.revoked + flaky.unfinished)
+            await #expect(throws: ReportError.self) {
+                try await GenerateReport().run(.init(hours: 0), context: context("r", database: database))
             }
         }
-        let database = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-        let report = try await GenerateReport()
-            .run(.init(hours: 1, task: "test.fail"), context: context(GenerateReport.name, database: database))
-        #expect(report.hours == 1)
-        let row = try #require(report.rows.first)
-        #expect(report.rows.count == 1)
-        #expect(row.task == "test.fail")
-        #expect(row.failed >= 1 && row.succeeded == 0 && row.total >= row.failed)
-        #expect(row.meanMilliseconds != nil)
-        // A revoked task counts as revoked, not as unfinished.
-        let later = try await client.enqueue(
-            TestTasks.Flaky.self, .init(failures: 0), queue: queue, countdown: .seconds(600))
-        _ = try await client.revoke(later.id)
-        let flaky = try #require(
-            try await GenerateReport()
-                .run(.init(hours: 1, task: "test.flaky"), context: context(GenerateReport.name, database: database))
-                .rows.first)
-        #expect(flaky.revoked >= 1)
-        #expect(flaky.total == flaky.succeeded + flaky.failed + flaky.revoked + flaky.unfinished)
-        await #expect(throws: ReportError.self) {
-            try await GenerateReport().run(.init(hours: 0), context: context("r", database: database))
-        }
-        await database.close()
-        await client.shutdown()
     }
 }

@@ -8,42 +8,44 @@ import WarrenTesting
 /// holds up a short one.
 @Suite(.timeLimit(.minutes(1))) struct DelayTests {
     @Test func messagesArriveWhenDueAndNeverWaitBehindLongerDelays() async throws {
-        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-        let topology = Topology()
-        let queue = TestEnvironment.uniqueQueue("delay")
-        try await topology.declareDelays(on: broker)
-        try await topology.declare(queue: queue, on: broker)
-        func publish(_ text: String, after seconds: Int) async throws {
-            let route = try DelayRoute(seconds: seconds, queue: queue)
-            try await broker.publish(
-                AMQPOutgoingMessage(
-                    exchange: DelayRoute.entryExchange, routingKey: route.routingKey,
-                    properties: AMQPProperties(persistent: true, messageID: text), body: Array(text.utf8)))
-        }
-        let start = ContinuousClock.now
-        // Published first, and sharing levels with the short ones: neither may hold them up.
-        try await publish("a day", after: 86_400)
-        try await publish("three seconds", after: 3)
-        try await publish("one second", after: 1)
-        var arrivals: [(String, Double)] = []
-        while arrivals.count < 2, ContinuousClock.now - start < .seconds(10) {
-            if let delivery = try await broker.get(queue: queue) {
-                arrivals.append((String(decoding: delivery.body, as: UTF8.self), (ContinuousClock.now - start).seconds))
-                #expect(delivery.properties.messageID != nil)
-                try await broker.ack(delivery.deliveryTag)
-            } else {
-                try await Task.sleep(for: .milliseconds(20))
+        try await withServers { servers in
+            let broker = try await servers.broker()
+            let topology = Topology()
+            let queue = TestEnvironment.uniqueQueue("delay")
+            try await topology.declareDelays(on: broker)
+            try await topology.declare(queue: queue, on: broker)
+            func publish(_ text: String, after seconds: Int) async throws {
+                let route = try DelayRoute(seconds: seconds, queue: queue)
+                try await broker.publish(
+                    AMQPOutgoingMessage(
+                        exchange: DelayRoute.entryExchange, routingKey: route.routingKey,
+                        properties: AMQPProperties(persistent: true, messageID: text), body: Array(text.utf8)))
             }
+            let start = ContinuousClock.now
+            // Published first, and sharing levels with the short ones: neither may hold them up.
+            try await publish("a day", after: 86_400)
+            try await publish("three seconds", after: 3)
+            try await publish("one second", after: 1)
+            var arrivals: [(String, Double)] = []
+            while arrivals.count < 2, ContinuousClock.now - start < .seconds(10) {
+                if let delivery = try await broker.get(queue: queue) {
+                    arrivals.append(
+                        (String(decoding: delivery.body, as: UTF8.self), (ContinuousClock.now - start).seconds))
+                    #expect(delivery.properties.messageID != nil)
+                    try await broker.ack(delivery.deliveryTag)
+                } else {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            #expect(arrivals.map(\.0) == ["one second", "three seconds"])
+            if arrivals.count == 2 {
+                #expect(arrivals[0].1 >= 0.9 && arrivals[0].1 < 2.0)
+                #expect(arrivals[1].1 >= 2.9 && arrivals[1].1 < 4.0)
+            }
+            // The day-long message is still waiting in the cascade, not in the queue or a worker.
+            #expect(try await broker.declareQueue(queue, passive: true).messageCount == 0)
+            try await broker.purgeQueue(DelayRoute.queue(level: 16))
+            try await broker.deleteQueue(queue)
         }
-        #expect(arrivals.map(\.0) == ["one second", "three seconds"])
-        if arrivals.count == 2 {
-            #expect(arrivals[0].1 >= 0.9 && arrivals[0].1 < 2.0)
-            #expect(arrivals[1].1 >= 2.9 && arrivals[1].1 < 4.0)
-        }
-        // The day-long message is still waiting in the cascade, not in the queue or a worker.
-        #expect(try await broker.declareQueue(queue, passive: true).messageCount == 0)
-        try await broker.purgeQueue(DelayRoute.queue(level: 16))
-        try await broker.deleteQueue(queue)
-        await broker.close()
     }
 }

@@ -50,39 +50,40 @@ import WarrenTesting
     }
 
     @Test func aStatusRequestCanWaitForTheTaskToFinish() async throws {
-        let configuration = try await Servers.configuration()
-        let queue = TestEnvironment.uniqueQueue("wait")
-        try await withAPI(configuration) { client in
-            let submitted = try await client.postJSON(
-                "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)
-            let id = try #require(submitted.json["id"]?.stringValue)
-            // No worker yet: the wait runs out, and the answer is the task as it is.
-            var start = ContinuousClock.now
-            let waiting = try await client.get("/v1/tasks/\(id)?wait=0.3")
-            #expect(waiting.status == .ok)
-            #expect(waiting.json["state"] == "QUEUED")
-            #expect(ContinuousClock.now - start >= .milliseconds(300))
-            #expect(try await client.get("/v1/tasks/\(id)?wait=soon").status == .unprocessableContent)
-            #expect(try await client.get("/v1/tasks/\(id)?wait=61").status == .unprocessableContent)
-            // A revoke finishes a task too, and wakes its waiters.
-            let other = try await client.postJSON(
-                "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)
-            let otherID = try #require(other.json["id"]?.stringValue)
-            start = ContinuousClock.now
-            async let revokedWhileWaiting = client.get("/v1/tasks/\(otherID)?wait=20")
-            try await Task.sleep(for: .milliseconds(100))
-            // Through a client of its own: the test client's one connection is busy waiting.
-            let revoker = try WarrenClient(configuration: configuration, logger: Servers.logger)
-            _ = try await revoker.revoke(try #require(UUID(uuidString: otherID)), terminate: false)
-            await revoker.shutdown()
-            #expect(try await revokedWhileWaiting.json["state"] == "REVOKED")
-            #expect(ContinuousClock.now - start < .milliseconds(950))
-            try await withWorker(queues: [queue], configuration: configuration) {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("wait")
+            try await withAPI(configuration) { client in
+                let submitted = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)
+                let id = try #require(submitted.json["id"]?.stringValue)
+                // No worker yet: the wait runs out, and the answer is the task as it is.
+                var start = ContinuousClock.now
+                let waiting = try await client.get("/v1/tasks/\(id)?wait=0.3")
+                #expect(waiting.status == .ok)
+                #expect(waiting.json["state"] == "QUEUED")
+                #expect(ContinuousClock.now - start >= .milliseconds(300))
+                #expect(try await client.get("/v1/tasks/\(id)?wait=soon").status == .unprocessableContent)
+                #expect(try await client.get("/v1/tasks/\(id)?wait=61").status == .unprocessableContent)
+                // A revoke finishes a task too, and wakes its waiters.
+                let other = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)
+                let otherID = try #require(other.json["id"]?.stringValue)
                 start = ContinuousClock.now
-                let finished = try await client.get("/v1/tasks/\(id)?wait=20")
-                #expect(finished.json["state"] == "SUCCESS")
-                // The worker's notice wakes the request; without it, the row is read again after 1 s.
+                async let revokedWhileWaiting = client.get("/v1/tasks/\(otherID)?wait=20")
+                try await Task.sleep(for: .milliseconds(100))
+                // Through a client of its own: the test client's one connection is busy waiting.
+                let revoker = try await servers.client(configuration)
+                _ = try await revoker.revoke(try #require(UUID(uuidString: otherID)), terminate: false)
+                #expect(try await revokedWhileWaiting.json["state"] == "REVOKED")
                 #expect(ContinuousClock.now - start < .milliseconds(950))
+                try await withWorker(queues: [queue], configuration: configuration) {
+                    start = ContinuousClock.now
+                    let finished = try await client.get("/v1/tasks/\(id)?wait=20")
+                    #expect(finished.json["state"] == "SUCCESS")
+                    // The worker's notice wakes the request; without it, the row is read again after 1 s.
+                    #expect(ContinuousClock.now - start < .milliseconds(950))
+                }
             }
         }
     }
@@ -159,41 +160,43 @@ import WarrenTesting
     }
 
     @Test func aRepeatedIdempotencyKeyReturnsTheFirstTaskAndPublishesNothing() async throws {
-        let configuration = try await Servers.configuration()
-        let queue = TestEnvironment.uniqueQueue("idem")
-        let key = "order-\(UUID().uuidString)"
-        // A worker advertises the test tasks, then stops: the messages stay countable in the queue.
-        try await withWorker(queues: [queue], configuration: configuration) {}
-        try await withAPI(configuration) { client in
-            let body = #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)","idempotency_key":"\#(key)"}"#
-            let first = try await client.postJSON("/v1/tasks", body)
-            #expect(first.status == .accepted)
-            let again = try await client.postJSON("/v1/tasks", body)
-            #expect(again.status == .ok)
-            #expect(again.json["id"] == first.json["id"])
-            let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-            #expect(try await broker.declareQueue(queue, passive: true).messageCount == 1)
-            await broker.close()
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("idem")
+            let key = "order-\(UUID().uuidString)"
+            // A worker advertises the test tasks, then stops: the messages stay countable in the queue.
+            try await withWorker(queues: [queue], configuration: configuration) {}
+            try await withAPI(configuration) { client in
+                let body = #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)","idempotency_key":"\#(key)"}"#
+                let first = try await client.postJSON("/v1/tasks", body)
+                #expect(first.status == .accepted)
+                let again = try await client.postJSON("/v1/tasks", body)
+                #expect(again.status == .ok)
+                #expect(again.json["id"] == first.json["id"])
+                let broker = try await servers.broker()
+                #expect(try await broker.declareQueue(queue, passive: true).messageCount == 1)
+            }
         }
     }
 
     @Test func higherPriorityTasksRunFirst() async throws {
-        let configuration = try await Servers.configuration()
-        let queue = TestEnvironment.uniqueQueue("priority")
-        try await withWorker(queues: [queue], configuration: configuration) {}
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        // Queued while no worker consumes: the broker orders them by priority.
-        let low = try await client.enqueue(
-            TestTasks.Echo.self, batch: (0..<5).map { .init(value: .number(Double($0))) }, queue: queue)
-        let high = try await client.enqueue(TestTasks.Echo.self, .init(value: "urgent"), queue: queue, priority: 9)
-        try await withWorker(queues: [queue], concurrency: 1, configuration: configuration) {
-            for handle in low { _ = try await handle.result(timeout: .seconds(15)) }
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("priority")
+            try await withWorker(queues: [queue], configuration: configuration) {}
+            let client = try await servers.client(configuration)
+            // Queued while no worker consumes: the broker orders them by priority.
+            let low = try await client.enqueue(
+                TestTasks.Echo.self, batch: (0..<5).map { .init(value: .number(Double($0))) }, queue: queue)
+            let high = try await client.enqueue(TestTasks.Echo.self, .init(value: "urgent"), queue: queue, priority: 9)
+            try await withWorker(queues: [queue], concurrency: 1, configuration: configuration) {
+                for handle in low { _ = try await handle.result(timeout: .seconds(15)) }
+            }
+            let urgent = try #require(try await client.status(of: high.id)?.startedAt)
+            for handle in low {
+                #expect(try #require(try await client.status(of: handle.id)?.startedAt) > urgent)
+            }
         }
-        let urgent = try #require(try await client.status(of: high.id)?.startedAt)
-        for handle in low {
-            #expect(try #require(try await client.status(of: handle.id)?.startedAt) > urgent)
-        }
-        await client.shutdown()
     }
 
     @Test func badRequestsGetProblemDocuments() async throws {
@@ -318,15 +321,10 @@ func withAPI(_ configuration: Configuration, _ body: @escaping @Sendable (APITes
 {
     var configuration = configuration
     configuration.httpPort = 0
-    let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-    let app = APIServer.application(client: client, configuration: configuration, logger: Servers.logger)
-    do {
+    try await WarrenClient.withClient(configuration: configuration, logger: Servers.logger) { client in
+        let app = APIServer.application(client: client, configuration: configuration, logger: Servers.logger)
         try await app.test(.live) { testClient in try await body(APITestClient(client: testClient)) }
-    } catch {
-        await client.shutdown()
-        throw error
     }
-    await client.shutdown()
 }
 
 struct APIResponse {

@@ -7,46 +7,48 @@ import WarrenTesting
 /// A task type's rate limit holds across workers, against the real broker and database.
 @Suite(.timeLimit(.minutes(2))) struct RateLimitTests {
     @Test func twoWorkersTogetherStartNoMoreThanTheLimit() async throws {
-        let configuration = try await Servers.configuration()
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-        let queue = TestEnvironment.uniqueQueue("paced")
-        let count = 12
-        // Enough slots for every task to take its turn at once: turns over a second away are then
-        // waited for in the delay queues.
-        let ids = try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
-            try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
-                // Countdowns, so the ones that wait for a later turn also postpone their relay.
-                var handles: [TaskHandle<TestTasks.Paced>] = []
-                for _ in 0..<count {
-                    handles.append(
-                        try await client.enqueue(TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1)))
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let client = try await servers.client(configuration)
+            let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+            let queue = TestEnvironment.uniqueQueue("paced")
+            let count = 12
+            // Enough slots for every task to take its turn at once: turns over a second away are then
+            // waited for in the delay queues.
+            let ids = try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
+                try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
+                    // Countdowns, so the ones that wait for a later turn also postpone their relay.
+                    var handles: [TaskHandle<TestTasks.Paced>] = []
+                    for _ in 0..<count {
+                        handles.append(
+                            try await client.enqueue(
+                                TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1)))
+                    }
+                    for handle in handles { _ = try await handle.result(timeout: .seconds(30)) }
+                    return handles.map(\.id)
                 }
-                for handle in handles { _ = try await handle.result(timeout: .seconds(30)) }
-                return handles.map(\.id)
             }
-        }
-        let starts = try await pool.query(
-            "SELECT at FROM warren.task_events WHERE task_id = ANY(\(ids)) AND state = 'STARTED' ORDER BY at"
-        ).map { try $0.decode("at", as: Date.self) }
-        let nextTurn = try await pool.query(
-            "SELECT next_turn FROM warren.rate_limits WHERE task = \(TestTasks.Paced.name)"
-        )
-        .first!.decode("next_turn", as: Date.self)
-        await client.shutdown()
-        await pool.close()
+            let starts = try await pool.query(
+                "SELECT at FROM warren.task_events WHERE task_id = ANY(\(ids)) AND state = 'STARTED' ORDER BY at"
+            ).map { try $0.decode("at", as: Date.self) }
+            let nextTurn = try await pool.query(
+                "SELECT next_turn FROM warren.rate_limits WHERE task = \(TestTasks.Paced.name)"
+            )
+            .first!.decode("next_turn", as: Date.self)
 
-        // 5/s with a burst of 1: a start every 0.2 s, those due over a second later after a trip
-        // through the delay queues. Unlimited, the 12 would all start within a few milliseconds.
-        #expect(starts.count == count)
-        let span = starts.last!.timeIntervalSince(starts.first!)
-        #expect(span >= Double(count - 1) * 0.2 - 0.05, "12 starts took \(span) s")
-        // Exactly one turn per task: a message back from the delay queues does not take another.
-        let turns = nextTurn.timeIntervalSince(starts.first!) / 0.2
-        #expect(turns > Double(count) - 0.5 && turns < Double(count) + 0.5, "\(turns) turns taken for \(count) tasks")
-        for (index, start) in starts.enumerated() {
-            let inOneSecond = starts[index...].prefix { $0.timeIntervalSince(start) < 1 }.count
-            #expect(inOneSecond <= 6, "\(inOneSecond) starts in the second from \(start)")
+            // 5/s with a burst of 1: a start every 0.2 s, those due over a second later after a trip
+            // through the delay queues. Unlimited, the 12 would all start within a few milliseconds.
+            #expect(starts.count == count)
+            let span = starts.last!.timeIntervalSince(starts.first!)
+            #expect(span >= Double(count - 1) * 0.2 - 0.05, "12 starts took \(span) s")
+            // Exactly one turn per task: a message back from the delay queues does not take another.
+            let turns = nextTurn.timeIntervalSince(starts.first!) / 0.2
+            #expect(
+                turns > Double(count) - 0.5 && turns < Double(count) + 0.5, "\(turns) turns taken for \(count) tasks")
+            for (index, start) in starts.enumerated() {
+                let inOneSecond = starts[index...].prefix { $0.timeIntervalSince(start) < 1 }.count
+                #expect(inOneSecond <= 6, "\(inOneSecond) starts in the second from \(start)")
+            }
         }
     }
 }

@@ -9,47 +9,47 @@ import WarrenTesting
 /// it held is lost or recorded twice.
 @Suite(.timeLimit(.minutes(2))) struct ReconnectionTests {
     @Test func aWorkerReconnectsAndRunsWhatArrivedWhileItWasCutOff() async throws {
-        let configuration = try await Servers.configuration()
-        let proxy = try TCPProxy(upstreamPort: try Servers.endpoint().port)
-        let queue = TestEnvironment.uniqueQueue("cut")
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        try await withWorker(queues: [queue], configuration: try configuration.reachingRabbitMQ(through: proxy)) {
-            #expect(
-                try await client.enqueue(TestTasks.Echo.self, .init(value: "before"), queue: queue).result() == "before"
-            )
-            proxy.cut()
-            let during = try await client.enqueue(TestTasks.Echo.self, .init(value: "during"), queue: queue)
-            try await Task.sleep(for: .seconds(2))
-            #expect(try await client.status(of: during.id)?.state == .queued)
-            proxy.restore()
-            #expect(try await during.result(timeout: .seconds(30)) == "during")
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let proxy = try await servers.proxyToRabbitMQ()
+            let queue = TestEnvironment.uniqueQueue("cut")
+            let client = try await servers.client(configuration)
+            try await withWorker(queues: [queue], configuration: try configuration.reachingRabbitMQ(through: proxy)) {
+                #expect(
+                    try await client.enqueue(TestTasks.Echo.self, .init(value: "before"), queue: queue).result()
+                        == "before"
+                )
+                proxy.cut()
+                let during = try await client.enqueue(TestTasks.Echo.self, .init(value: "during"), queue: queue)
+                try await Task.sleep(for: .seconds(2))
+                #expect(try await client.status(of: during.id)?.state == .queued)
+                proxy.restore()
+                #expect(try await during.result(timeout: .seconds(30)) == "during")
+            }
         }
-        proxy.stop()
-        await client.shutdown()
     }
 
     @Test func aTaskRunningWhenTheLinkIsCutSucceedsExactlyOnce() async throws {
-        let configuration = try await Servers.configuration()
-        let proxy = try TCPProxy(upstreamPort: try Servers.endpoint().port)
-        let queue = TestEnvironment.uniqueQueue("cut")
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-        try await withWorker(queues: [queue], configuration: try configuration.reachingRabbitMQ(through: proxy)) {
-            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1), queue: queue)
-            try await eventually("the task started") { try await client.status(of: handle.id)?.state == .started }
-            proxy.cut()
-            try await Task.sleep(for: .seconds(2))
-            proxy.restore()
-            #expect(try await handle.result(timeout: .seconds(30)).slept == 1)
-            // Its delivery came back after the cut: a redelivery of finished work is acked, not run.
-            try await Task.sleep(for: .seconds(1))
-            let successes = try await pool.query(
-                "SELECT count(*) AS n FROM warren.task_events WHERE task_id = \(handle.id) AND state = 'SUCCESS'")
-            #expect(try successes.first!.decode("n", as: Int.self) == 1)
-            #expect(try await client.status(of: handle.id)?.state == .success)
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let proxy = try await servers.proxyToRabbitMQ()
+            let queue = TestEnvironment.uniqueQueue("cut")
+            let client = try await servers.client(configuration)
+            let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+            try await withWorker(queues: [queue], configuration: try configuration.reachingRabbitMQ(through: proxy)) {
+                let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1), queue: queue)
+                try await eventually("the task started") { try await client.status(of: handle.id)?.state == .started }
+                proxy.cut()
+                try await Task.sleep(for: .seconds(2))
+                proxy.restore()
+                #expect(try await handle.result(timeout: .seconds(30)).slept == 1)
+                // Its delivery came back after the cut: a redelivery of finished work is acked, not run.
+                try await Task.sleep(for: .seconds(1))
+                let successes = try await pool.query(
+                    "SELECT count(*) AS n FROM warren.task_events WHERE task_id = \(handle.id) AND state = 'SUCCESS'")
+                #expect(try successes.first!.decode("n", as: Int.self) == 1)
+                #expect(try await client.status(of: handle.id)?.state == .success)
+            }
         }
-        proxy.stop()
-        await pool.close()
-        await client.shutdown()
     }
 }

@@ -13,16 +13,13 @@ import WarrenTesting
     let pool: PostgresPool
     let queue = TestEnvironment.uniqueQueue("retry")
 
+    /// What the suite opens, closed at the end of each test (``Opened/closing(after:)``).
+    let opened = Opened()
+
     init() async throws {
         configuration = try await Servers.configuration()
-        client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-    }
-
-    /// Closes the client and the pool; each test ends with it.
-    func close() async {
-        await client.shutdown()
-        await pool.close()
+        client = try await opened.client(configuration)
+        pool = await opened.pool(uri: configuration.databaseURL)
     }
 
     /// The task's events as `STATE@attempt`, in order.
@@ -43,133 +40,137 @@ import WarrenTesting
     }
 
     @Test func aRetryableErrorIsRetriedThroughTheDelayQueuesUntilItSucceeds() async throws {
-        try await withWorker(queues: [queue], configuration: configuration) {
-            let start = ContinuousClock.now
-            let handle = try await client.enqueue(TestTasks.Flaky.self, .init(failures: 2), queue: queue)
-            try await eventually("the first retry was recorded") {
-                try await client.status(of: handle.id)?.state == .retry
+        try await opened.closing {
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let start = ContinuousClock.now
+                let handle = try await client.enqueue(TestTasks.Flaky.self, .init(failures: 2), queue: queue)
+                try await eventually("the first retry was recorded") {
+                    try await client.status(of: handle.id)?.state == .retry
+                }
+                let waiting = try #require(try await client.status(of: handle.id))
+                #expect(waiting.eta != nil)
+                #expect(waiting.error?["type"]?.stringValue == "Transient")
+                #expect(try await handle.result(timeout: .seconds(20)) == 3)
+                // Two retries, each 1 s later through the broker.
+                #expect((ContinuousClock.now - start).seconds >= 1.9)
+                #expect(
+                    try await history(handle.id) == [
+                        "QUEUED@0", "STARTED@1", "RETRY@1", "STARTED@2", "RETRY@2", "STARTED@3", "SUCCESS@3",
+                    ])
+                let retry = try #require(
+                    try await pool.query(
+                        "SELECT detail FROM warren.task_events WHERE task_id = \(handle.id) AND state = 'RETRY' LIMIT 1"
+                    ).first)
+                let detail: String = try retry.decode("detail")
+                #expect(detail.contains("\"eta\"") && detail.contains("transient trouble"))
             }
-            let waiting = try #require(try await client.status(of: handle.id))
-            #expect(waiting.eta != nil)
-            #expect(waiting.error?["type"]?.stringValue == "Transient")
-            #expect(try await handle.result(timeout: .seconds(20)) == 3)
-            // Two retries, each 1 s later through the broker.
-            #expect((ContinuousClock.now - start).seconds >= 1.9)
-            #expect(
-                try await history(handle.id) == [
-                    "QUEUED@0", "STARTED@1", "RETRY@1", "STARTED@2", "RETRY@2", "STARTED@3", "SUCCESS@3",
-                ])
-            let retry = try #require(
-                try await pool.query(
-                    "SELECT detail FROM warren.task_events WHERE task_id = \(handle.id) AND state = 'RETRY' LIMIT 1"
-                ).first)
-            let detail: String = try retry.decode("detail")
-            #expect(detail.contains("\"eta\"") && detail.contains("transient trouble"))
         }
-        await close()
     }
 
     @Test func aTaskCanAskForItsOwnRetry() async throws {
-        try await withWorker(queues: [queue], configuration: configuration) {
-            let handle = try await client.enqueue(
-                TestTasks.Flaky.self, .init(failures: 1, retryable: false, requestedDelay: 1), queue: queue)
-            #expect(try await handle.result(timeout: .seconds(20)) == 2)
-            let record = try #require(try await client.status(of: handle.id))
-            #expect(record.attempts == 2)
+        try await opened.closing {
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let handle = try await client.enqueue(
+                    TestTasks.Flaky.self, .init(failures: 1, retryable: false, requestedDelay: 1), queue: queue)
+                #expect(try await handle.result(timeout: .seconds(20)) == 2)
+                let record = try #require(try await client.status(of: handle.id))
+                #expect(record.attempts == 2)
+            }
         }
-        await close()
     }
 
     @Test func exhaustedRetriesEndInTheDeadLetterQueueWithTheirReason() async throws {
-        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-        try await withWorker(queues: [queue], configuration: configuration) {
-            let handle = try await client.enqueue(
-                TestTasks.Flaky.self, .init(failures: 5), queue: queue,
-                retry: try .fixed(1, maxRetries: 1, retryOn: .anyError))
-            await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
-            let record = try #require(try await client.status(of: handle.id))
-            #expect(record.state == .failure)
-            #expect(record.attempts == 2)
-            #expect(record.error?["reason"]?.stringValue == "retries_exhausted")
-            let letter = try await nextDeadLetter(broker)
-            #expect(letter.properties.messageID == handle.id.uuidString.lowercased())
-            #expect(letter.properties.headers["x-warren-reason"] == .string("retries_exhausted"))
-            #expect(letter.properties.headers["x-warren-attempts"] == .int(2))
-            #expect(letter.properties.headers["x-warren-original-queue"] == .string(queue))
-            #expect(letter.properties.headers["x-warren-error"]?.stringValue?.contains("transient trouble") == true)
-            #expect(letter.properties.headers["x-warren-dead-lettered-at"] != nil)
-            #expect(try TaskEnvelope(decoding: letter.body).id == handle.id)
-            let recorded = try await pool.query(
-                "SELECT reason FROM warren.dead_letters WHERE task_id = \(handle.id)"
-            ).map { try $0.decode("reason", as: String.self) }
-            #expect(recorded == ["retries_exhausted"])
+        try await opened.closing {
+            let broker = try await opened.broker()
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let handle = try await client.enqueue(
+                    TestTasks.Flaky.self, .init(failures: 5), queue: queue,
+                    retry: try .fixed(1, maxRetries: 1, retryOn: .anyError))
+                await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
+                let record = try #require(try await client.status(of: handle.id))
+                #expect(record.state == .failure)
+                #expect(record.attempts == 2)
+                #expect(record.error?["reason"]?.stringValue == "retries_exhausted")
+                let letter = try await nextDeadLetter(broker)
+                #expect(letter.properties.messageID == handle.id.uuidString.lowercased())
+                #expect(letter.properties.headers["x-warren-reason"] == .string("retries_exhausted"))
+                #expect(letter.properties.headers["x-warren-attempts"] == .int(2))
+                #expect(letter.properties.headers["x-warren-original-queue"] == .string(queue))
+                #expect(letter.properties.headers["x-warren-error"]?.stringValue?.contains("transient trouble") == true)
+                #expect(letter.properties.headers["x-warren-dead-lettered-at"] != nil)
+                #expect(try TaskEnvelope(decoding: letter.body).id == handle.id)
+                let recorded = try await pool.query(
+                    "SELECT reason FROM warren.dead_letters WHERE task_id = \(handle.id)"
+                ).map { try $0.decode("reason", as: String.self) }
+                #expect(recorded == ["retries_exhausted"])
+            }
         }
-        await broker.close()
-        await close()
     }
 
     @Test func anErrorTheTaskDoesNotMarkRetryableFailsAtOnce() async throws {
-        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-        try await withWorker(queues: [queue], configuration: configuration) {
-            let handle = try await client.enqueue(
-                TestTasks.Flaky.self, .init(failures: 1, retryable: false), queue: queue)
-            await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
-            #expect(try await history(handle.id) == ["QUEUED@0", "STARTED@1", "FAILURE@1"])
-            let letter = try await nextDeadLetter(broker)
-            #expect(letter.properties.headers["x-warren-reason"] == .string("not_retryable"))
+        try await opened.closing {
+            let broker = try await opened.broker()
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let handle = try await client.enqueue(
+                    TestTasks.Flaky.self, .init(failures: 1, retryable: false), queue: queue)
+                await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
+                #expect(try await history(handle.id) == ["QUEUED@0", "STARTED@1", "FAILURE@1"])
+                let letter = try await nextDeadLetter(broker)
+                #expect(letter.properties.headers["x-warren-reason"] == .string("not_retryable"))
+            }
         }
-        await broker.close()
-        await close()
     }
 
     @Test func aCountdownWaitsInTheBrokerAsScheduled() async throws {
-        try await withWorker(queues: [queue], configuration: configuration) {
-            let start = Date()
-            let handle = try await client.enqueue(
-                TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(2))
-            let scheduled = try #require(try await client.status(of: handle.id))
-            #expect(scheduled.state == .scheduled)
-            let eta = try #require(scheduled.eta)
-            #expect(abs(eta.timeIntervalSince(start) - 2) < 0.5)
-            #expect(try await handle.result(timeout: .seconds(20)) == "later")
-            let finished = try #require(try await client.status(of: handle.id))
-            let startedAt = try #require(finished.startedAt)
-            #expect(startedAt.timeIntervalSince(eta) > -0.05 && startedAt.timeIntervalSince(eta) < 1.5)
+        try await opened.closing {
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let start = Date()
+                let handle = try await client.enqueue(
+                    TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(2))
+                let scheduled = try #require(try await client.status(of: handle.id))
+                #expect(scheduled.state == .scheduled)
+                let eta = try #require(scheduled.eta)
+                #expect(abs(eta.timeIntervalSince(start) - 2) < 0.5)
+                #expect(try await handle.result(timeout: .seconds(20)) == "later")
+                let finished = try #require(try await client.status(of: handle.id))
+                let startedAt = try #require(finished.startedAt)
+                #expect(startedAt.timeIntervalSince(eta) > -0.05 && startedAt.timeIntervalSince(eta) < 1.5)
+            }
         }
-        await close()
     }
 
     @Test func aMessageThatKeepsKillingWorkersIsDeadLetteredAsPoison() async throws {
-        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-        try await Topology().declare(queue: queue, on: broker)
-        // As if every allowed attempt had started and its worker died: the row is STARTED with all
-        // attempts used, and the message is delivered once more, as a redelivery.
-        let id = UUID()
-        let envelope = TaskEnvelope(id: id, task: TestTasks.CountRun.name, queue: queue, args: [:], createdAt: Date())
-        _ = try await pool.query(
-            """
-            INSERT INTO warren.tasks (id, task, queue, state, args, attempts, started_at)
-            VALUES (\(id), \(TestTasks.CountRun.name), \(queue), 'STARTED', '{}', \(RetryPolicy.default.maximumAttempts), now())
-            """)
-        try await broker.publish(
-            AMQPOutgoingMessage(
-                exchange: Topology.taskExchange, routingKey: queue,
-                properties: AMQPProperties(persistent: true, messageID: id.uuidString.lowercased()),
-                body: envelope.encoded()))
-        let dying = try await AMQPConnection.connect(to: Servers.endpoint())
-        _ = try #require(try await dying.get(queue: queue))
-        try await withWorker(queues: [queue], configuration: configuration) {
-            await dying.close()  // unacked: the broker redelivers it, flagged as a redelivery
-            let letter = try await nextDeadLetter(broker)
-            #expect(letter.properties.headers["x-warren-reason"] == .string("poison"))
-            let record = try #require(try await client.status(of: id))
-            #expect(record.state == .failure)
-            #expect(record.error?["reason"]?.stringValue == "poison")
-            // It was not run again.
-            let runs = try await pool.query("SELECT count(*) AS n FROM warren_test.runs WHERE task_id = \(id)")
-            #expect(try runs.first!.decode("n", as: Int.self) == 0)
+        try await opened.closing {
+            let broker = try await opened.broker()
+            try await Topology().declare(queue: queue, on: broker)
+            // As if every allowed attempt had started and its worker died: the row is STARTED with all
+            // attempts used, and the message is delivered once more, as a redelivery.
+            let id = UUID()
+            let envelope = TaskEnvelope(
+                id: id, task: TestTasks.CountRun.name, queue: queue, args: [:], createdAt: Date())
+            _ = try await pool.query(
+                """
+                INSERT INTO warren.tasks (id, task, queue, state, args, attempts, started_at)
+                VALUES (\(id), \(TestTasks.CountRun.name), \(queue), 'STARTED', '{}', \(RetryPolicy.default.maximumAttempts), now())
+                """)
+            try await broker.publish(
+                AMQPOutgoingMessage(
+                    exchange: Topology.taskExchange, routingKey: queue,
+                    properties: AMQPProperties(persistent: true, messageID: id.uuidString.lowercased()),
+                    body: envelope.encoded()))
+            let dying = try await opened.broker()
+            _ = try #require(try await dying.get(queue: queue))
+            try await withWorker(queues: [queue], configuration: configuration) {
+                await dying.close()  // unacked: the broker redelivers it, flagged as a redelivery
+                let letter = try await nextDeadLetter(broker)
+                #expect(letter.properties.headers["x-warren-reason"] == .string("poison"))
+                let record = try #require(try await client.status(of: id))
+                #expect(record.state == .failure)
+                #expect(record.error?["reason"]?.stringValue == "poison")
+                // It was not run again.
+                let runs = try await pool.query("SELECT count(*) AS n FROM warren_test.runs WHERE task_id = \(id)")
+                #expect(try runs.first!.decode("n", as: Int.self) == 0)
+            }
         }
-        await broker.close()
-        await close()
     }
 }

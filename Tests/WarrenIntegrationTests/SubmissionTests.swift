@@ -9,147 +9,148 @@ import WarrenTesting
 /// Serialized: the relay publishes every due entry in the database, the other tests' too.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SubmissionTests {
     @Test func aBatchLargerThanOneInsertRunsEveryTaskInOrder() async throws {
-        let configuration = try await Servers.configuration()
-        let queue = TestEnvironment.uniqueQueue()
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        let count = WarrenClient.maximumBatchSize + 101
-        let handles = try await client.enqueue(
-            TestTasks.Echo.self, batch: (0..<count).map { .init(value: .number(Double($0))) }, queue: queue)
-        #expect(handles.count == count)
-        #expect(Set(handles.map(\.id)).count == count)
-        let first = try #require(try await client.status(of: handles[0].id))
-        #expect(first.state == .queued)
-        #expect(first.queuedAt != nil)
-        try await withWorker(queues: [queue], concurrency: 16, configuration: configuration) {
-            for (index, handle) in handles.enumerated() where index % 50 == 0 || index == count - 1 {
-                #expect(try await handle.result(timeout: .seconds(30)) == .number(Double(index)))
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue()
+            let client = try await servers.client(configuration)
+            let count = WarrenClient.maximumBatchSize + 101
+            let handles = try await client.enqueue(
+                TestTasks.Echo.self, batch: (0..<count).map { .init(value: .number(Double($0))) }, queue: queue)
+            #expect(handles.count == count)
+            #expect(Set(handles.map(\.id)).count == count)
+            let first = try #require(try await client.status(of: handles[0].id))
+            #expect(first.state == .queued)
+            #expect(first.queuedAt != nil)
+            try await withWorker(queues: [queue], concurrency: 16, configuration: configuration) {
+                for (index, handle) in handles.enumerated() where index % 50 == 0 || index == count - 1 {
+                    #expect(try await handle.result(timeout: .seconds(30)) == .number(Double(index)))
+                }
+                let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+                try await eventually("every task of the batch succeeded") {
+                    let row = try await pool.query(
+                        "SELECT count(*) AS n FROM warren.tasks WHERE queue = \(queue) AND state = \("SUCCESS")")
+                    return try row.first!.decode("n", as: Int.self) == count
+                }
             }
-            let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-            try await eventually("every task of the batch succeeded") {
-                let row = try await pool.query(
-                    "SELECT count(*) AS n FROM warren.tasks WHERE queue = \(queue) AND state = \("SUCCESS")")
-                return try row.first!.decode("n", as: Int.self) == count
-            }
-            await pool.close()
         }
-        await client.shutdown()
     }
 
     @Test func anUnreachableBrokerLeavesTheTaskAcceptedAsPending() async throws {
-        let configuration = try await Servers.configuration()
-        let client = try offlineClient(configuration)
-        let handle = try await client.enqueue(
-            TestTasks.Echo.self, .init(value: "later"), queue: TestEnvironment.uniqueQueue())
-        let record = try #require(try await client.status(of: handle.id))
-        #expect(record.state == .pending)
-        #expect(record.queuedAt == nil)
-        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-        let events = try await pool.query(
-            "SELECT state FROM warren.task_events WHERE task_id = \(handle.id) ORDER BY id"
-        ).map { try $0.decode("state", as: String.self) }
-        #expect(events == ["PENDING"])
-        await pool.close()
-        await client.shutdown()
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let client = try await servers.client(unreachableBroker(configuration))
+            let handle = try await client.enqueue(
+                TestTasks.Echo.self, .init(value: "later"), queue: TestEnvironment.uniqueQueue())
+            let record = try #require(try await client.status(of: handle.id))
+            #expect(record.state == .pending)
+            #expect(record.queuedAt == nil)
+            let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+            let events = try await pool.query(
+                "SELECT state FROM warren.task_events WHERE task_id = \(handle.id) ORDER BY id"
+            ).map { try $0.decode("state", as: String.self) }
+            #expect(events == ["PENDING"])
+        }
     }
 
     @Test func theRelayPublishesWhatTheBrokerCouldNotTakeOnceItIsBack() async throws {
-        let configuration = try await Servers.configuration()
-        let queue = TestEnvironment.uniqueQueue("relay")
-        let offline = try offlineClient(configuration)
-        let now = try await offline.enqueue(TestTasks.Echo.self, .init(value: "now"), queue: queue)
-        let later = try await offline.enqueue(
-            TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(600))
-        #expect(try await offline.status(of: later.id)?.state == .pending)
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("relay")
+            let offline = try await servers.client(unreachableBroker(configuration))
+            let now = try await offline.enqueue(TestTasks.Echo.self, .init(value: "now"), queue: queue)
+            let later = try await offline.enqueue(
+                TestTasks.Echo.self, .init(value: "later"), queue: queue, countdown: .seconds(600))
+            #expect(try await offline.status(of: later.id)?.state == .pending)
 
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-        func outboxHolds(_ id: UUID) async throws -> Bool {
-            try await !pool.query("SELECT 1 FROM warren.outbox WHERE task_id = \(id)").isEmpty
-        }
-        #expect(try await outboxHolds(now.id))
-        try await withWorker(queues: [queue], configuration: configuration) {
-            // Another test's relay may hold an entry for a moment; this one passes it by meanwhile.
-            try await eventually("the delayed task was published to the delay queues") {
-                _ = try await client.relayDueTasks()
-                return try await client.status(of: later.id)?.state == .scheduled
+            let client = try await servers.client(configuration)
+            let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+            func outboxHolds(_ id: UUID) async throws -> Bool {
+                try await !pool.query("SELECT 1 FROM warren.outbox WHERE task_id = \(id)").isEmpty
             }
-            #expect(try await now.result(timeout: .seconds(15)) == "now")
+            #expect(try await outboxHolds(now.id))
+            try await withWorker(queues: [queue], configuration: configuration) {
+                // Another test's relay may hold an entry for a moment; this one passes it by meanwhile.
+                try await eventually("the delayed task was published to the delay queues") {
+                    _ = try await client.relayDueTasks()
+                    return try await client.status(of: later.id)?.state == .scheduled
+                }
+                #expect(try await now.result(timeout: .seconds(15)) == "now")
+            }
+            // Still delayed; its entry now watches for its message going missing after it is due.
+            let watch = try await pool.query(
+                "SELECT extract(epoch FROM due - now())::float8 AS seconds FROM warren.outbox WHERE task_id = \(later.id)"
+            )
+            #expect(try watch.first?.decode("seconds", as: Double.self) ?? 0 > 600)
+            let events = try await pool.query(
+                "SELECT state FROM warren.task_events WHERE task_id = \(now.id) ORDER BY id"
+            ).map { try $0.decode("state", as: String.self) }
+            #expect(events == ["PENDING", "QUEUED", "STARTED", "SUCCESS"])
+            #expect(try await !outboxHolds(now.id))
         }
-        // Still delayed; its entry now watches for its message going missing after it is due.
-        let watch = try await pool.query(
-            "SELECT extract(epoch FROM due - now())::float8 AS seconds FROM warren.outbox WHERE task_id = \(later.id)")
-        #expect(try watch.first?.decode("seconds", as: Double.self) ?? 0 > 600)
-        let events = try await pool.query(
-            "SELECT state FROM warren.task_events WHERE task_id = \(now.id) ORDER BY id"
-        ).map { try $0.decode("state", as: String.self) }
-        #expect(events == ["PENDING", "QUEUED", "STARTED", "SUCCESS"])
-        #expect(try await !outboxHolds(now.id))
-        await pool.close()
-        await client.shutdown()
-        await offline.shutdown()
     }
 
     @Test func theRelayPassesByATaskWhoseRowAWorkerIsStarting() async throws {
-        let configuration = try await Servers.configuration()
-        let queue = TestEnvironment.uniqueQueue("relay")
-        let offline = try offlineClient(configuration)
-        let handle = try await offline.enqueue(TestTasks.Echo.self, .init(value: "held"), queue: queue)
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        let holder = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
-        let relayRuns = RelayRuns()
-        // A worker's start locks the task's row, then deletes its outbox entry. A relay that had
-        // taken the entry would publish, then wait for the row while the start waits for the
-        // entry: a deadlock. It must pass the task by while its row is held.
-        try await holder.transaction { connection in
-            _ = try await connection.query("SELECT 1 FROM warren.tasks WHERE id = \(handle.id) FOR UPDATE")
-            Task {
-                do { while try await client.relayDueTasks() > 0 {} } catch { Issue.record(error) }
-                await relayRuns.finished()
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("relay")
+            let offline = try await servers.client(unreachableBroker(configuration))
+            let handle = try await offline.enqueue(TestTasks.Echo.self, .init(value: "held"), queue: queue)
+            let client = try await servers.client(configuration)
+            let holder = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+            let relayRuns = RelayRuns()
+            // A worker's start locks the task's row, then deletes its outbox entry. A relay that had
+            // taken the entry would publish, then wait for the row while the start waits for the
+            // entry: a deadlock. It must pass the task by while its row is held.
+            try await holder.transaction { connection in
+                _ = try await connection.query("SELECT 1 FROM warren.tasks WHERE id = \(handle.id) FOR UPDATE")
+                Task {
+                    do { while try await client.relayDueTasks() > 0 {} } catch { Issue.record(error) }
+                    await relayRuns.finished()
+                }
+                try await eventually(timeout: .seconds(10), "the relay returned without waiting for the held row") {
+                    await relayRuns.count == 1
+                }
             }
-            try await eventually(timeout: .seconds(10), "the relay returned without waiting for the held row") {
-                await relayRuns.count == 1
+            try await withWorker(queues: [queue], configuration: configuration) {
+                while try await client.relayDueTasks() > 0 {}
+                #expect(try await handle.result(timeout: .seconds(15)) == "held")
             }
         }
-        try await withWorker(queues: [queue], configuration: configuration) {
-            while try await client.relayDueTasks() > 0 {}
-            #expect(try await handle.result(timeout: .seconds(15)) == "held")
-        }
-        await holder.close()
-        await client.shutdown()
-        await offline.shutdown()
     }
 
     @Test func aSecondCopyOfARunningTaskIsNotStartedAgain() async throws {
-        let configuration = try await Servers.configuration()
-        let queue = TestEnvironment.uniqueQueue()
-        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
-        let broker = try await AMQPConnection.connect(to: Servers.endpoint())
-        try await withWorker(queues: [queue], configuration: configuration) {
-            let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1), queue: queue)
-            try await eventually("the task started") { try await client.status(of: handle.id)?.state == .started }
-            // A relay's or a producer's duplicate: not a redelivery, so not a sign the first worker died.
-            let copy = TaskEnvelope(
-                id: handle.id, task: TestTasks.Sleep.name, queue: queue, args: ["seconds": 1], createdAt: Date())
-            try await broker.publish(
-                AMQPOutgoingMessage(
-                    exchange: Topology.taskExchange, routingKey: queue, properties: AMQPProperties(persistent: true),
-                    body: copy.encoded()))
-            _ = try await handle.result(timeout: .seconds(15))
-            try await eventually("the copy was consumed") {
-                try await broker.declareQueue(queue, passive: true).messageCount == 0
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue()
+            let client = try await servers.client(configuration)
+            let broker = try await servers.broker()
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let handle = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1), queue: queue)
+                try await eventually("the task started") { try await client.status(of: handle.id)?.state == .started }
+                // A relay's or a producer's duplicate: not a redelivery, so not a sign the first worker died.
+                let copy = TaskEnvelope(
+                    id: handle.id, task: TestTasks.Sleep.name, queue: queue, args: ["seconds": 1], createdAt: Date())
+                try await broker.publish(
+                    AMQPOutgoingMessage(
+                        exchange: Topology.taskExchange, routingKey: queue,
+                        properties: AMQPProperties(persistent: true),
+                        body: copy.encoded()))
+                _ = try await handle.result(timeout: .seconds(15))
+                try await eventually("the copy was consumed") {
+                    try await broker.declareQueue(queue, passive: true).messageCount == 0
+                }
+                #expect(try await client.status(of: handle.id)?.attempts == 1)
             }
-            #expect(try await client.status(of: handle.id)?.attempts == 1)
         }
-        await broker.close()
-        await client.shutdown()
     }
 }
 
-/// A client whose broker cannot be reached: what it submits is accepted as PENDING, for the relay.
-private func offlineClient(_ configuration: Configuration) throws -> WarrenClient {
+/// The configuration with a broker that cannot be reached: what a client of it submits is
+/// accepted as PENDING, for the relay.
+private func unreachableBroker(_ configuration: Configuration) -> Configuration {
     var down = configuration
     down.amqpURL = "amqp://guest:guest@127.0.0.1:1/%2f"
-    return try WarrenClient(configuration: down, logger: Servers.logger)
+    return down
 }
 
 private actor RelayRuns {

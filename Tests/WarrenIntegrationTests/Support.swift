@@ -45,6 +45,73 @@ extension Configuration {
     }
 }
 
+/// The clients, pools and broker connections a test opened, all closed once the test is done with
+/// them, whether it returned or threw (``withServers(_:)``, ``Opened/closing(after:)``).
+actor Opened {
+    private var clients: [WarrenClient] = []
+    private var pools: [PostgresPool] = []
+    private var connections: [AMQPConnection] = []
+    private var proxies: [TCPProxy] = []
+
+    /// A client for `configuration`.
+    func client(_ configuration: Configuration) throws -> WarrenClient {
+        let client = try WarrenClient(configuration: configuration, logger: Servers.logger)
+        clients.append(client)
+        return client
+    }
+
+    /// A pool of connections to the database at `uri`.
+    func pool(uri: String, maximumConnections: Int = 1) -> PostgresPool {
+        let pool = PostgresPool(uri: uri, maximumConnections: maximumConnections)
+        pools.append(pool)
+        return pool
+    }
+
+    /// A connection to the test broker.
+    func broker() async throws -> AMQPConnection {
+        let connection = try await AMQPConnection.connect(to: Servers.endpoint())
+        connections.append(connection)
+        return connection
+    }
+
+    /// A proxy to the test broker, to cut a client off from it.
+    func proxyToRabbitMQ() throws -> TCPProxy {
+        let proxy = try TCPProxy(upstreamPort: try Servers.endpoint().port)
+        proxies.append(proxy)
+        return proxy
+    }
+
+    /// Runs `body`, then closes everything opened here, whether `body` returned or threw.
+    nonisolated func closing<Result: Sendable>(after body: () async throws -> Result) async throws -> Result {
+        do {
+            let result = try await body()
+            await closeAll()
+            return result
+        } catch {
+            await closeAll()
+            throw error
+        }
+    }
+
+    private func closeAll() async {
+        for connection in connections { await connection.close() }
+        for client in clients { await client.shutdown() }
+        for pool in pools { await pool.close() }
+        for proxy in proxies { proxy.stop() }
+        proxies.removeAll()
+        connections.removeAll()
+        clients.removeAll()
+        pools.removeAll()
+    }
+}
+
+/// Runs `body` with what it opens against the real servers, and closes all of it afterwards,
+/// whether `body` returned or threw.
+func withServers<Result: Sendable>(_ body: (Opened) async throws -> Result) async throws -> Result {
+    let opened = Opened()
+    return try await opened.closing { try await body(opened) }
+}
+
 /// Runs an in-process worker with the test tasks on `queues` for the duration of `body`, then
 /// shuts it down gracefully.
 func withWorker<T: Sendable>(
