@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "WarrenCore"),
         .target(
             name: "Warren",
-            dependencies: ["WarrenCore", "WarrenAMQP", "WarrenPostgres", logging, serviceLifecycle]
+            dependencies: ["WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenPosix", logging, serviceLifecycle]
         ),
         .target(
             name: "WarrenAPI",

@@ -56,14 +56,7 @@ public final class AMQPConnection: @unchecked Sendable {
         to endpoint: AMQPEndpoint, name: String = "warren-amqp", _ body: (AMQPConnection) async throws -> Result
     ) async throws -> Result {
         let connection = try await connect(to: endpoint, name: name)
-        do {
-            let result = try await body(connection)
-            await connection.close()
-            return result
-        } catch {
-            await connection.close()
-            throw error
-        }
+        return try await closing(connection.close) { try await body(connection) }
     }
 
     /// Connects, logs in, opens a channel and puts it in confirm mode.

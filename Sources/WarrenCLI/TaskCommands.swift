@@ -36,12 +36,8 @@ struct SubmitCommand: AsyncParsableCommand {
     var timeout: Int = 60
 
     func run() async throws {
-        let configuration = try connection.configuration()
-        bootstrapLogging(configuration.logLevel)
         let arguments = try JSONValue(parsing: Array(args.utf8))
-        let record = try await WarrenClient.withClient(
-            configuration: configuration, maximumConnections: 2, logger: Logger(label: "warren.cli")
-        ) { client -> TaskRecord? in
+        let record = try await connection.withClient(maximumConnections: 2) { client -> TaskRecord? in
             let receipt = try await client.submit(
                 Submission(
                     task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey))
@@ -65,13 +61,7 @@ struct StatusCommand: AsyncParsableCommand {
     var id: UUID
 
     func run() async throws {
-        let configuration = try connection.configuration()
-        bootstrapLogging(configuration.logLevel)
-        let record = try await WarrenClient.withClient(
-            configuration: configuration, maximumConnections: 1, logger: Logger(label: "warren.cli")
-        ) { client in
-            try await client.status(of: id)
-        }
+        let record = try await connection.withClient { client in try await client.status(of: id) }
         guard let record else { throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())") }
         try printRecord(record)
     }
@@ -96,13 +86,7 @@ struct RevokeCommand: AsyncParsableCommand {
     var terminate = false
 
     func run() async throws {
-        let configuration = try connection.configuration()
-        bootstrapLogging(configuration.logLevel)
-        let record = try await WarrenClient.withClient(
-            configuration: configuration, maximumConnections: 1, logger: Logger(label: "warren.cli")
-        ) { client in
-            try await client.revoke(id, terminate: terminate)
-        }
+        let record = try await connection.withClient { client in try await client.revoke(id, terminate: terminate) }
         try printRecord(record)
     }
 }

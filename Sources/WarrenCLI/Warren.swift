@@ -48,6 +48,20 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
+extension ConnectionOptions {
+    /// For the commands that talk to a running Warren: resolves the configuration, sets up
+    /// logging, and runs `body` with a client that is shut down afterwards.
+    func withClient<Result: Sendable>(
+        maximumConnections: Int = 1, _ body: (WarrenClient) async throws -> Result
+    ) async throws -> Result {
+        let configuration = try configuration()
+        bootstrapLogging(configuration.logLevel)
+        return try await WarrenClient.withClient(
+            configuration: configuration, maximumConnections: maximumConnections, logger: Logger(label: "warren.cli"),
+            body)
+    }
+}
+
 /// Sends every log line to standard error at `level` and above. Each command calls it once, first.
 func bootstrapLogging(_ level: LogLevel) {
     let level = Logger.Level(rawValue: level.rawValue) ?? .info

@@ -80,14 +80,7 @@ public final class PostgresConnection: @unchecked Sendable {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let connection = try await connect(uri: uri, name: name, replanInterval: replanInterval)
-        do {
-            let result = try await body(connection)
-            await connection.close()
-            return result
-        } catch {
-            await connection.close()
-            throw error
-        }
+        return try await closing(connection.close) { try await body(connection) }
     }
 
     /// False once the connection broke; a pool drops such connections.

@@ -1,3 +1,5 @@
+import WarrenPosix
+
 /// A small pool of ``PostgresConnection``s opened on demand, each on its own thread.
 public actor PostgresPool {
     private let uri: String
@@ -13,6 +15,14 @@ public actor PostgresPool {
     public init(uri: String, maximumConnections: Int = 4) {
         self.uri = uri
         self.maximumConnections = max(1, maximumConnections)
+    }
+
+    /// Makes a pool, runs `body` with it, and closes it, whether `body` returns or throws.
+    public static func withPool<Result: Sendable>(
+        uri: String, maximumConnections: Int = 4, _ body: (PostgresPool) async throws -> Result
+    ) async throws -> Result {
+        let pool = PostgresPool(uri: uri, maximumConnections: maximumConnections)
+        return try await closing(pool.close) { try await body(pool) }
     }
 
     /// Lends a connection to `body` and takes it back afterwards (dropping it if it broke).

@@ -30,14 +30,6 @@ enum TestDatabase {
     static func withPool<Result: Sendable>(
         maximumConnections: Int = 1, _ body: (PostgresPool) async throws -> Result
     ) async throws -> Result {
-        let pool = PostgresPool(uri: try url(), maximumConnections: maximumConnections)
-        do {
-            let result = try await body(pool)
-            await pool.close()
-            return result
-        } catch {
-            await pool.close()
-            throw error
-        }
+        try await PostgresPool.withPool(uri: url(), maximumConnections: maximumConnections, body)
     }
 }

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 import WarrenAMQP
 public import WarrenCore
+import WarrenPosix
 import WarrenPostgres
 
 /// Submits tasks and reads their state: the API, the CLI and Swift producers all use it.
@@ -58,14 +59,7 @@ public final class WarrenClient: Sendable {
     ) async throws -> Result {
         let client = try WarrenClient(
             configuration: configuration, maximumConnections: maximumConnections, logger: logger)
-        do {
-            let result = try await body(client)
-            await client.shutdown()
-            return result
-        } catch {
-            await client.shutdown()
-            throw error
-        }
+        return try await closing(client.shutdown) { try await body(client) }
     }
 
     /// Closes the client's connections.

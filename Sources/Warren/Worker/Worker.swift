@@ -57,11 +57,7 @@ public final class Worker: Service {
                 try await store.advertise(types)
                 break
             } catch {
-                let wait = backoff.next()
-                logger.warning(
-                    "cannot reach PostgreSQL; retrying",
-                    metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                await waitToRetry(after: error, reaching: "PostgreSQL", &backoff)
             }
         }
         backoff.reset()
@@ -99,11 +95,7 @@ public final class Worker: Service {
                         throw error
                     }
                 } catch {
-                    let wait = backoff.next()
-                    logger.warning(
-                        "cannot reach RabbitMQ; retrying",
-                        metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                    await waitToRetry(after: error, reaching: "RabbitMQ", &backoff)
                     continue
                 }
                 backoff.reset()
@@ -151,5 +143,14 @@ public final class Worker: Service {
         }
         await pool.close()
         logger.info("worker stopped")
+    }
+
+    /// Logs that `server` could not be reached and waits the backoff's next delay (less, if a
+    /// graceful shutdown comes first).
+    private func waitToRetry(after error: any Error, reaching server: String, _ backoff: inout Backoff) async {
+        let wait = backoff.next()
+        logger.warning(
+            "cannot reach \(server); retrying", metadata: [LoggingKey.error: "\(error)", LoggingKey.retryIn: "\(wait)"])
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
     }
 }
