@@ -4,7 +4,7 @@ import PackageDescription
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
-let nioFoundation = Target.Dependency.product(name: "NIOFoundationCompat", package: "swift-nio")
+let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
 
 /// Every target's compiler settings: the upcoming features Hummingbird enables.
 let upcomingFeatures: [SwiftSetting] = [
@@ -54,20 +54,20 @@ let package = Package(
         .target(
             name: "WarrenAPI",
             dependencies: [
-                "Warren", "WarrenCore", logging, nio, nioFoundation,
+                "Warren", "WarrenCore", logging, nio,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(
             name: "WarrenCLI",
             dependencies: [
-                "Warren", "WarrenAPI", "WarrenCore", logging, serviceLifecycle,
+                "Warren", "WarrenAPI", "WarrenCore", logging, serviceLifecycle, unixSignals,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "WordCountWorker",
-            dependencies: ["Warren", logging, serviceLifecycle],
+            dependencies: ["Warren", logging, serviceLifecycle, unixSignals],
             path: "Examples/WordCountWorker"
         ),
         .executableTarget(
@@ -82,7 +82,7 @@ let package = Package(
         .target(name: "WarrenTesting", dependencies: ["Warren", "WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
         .executableTarget(
             name: "WarrenTestWorker",
-            dependencies: ["Warren", "WarrenCore", "WarrenTesting", logging, serviceLifecycle],
+            dependencies: ["Warren", "WarrenCore", "WarrenTesting", logging, serviceLifecycle, unixSignals],
             path: "Tests/WarrenTestWorker"
         ),
         .executableTarget(

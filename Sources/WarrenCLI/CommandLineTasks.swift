@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Warren
+
+/// How tasks appear on the command line.
+
+/// Prints a task's row for a person; throws (exit 1) if it failed.
+func printRecord(_ record: TaskRecord) throws {
+    print("state: \(record.state.rawValue)")
+    print("task: \(record.task) on \(record.queue), attempts: \(record.attempts)")
+    if let result = record.result { print("result: \(result.jsonText)") }
+    if let error = record.error { print("error: \(error.jsonText)") }
+    if record.state == .failure { throw ExitCode(1) }
+}
+
+/// A task id given on the command line.
+func taskID(_ argument: String) throws -> UUID {
+    guard let id = UUID(uuidString: argument) else { throw ValidationError("\(argument) is not a task id (a UUID)") }
+    return id
+}

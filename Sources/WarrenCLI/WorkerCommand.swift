@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Warren
+import WarrenAPI
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Consume and run tasks.",
+        discussion: """
+            Runs the built-in tasks (send_email on emails, generate_report on reports, noop on default).
+            On SIGTERM or SIGINT it stops taking tasks, lets running ones finish within the grace period, and exits 0.
+
+              warren worker --queues emails,reports --concurrency 8 --prefetch 32
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Comma-separated queues to consume (default: every built-in task's queue).")
+    var queues: String?
+
+    @Option(help: "How many tasks run at once.")
+    var concurrency: Int = 8
+
+    @Option(help: "How many unacked deliveries the broker may send ahead (default: 4 × concurrency).")
+    var prefetch: Int?
+
+    @Option(help: "Seconds running tasks get to finish after SIGTERM.")
+    var gracePeriod: Int = 30
+
+    @Option(
+        help: ArgumentHelp(
+            "Milliseconds a task runs before its row says STARTED.",
+            discussion: """
+                A task that ends sooner has its start written with its outcome, in one statement. \
+                0 writes every start before the task runs.
+                """))
+    var recordStartAfter: Int = 100
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard recordStartAfter >= 0 else { throw ValidationError("--record-start-after must be 0 or more") }
+        if let prefetch, prefetch < 1 || prefetch > 65_535 {
+            throw ValidationError("--prefetch must be from 1 to 65535")
+        }
+    }
+
+    func run() async throws {
+        let configuration = try connection.configuration()
+        bootstrapLogging(configuration.logLevel)
+        let logger = Logger(label: "warren.worker")
+        let worker = Worker(
+            configuration: configuration, registry: .builtin(configuration: configuration),
+            options: Worker.Options(
+                queues: queues?.split(separator: ",").map(String.init) ?? [], concurrency: concurrency,
+                prefetch: prefetch, gracePeriod: .seconds(gracePeriod),
+                recordStartAfter: .milliseconds(recordStartAfter)),
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,22 @@
+/// Why a message went to its queue's dead-letter queue, as written in `x-warren-reason` and
+/// `warren.dead_letters.reason`.
+public struct DeadLetterReason: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The body is not a Warren task message.
+    public static let invalidMessage = DeadLetterReason(rawValue: "invalid_message")
+    /// No worker on this queue knows the task.
+    public static let unknownTask = DeadLetterReason(rawValue: "unknown_task")
+    /// The last allowed attempt failed.
+    public static let retriesExhausted = DeadLetterReason(rawValue: "retries_exhausted")
+    /// The error is not one the policy retries.
+    public static let notRetryable = DeadLetterReason(rawValue: "not_retryable")
+    /// The message was delivered for more attempts than allowed: earlier attempts never finished
+    /// (their workers died), so it is not run again.
+    public static let poison = DeadLetterReason(rawValue: "poison")
+    /// The attempt was still running at its hard time limit.
+    public static let timeLimit = DeadLetterReason(rawValue: "time_limit")
+
+    public var description: String { rawValue }
+}
