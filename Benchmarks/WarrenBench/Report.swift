@@ -57,7 +57,7 @@ struct Report {
             "figures": .array(
                 rows.map {
                     [
-                        "group": .string($0.group), "name": .string($0.name), "value": .number($0.value),
+                        "group": .string($0.group), "name": .string($0.name), "value": JSONValue($0.value),
                         "unit": .string($0.unit),
                     ]
                 }),

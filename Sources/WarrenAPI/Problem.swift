@@ -25,7 +25,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var document: [String: JSONValue] = [
             "type": .string("urn:warren:problem:\(kind)"),
             "title": .string(title),
-            "status": .number(Double(status.code)),
+            "status": JSONValue(status.code),
             "detail": .string(detail),
             "instance": .string(request.uri.path),
         ]

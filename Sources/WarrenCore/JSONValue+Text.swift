@@ -37,13 +37,7 @@ extension JSONValue {
         case .bool(let value):
             output.append(contentsOf: (value ? "true" : "false").utf8)
         case .number(let value):
-            if !value.isFinite {
-                output.append(contentsOf: "null".utf8)
-            } else if value.rounded() == value, abs(value) < 9.0e15 {
-                output.append(contentsOf: String(Int64(value)).utf8)
-            } else {
-                output.append(contentsOf: "\(value)".utf8)
-            }
+            output.append(contentsOf: value.text.utf8)
         case .string(let value):
             Self.writeString(value, to: &output)
         case .array(let values):
@@ -245,7 +239,7 @@ private struct JSONParser {
         return value
     }
 
-    private mutating func parseNumber() throws -> Double {
+    private mutating func parseNumber() throws -> JSONNumber {
         let start = index
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), isDigit(first) else { throw error("invalid number") }
@@ -266,10 +260,10 @@ private struct JSONParser {
             guard let next = peek(), isDigit(next) else { throw error("expected digits in the exponent") }
             while let next = peek(), isDigit(next) { index += 1 }
         }
-        guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)), value.isFinite else {
-            throw error("number out of range")
+        guard let number = JSONNumber(validText: Array(bytes[start..<index])) else {
+            throw error("number beyond the range of a 64-bit float")
         }
-        return value
+        return number
     }
 
     private mutating func literal(_ word: String, _ value: JSONValue) throws -> JSONValue {

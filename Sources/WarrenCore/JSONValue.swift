@@ -4,7 +4,7 @@ public import Foundation
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -15,8 +15,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .number(JSONNumber(Int(value)))
+        } else if let value = try? container.decode(Decimal.self),
+            let number = JSONNumber(text: value.description.utf8),
+            number.doubleValue == (try? container.decode(Double.self))
+        {
+            self = .number(number)
+        } else if let value = try? container.decode(Double.self), let number = JSONNumber(value) {
+            self = .number(number)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
@@ -32,10 +39,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .number(let value):
-            if value.rounded() == value, abs(value) < 9.0e15 {
-                try container.encode(Int64(value))
+            if let integer = value.int64Value {
+                try container.encode(integer)
+            } else if let decimal = Decimal(string: value.text), decimal.description == value.text {
+                try container.encode(decimal)
             } else {
-                try container.encode(value)
+                try container.encode(value.doubleValue)
             }
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
@@ -65,6 +74,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// An integer as a JSON number.
+    public init(_ value: Int) { self = .number(JSONNumber(value)) }
+
+    /// A `Double` as a JSON number, or null when it is infinite or NaN, which JSON cannot write.
+    public init(_ value: Double) { self = JSONNumber(value).map(JSONValue.number) ?? .null }
+
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
@@ -86,7 +101,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         switch self {
         case .null: "null"
         case .bool: "boolean"
-        case .number(let value): value.rounded() == value ? "integer" : "number"
+        case .number(let value): value.isInteger ? "integer" : "number"
         case .string: "string"
         case .array: "array"
         case .object: "object"
@@ -114,8 +129,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    public init(floatLiteral value: Double) { self = .number(JSONNumber(floatLiteral: value)) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))

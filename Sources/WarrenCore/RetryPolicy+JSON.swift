@@ -2,8 +2,8 @@ extension RetryPolicy {
     /// The policy as JSON: `{"max_retries", "backoff", "delay", "max_delay", "jitter", "on"}`.
     public var json: JSONValue {
         [
-            "max_retries": .number(Double(maxRetries)), "backoff": .string(backoff.rawValue),
-            "delay": .number(delay), "max_delay": .number(maximumDelay), "jitter": .number(jitter),
+            "max_retries": JSONValue(maxRetries), "backoff": .string(backoff.rawValue),
+            "delay": JSONValue(delay), "max_delay": JSONValue(maximumDelay), "jitter": JSONValue(jitter),
             "on": .string(retryOn.rawValue),
         ]
     }
@@ -25,7 +25,7 @@ extension RetryPolicy {
                 problems.append("$.retry.\(name): must be a number")
                 return nil
             }
-            return number
+            return number.doubleValue
         }
         func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) -> T? where T.RawValue == String {
             guard let value = fields[name], value != .null else { return nil }
@@ -35,9 +35,14 @@ extension RetryPolicy {
             }
             return choice
         }
-        let maxRetries = number("max_retries")
-        if let maxRetries, maxRetries.rounded() != maxRetries {
-            problems.append("$.retry.max_retries: must be an integer")
+        var maxRetries: Int?
+        if let value = fields["max_retries"], value != .null {
+            maxRetries = if case .number(let number) = value { number.integer(in: Self.retryRange) } else { nil }
+            if maxRetries == nil {
+                problems.append(
+                    "$.retry.max_retries: must be an integer from \(Self.retryRange.lowerBound) to \(Self.retryRange.upperBound)"
+                )
+            }
         }
         let backoff = choice("backoff", Backoff.self)
         let retryOn = choice("on", RetryOn.self)
@@ -47,7 +52,7 @@ extension RetryPolicy {
         if !problems.isEmpty { throw WarrenError(.invalidArguments, problems.joined(separator: "; ")) }
         do {
             try self.init(
-                maxRetries: maxRetries.map { Int($0) } ?? base.maxRetries, backoff: backoff ?? base.backoff,
+                maxRetries: maxRetries ?? base.maxRetries, backoff: backoff ?? base.backoff,
                 delay: delay ?? base.delay, maximumDelay: maximumDelay ?? max(base.maximumDelay, delay ?? 0),
                 jitter: jitter ?? base.jitter, retryOn: retryOn ?? base.retryOn)
         } catch let error as WarrenError {

@@ -36,6 +36,9 @@ public struct RetryPolicy: Sendable, Equatable {
     public var jitter: Double
     public var retryOn: RetryOn
 
+    /// The values `maxRetries` may take.
+    public static let retryRange = 0...1_000
+
     /// The longest delay Warren's delay queues can hold (see ``DelayRoute``).
     public static let longestDelay = Double(DelayRoute.maximumSeconds)
 
@@ -44,8 +47,10 @@ public struct RetryPolicy: Sendable, Equatable {
         maxRetries: Int, backoff: Backoff, delay: Double, maximumDelay: Double? = nil, jitter: Double = 0,
         retryOn: RetryOn = .retryableErrors
     ) throws {
-        guard (0...1_000).contains(maxRetries) else {
-            throw WarrenError(.invalidArguments, "max_retries must be from 0 to 1000")
+        guard Self.retryRange.contains(maxRetries) else {
+            throw WarrenError(
+                .invalidArguments,
+                "max_retries must be from \(Self.retryRange.lowerBound) to \(Self.retryRange.upperBound)")
         }
         guard delay >= 0, delay <= Self.longestDelay else {
             throw WarrenError(.invalidArguments, "a retry delay must be from 0 to \(Int(Self.longestDelay)) seconds")

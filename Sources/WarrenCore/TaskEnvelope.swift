@@ -37,7 +37,7 @@ public struct TaskEnvelope: Sendable, Equatable {
     /// The message body.
     public func encoded() -> [UInt8] {
         var fields: [String: JSONValue] = [
-            "v": .number(Double(Self.version)), "id": .string(id.uuidString.lowercased()), "task": .string(task),
+            "v": JSONValue(Self.version), "id": .string(id.uuidString.lowercased()), "task": .string(task),
             "queue": .string(queue), "args": args, "created_at": .string(ISO8601Timestamp.format(createdAt)),
         ]
         if let eta { fields["eta"] = .string(ISO8601Timestamp.format(eta)) }
@@ -74,9 +74,10 @@ public struct TaskEnvelope: Sendable, Equatable {
         guard case .number(let version) = try field("v") else {
             throw WarrenError(.invalidMessage, "the field \"v\" has the wrong type")
         }
-        guard version == Double(Self.version) else {
+        guard version.integer(in: Self.version...Self.version) != nil else {
             throw WarrenError(
-                .invalidMessage, "protocol version \(version.formatted()) is not supported (expected \(Self.version))")
+                .invalidMessage,
+                "protocol version \(version.text.prefix(40)) is not supported (expected \(Self.version))")
         }
         let idText = try string("id")
         guard let id = UUID(uuidString: idText) else {

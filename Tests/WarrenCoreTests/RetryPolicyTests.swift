@@ -146,3 +146,21 @@ import WarrenCore
         #expect(high.next(random: 0.999_999) > .milliseconds(14_999))
     }
 }
+
+@Suite struct RetryPolicyJSONRangeTests {
+    @Test(arguments: ["1e300", "-1", "1001", "2.5", "9223372036854775808", "\"3\""])
+    func refusesAMaxRetriesOutOfRangeWithoutTrapping(text: String) throws {
+        let json = try JSONValue(parsing: Array(#"{"max_retries":\#(text)}"#.utf8))
+        #expect {
+            try RetryPolicy(json: json, over: .default)
+        } throws: { error in
+            (error as? WarrenError)?.message.contains("$.retry.max_retries: must be") == true
+        }
+    }
+
+    @Test(arguments: ["delay", "max_delay", "jitter"])
+    func refusesHugeDelaysAndJitter(field: String) throws {
+        let json = try JSONValue(parsing: Array(#"{"\#(field)":1e300}"#.utf8))
+        #expect(throws: WarrenError.self) { try RetryPolicy(json: json, over: .default) }
+    }
+}

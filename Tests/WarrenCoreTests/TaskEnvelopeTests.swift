@@ -61,3 +61,32 @@ import WarrenCore
         }
     }
 }
+
+@Suite struct TaskEnvelopeForeignFieldTests {
+    static let prefix =
+        #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","created_at":"2025-11-25T13:48:00Z","#
+
+    @Test(arguments: [
+        (#""args":{},"retry":{"max_retries":1e300}}"#, "max_retries"), (#""args":{},"v":1e300}"#, "version"),
+        (#""args":{},"retry":{"delay":-1e300}}"#, "retry"), (#""args":{},"retry":"often"}"#, "retry"),
+        (#""args":{},"eta":12}"#, "eta"),
+    ])
+    func refusesHostileFieldsWithAReason(rest: String, reason: String) {
+        do {
+            _ = try TaskEnvelope(decoding: Array((Self.prefix + rest).utf8))
+            Issue.record("expected \(rest) to be rejected")
+        } catch let error as WarrenError {
+            #expect(error.code == .invalidMessage)
+            #expect(error.message.contains(reason), "\(error.message)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func carriesExactIntegersInItsArguments() throws {
+        let body = Self.prefix + #""args":{"big":123456789012345678901234,"user_id":9007199254740993}}"#
+        let envelope = try TaskEnvelope(decoding: Array(body.utf8))
+        #expect(envelope.args.jsonText == #"{"big":123456789012345678901234,"user_id":9007199254740993}"#)
+        #expect(String(decoding: envelope.encoded(), as: UTF8.self).contains(#""user_id":9007199254740993"#))
+    }
+}

@@ -34,11 +34,12 @@ import WarrenTesting
             #expect(names.contains(expected), "missing \(expected)")
         }
         for figure in figures {
-            guard case .number(let value) = figure["value"] else {
+            guard case .number(let number) = figure["value"] else {
                 Issue.record("\(figure) has no number")
                 continue
             }
             // Growth may be negative (memory returned to the system); everything else is a size, rate or time.
+            let value = number.doubleValue
             #expect(value.isFinite, "\(figure)")
             if figure["unit"] != "%" { #expect(value >= 0, "\(figure)") }
             // CPU seconds may round to zero ticks in so short a run; rates never may.

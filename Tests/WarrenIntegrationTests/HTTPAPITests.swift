@@ -7,6 +7,7 @@ import Testing
 import Warren
 import WarrenAMQP
 import WarrenAPI
+import WarrenPostgres
 import WarrenTesting
 
 /// The REST API, served for real, in front of a real worker, broker and database.
@@ -187,7 +188,7 @@ import WarrenTesting
             let client = try await servers.client(configuration)
             // Queued while no worker consumes: the broker orders them by priority.
             let low = try await client.enqueue(
-                TestTasks.Echo.self, batch: (0..<5).map { .init(value: .number(Double($0))) }, queue: queue)
+                TestTasks.Echo.self, batch: (0..<5).map { .init(value: JSONValue($0)) }, queue: queue)
             let high = try await client.enqueue(TestTasks.Echo.self, .init(value: "urgent"), queue: queue, priority: 9)
             try await withWorker(queues: [queue], concurrency: 1, configuration: configuration) {
                 for handle in low { _ = try await handle.result(timeout: .seconds(15)) }
@@ -249,6 +250,25 @@ import WarrenTesting
                         "invalid-arguments"
                     ),
                     (#"{"task":"test.echo","args":{"value":"a\u0000b"}}"#, .unprocessableContent, "invalid-arguments"),
+                    // Numbers no Int can hold: refused by name, and the API lives on to answer the next case.
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"retry":{"max_retries":1e300}}"#,
+                        .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"max_retries":1e300}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"priority":-1e300}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (
+                        #"{"task":"test.echo","args":{"value":1},"countdown":1e300}"#, .unprocessableContent,
+                        "invalid-arguments"
+                    ),
+                    (#"{"task":"test.echo","args":{"value":1e400}}"#, .badRequest, "malformed-json"),
                     (
                         #"{"task":"test.echo","args":{"value":1},"idempotency_key":"k\u0000"}"#, .unprocessableContent,
                         "invalid-arguments"
@@ -260,7 +280,7 @@ import WarrenTesting
                     #expect(response.contentType == "application/problem+json")
                     #expect(
                         response.json["type"] == .string("urn:warren:problem:\(item.kind)"), "\(item.body.prefix(80))")
-                    #expect(response.json["status"] == .number(Double(item.status.code)))
+                    #expect(response.json["status"] == JSONValue(item.status.code))
                 }
                 let wrongTypes = try await client.postJSON(
                     "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":"soon"}}"#)
@@ -278,6 +298,40 @@ import WarrenTesting
                 let unknown = try await client.get("/v1/tasks/\(UUID().uuidString)")
                 #expect(unknown.status == .notFound)
                 #expect(unknown.json["type"] == "urn:warren:problem:not-found")
+            }
+        }
+    }
+
+    @Test func integersKeepEveryDigitThroughTheAPITheWorkerAndTheRow() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("digits")
+            let value = #"{"big":123456789012345678901234,"id19":1234567890123456789,"user_id":9007199254740993}"#
+            try await withWorker(queues: [queue], configuration: configuration) {
+                try await withAPI(configuration) { client in
+                    let submitted = try await client.postJSON(
+                        "/v1/tasks", #"{"task":"test.echo","args":{"value":\#(value)},"queue":"\#(queue)"}"#)
+                    let id = try #require(submitted.json["id"]?.stringValue)
+                    let finished = try await client.waitForTerminal(id)
+                    #expect(finished["state"] == "SUCCESS")
+                    #expect(finished["result"]?.jsonText == value)
+                    #expect(finished["args"]?["value"]?.jsonText == value)
+                    let pool = await servers.pool(uri: configuration.databaseURL)
+                    let taskID = try #require(UUID(uuidString: id))
+                    let rows = try await pool.query(
+                        "SELECT args->'value'->>'user_id' AS arg, result::text AS result FROM warren.tasks WHERE id = \(taskID)"
+                    )
+                    let first: PostgresRow? = rows.first
+                    let row = try #require(first)
+                    #expect(try row.decode("arg", as: String.self) == "9007199254740993")
+                    #expect(
+                        try JSONValue(parsing: Array(try row.decode("result", as: String.self).utf8)).jsonText == value)
+                }
+                // The typed client, over the same path.
+                let typed = try await servers.client(configuration)
+                let handle = try await typed.enqueue(
+                    TestTasks.Echo.self, .init(value: try JSONValue(parsing: Array(value.utf8))), queue: queue)
+                #expect(try await handle.result(timeout: .seconds(15)).jsonText == value)
             }
         }
     }

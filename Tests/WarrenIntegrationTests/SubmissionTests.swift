@@ -15,7 +15,7 @@ import WarrenTesting
             let client = try await servers.client(configuration)
             let count = WarrenClient.maximumBatchSize + 101
             let handles = try await client.enqueue(
-                TestTasks.Echo.self, batch: (0..<count).map { .init(value: .number(Double($0))) }, queue: queue)
+                TestTasks.Echo.self, batch: (0..<count).map { .init(value: JSONValue($0)) }, queue: queue)
             #expect(handles.count == count)
             #expect(Set(handles.map(\.id)).count == count)
             let first = try #require(try await client.status(of: handles[0].id))
@@ -23,7 +23,7 @@ import WarrenTesting
             #expect(first.queuedAt != nil)
             try await withWorker(queues: [queue], concurrency: 16, configuration: configuration) {
                 for (index, handle) in handles.enumerated() where index % 50 == 0 || index == count - 1 {
-                    #expect(try await handle.result(timeout: .seconds(30)) == .number(Double(index)))
+                    #expect(try await handle.result(timeout: .seconds(30)) == JSONValue(index))
                 }
                 let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
                 try await eventually("every task of the batch succeeded") {

@@ -76,23 +76,27 @@ import WarrenTesting
             try await withWorker(queues: [queue], configuration: configuration) {
                 let unknownTask = TaskEnvelope(
                     id: unknownID, task: "no.such.task", queue: queue, args: [:], createdAt: Date())
-                for body in [Array("{not json".utf8), [0xFF, 0x00, 0x13], unknownTask.encoded()] {
+                // A retry policy no Int can hold once trapped every worker on the queue, again on each redelivery.
+                let hugeRetries = Array(
+                    #"{"v":1,"id":"\#(UUID())","task":"test.echo","queue":"\#(queue)","args":{"value":1},"created_at":"2026-01-01T00:00:00Z","retry":{"max_retries":1e300}}"#
+                        .utf8)
+                for body in [Array("{not json".utf8), [0xFF, 0x00, 0x13], hugeRetries, unknownTask.encoded()] {
                     try await broker.publish(
                         AMQPOutgoingMessage(
                             exchange: Topology.taskExchange, routingKey: queue, properties: AMQPProperties(), body: body
                         ))
                 }
                 var reasons: [String] = []
-                try await eventually("three dead letters arrived") {
+                try await eventually("four dead letters arrived") {
                     while let letter = try await broker.get(queue: Topology.deadLetterQueue(of: queue)) {
                         reasons.append(letter.properties.headers["x-warren-reason"]?.stringValue ?? "none")
                         #expect(letter.properties.headers["x-warren-original-queue"] == .string(queue))
                         #expect(letter.properties.headers["x-warren-error"]?.stringValue?.isEmpty == false)
                         try await broker.ack(letter.deliveryTag)
                     }
-                    return reasons.count == 3
+                    return reasons.count == 4
                 }
-                #expect(reasons.sorted() == ["invalid_message", "invalid_message", "unknown_task"])
+                #expect(reasons.sorted() == ["invalid_message", "invalid_message", "invalid_message", "unknown_task"])
                 // The worker is still consuming: a good task still runs.
                 let handle = try await client.enqueue(TestTasks.Echo.self, .init(value: "still here"), queue: queue)
                 #expect(try await handle.result(timeout: .seconds(15)) == "still here")
@@ -103,7 +107,10 @@ import WarrenTesting
             #expect(record.error?["reason"] == "unknown_task")
             let letters = try await servers.pool(uri: configuration.databaseURL)
                 .query("SELECT reason FROM warren.dead_letters WHERE queue = \(queue) ORDER BY reason")
-            #expect(letters.map { $0["reason"] } == ["invalid_message", "invalid_message", "unknown_task"])
+            #expect(
+                letters.map { $0["reason"] } == [
+                    "invalid_message", "invalid_message", "invalid_message", "unknown_task",
+                ])
         }
     }
 

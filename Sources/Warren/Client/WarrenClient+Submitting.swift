@@ -23,7 +23,7 @@ extension WarrenClient {
             var retry: RetryPolicy?
             if let json = submission.retry { retry = try RetryPolicy(json: json, over: type.retry) }
             if let maxRetries = submission.maxRetries {
-                retry = try RetryPolicy(json: ["max_retries": .number(Double(maxRetries))], over: retry ?? type.retry)
+                retry = try RetryPolicy(json: ["max_retries": JSONValue(maxRetries)], over: retry ?? type.retry)
             }
             return try await batcher.submit(
                 newTask(

@@ -113,22 +113,20 @@ struct TasksController: Sendable {
         let idempotencyKey = optionalString("idempotency_key")
         func optionalInteger(_ name: String, _ range: ClosedRange<Int>) -> Int? {
             guard let value = fields[name], value != .null else { return nil }
-            guard case .number(let number) = value, number.rounded() == number,
-                number >= Double(range.lowerBound), number <= Double(range.upperBound)
-            else {
+            guard case .number(let number) = value, let integer = number.integer(in: range) else {
                 problems.append("$.\(name): must be an integer from \(range.lowerBound) to \(range.upperBound)")
                 return nil
             }
-            return Int(number)
+            return integer
         }
         let priority = optionalInteger("priority", 0...9)
-        let maxRetries = optionalInteger("max_retries", 0...1_000)
+        let maxRetries = optionalInteger("max_retries", RetryPolicy.retryRange)
         var countdown: Double?
         if let value = fields["countdown"], value != .null {
-            if case .number(let number) = value, number >= 0 {
-                countdown = number
+            if case .number(let number) = value, (0...Double(DelayRoute.maximumSeconds)).contains(number.doubleValue) {
+                countdown = number.doubleValue
             } else {
-                problems.append("$.countdown: must be a number of seconds, 0 or more")
+                problems.append("$.countdown: must be a number of seconds from 0 to \(DelayRoute.maximumSeconds)")
             }
         }
         var eta: Date?
@@ -150,7 +148,7 @@ struct TasksController: Sendable {
             "id": .string(record.id.uuidString.lowercased()), "task": .string(record.task),
             "queue": .string(record.queue), "state": .string(record.state.rawValue), "args": record.args,
             "result": record.result ?? .null, "error": record.error ?? .null,
-            "attempts": .number(Double(record.attempts)), "priority": .number(Double(record.priority)),
+            "attempts": JSONValue(record.attempts), "priority": JSONValue(record.priority),
             "worker": record.worker.map(JSONValue.string) ?? .null, "created_at": time(record.createdAt),
             "queued_at": time(record.queuedAt), "started_at": time(record.startedAt),
             "finished_at": time(record.finishedAt), "eta": time(record.eta),
