@@ -16,6 +16,14 @@ public final class TCPProxy: @unchecked Sendable {
     private let lock = NSLock()
     private var links: [Link] = []
     private var refusing = false
+    private var replyDelayStorage: Duration = .zero
+
+    /// How long everything the upstream sends waits before it is passed on, as on a slow link or
+    /// with a busy broker. It applies to each chunk read, so every call and reply pays it once.
+    public var replyDelay: Duration {
+        get { lock.withLock { replyDelayStorage } }
+        set { lock.withLock { replyDelayStorage = newValue } }
+    }
 
     /// One proxied connection; both descriptors are closed once both directions are done, so
     /// neither pump can write to a descriptor number that was closed and reused.
@@ -118,16 +126,21 @@ public final class TCPProxy: @unchecked Sendable {
                 close(server)
                 continue
             }
-            Thread { Self.pump(from: client, to: server, link) }.start()
-            Thread { Self.pump(from: server, to: client, link) }.start()
+            Thread { Self.pump(from: client, to: server, link, delay: { .zero }) }.start()
+            Thread { [self] in Self.pump(from: server, to: client, link, delay: { replyDelay }) }.start()
         }
     }
 
-    private static func pump(from source: Int32, to destination: Int32, _ link: Link) {
+    private static func pump(from source: Int32, to destination: Int32, _ link: Link, delay: () -> Duration) {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         outer: while true {
             let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
             if count <= 0 { break }
+            let wait = delay()
+            if wait > .zero {
+                Thread.sleep(
+                    forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+            }
             var offset = 0
             while offset < count {
                 let written = buffer.withUnsafeBytes { write(destination, $0.baseAddress! + offset, count - offset) }

@@ -22,19 +22,23 @@ actor BrokerLink {
         self.logger = logger
     }
 
-    /// Publishes messages, waiting for every confirm; declares any queue not yet declared.
-    func publish(_ messages: [AMQPOutgoingMessage], toQueues queues: Set<String>) async throws {
+    /// Publishes the tasks' messages, waiting for every confirm; declares any queue not yet declared.
+    ///
+    /// The messages are made once the declarations are done: a delayed message's wait is measured
+    /// from then, so the time a fresh connection spends declaring the delay queues (some 90 calls
+    /// to the broker) does not make its first countdowns late.
+    func publish(_ tasks: [NewTask]) async throws {
         let connection = try await connected()
         do {
-            if !declaredDelays, messages.contains(where: { $0.exchange == DelayRoute.entryExchange }) {
+            if !declaredDelays, tasks.contains(where: { $0.eta != nil }) {
                 try await topology.declareDelays(on: connection)
                 declaredDelays = true
             }
-            for queue in queues where !declaredQueues.contains(queue) {
+            for queue in Set(tasks.map(\.queue)) where !declaredQueues.contains(queue) {
                 try await topology.declare(queue: queue, on: connection)
                 declaredQueues.insert(queue)
             }
-            try await connection.publish(messages)
+            try await connection.publish(try tasks.map { try TaskMessages.submission($0) })
         } catch {
             await dropIfDead(connection)
             throw error

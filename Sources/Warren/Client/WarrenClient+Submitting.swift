@@ -187,8 +187,7 @@ extension WarrenClient {
     private static func publish(_ tasks: [NewTask], broker: BrokerLink, logger: Logger) async -> Bool {
         guard !tasks.isEmpty else { return true }
         do {
-            try await broker.publish(
-                try tasks.map { try TaskMessages.submission($0) }, toQueues: Set(tasks.map(\.queue)))
+            try await broker.publish(tasks)
             return true
         } catch {
             logger.warning("publish failed; tasks stay PENDING", metadata: [LoggingKey.error: "\(error)"])

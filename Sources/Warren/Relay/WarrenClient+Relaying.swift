@@ -22,8 +22,7 @@ extension WarrenClient {
                         idempotencyKey: nil,
                         createdAt: $0.createdAt, eta: $0.eta, retry: $0.retryPolicy)
                 }
-                try await broker.publish(
-                    try tasks.map { try TaskMessages.submission($0) }, toQueues: Set(tasks.map(\.queue)))
+                try await broker.publish(tasks)
                 try await store.relayed(tasks.map(\.id), on: connection)
                 return tasks.count
             }
