@@ -32,6 +32,64 @@ import WarrenTesting
             ])
     }
 
+    @Test func twoCopiesOfOneEmailTaskNeverShareATemporaryFile() async throws {
+        let directory = NSTemporaryDirectory() + "warren-mail-\(UUID().uuidString.prefix(8))"
+        let task = SendEmail(mailDirectory: directory)
+        let context = context(SendEmail.name)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for copy in 0..<8 {
+                group.addTask {
+                    _ = try await task.run(
+                        .init(to: "ada@example.com", subject: "\(copy)", body: "b"), context: context)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory) == [
+                "\(context.id.uuidString.lowercased()).eml"
+            ])
+    }
+
+    @Test func aMailDropThatCannotBeWrittenIsARetryableErrorThatSaysWhy() async throws {
+        let file = NSTemporaryDirectory() + "warren-not-a-directory-\(UUID().uuidString.prefix(8))"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let task = SendEmail(mailDirectory: "\(file)/mail")
+        do {
+            _ = try await task.run(
+                .init(to: "ada@example.com", subject: "s", body: "b"), context: context(SendEmail.name))
+            Issue.record("expected the write to fail")
+        } catch {
+            #expect(error is any RetryableError)
+            #expect("\(error)" == "could not create the mail directory \(file)/mail: Not a directory")
+        }
+    }
+
+    @Test func anUnwritableMailDropIsRetriedAsThePolicySays() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("mail")
+            let file = NSTemporaryDirectory() + "warren-not-a-directory-\(UUID().uuidString.prefix(8))"
+            try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+            var registry = TaskRegistry()
+            registry.register(SendEmail(mailDirectory: "\(file)/mail"))
+            try await withWorker(queues: [queue], registry: registry, configuration: configuration) {
+                let client = try await servers.client(configuration)
+                let handle = try await client.enqueue(
+                    SendEmail.self, .init(to: "ada@example.com", subject: "s", body: "b"), queue: queue,
+                    retry: try .fixed(1, maxRetries: 2))
+                await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
+                let record = try #require(try await client.status(of: handle.id))
+                #expect(record.state == .failure)
+                #expect(record.attempts == 3)
+                #expect(record.error?["reason"] == "retries_exhausted")
+                #expect(
+                    record.error?["message"]
+                        == .string("could not create the mail directory \(file)/mail: Not a directory"))
+            }
+        }
+    }
+
     @Test func sendEmailRefusesHeaderInjection() async throws {
         let task = SendEmail(mailDirectory: NSTemporaryDirectory())
         await #expect(throws: EmailError.self) {

@@ -112,15 +112,15 @@ func withServers<Result: Sendable>(_ body: (Opened) async throws -> Result) asyn
     return try await opened.closing { try await body(opened) }
 }
 
-/// Runs an in-process worker with the test tasks on `queues` for the duration of `body`, then
+/// Runs an in-process worker with the test tasks (or `registry`'s) on `queues` for the duration of `body`, then
 /// shuts it down gracefully.
 func withWorker<T: Sendable>(
     queues: [String], concurrency: Int = 4, prefetch: Int? = nil,
     recordStartAfter: Duration = Worker.Options().recordStartAfter, ackDelay: Duration = Worker.Options().ackDelay,
-    configuration: Configuration, _ body: () async throws -> T
+    registry: TaskRegistry? = nil, configuration: Configuration, _ body: () async throws -> T
 ) async throws -> T {
     let worker = Worker(
-        configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
+        configuration: configuration, registry: registry ?? TestTasks.registry(databaseURL: configuration.databaseURL),
         options: Worker.Options(
             queues: queues, concurrency: concurrency, prefetch: prefetch, gracePeriod: .seconds(10),
             name: "test-worker",
