@@ -128,6 +128,10 @@ struct WarrenBench: AsyncParsableCommand {
         // Workers usually run on other hosts: the API's own capacity, with no worker on these cores
         // (the two above sit idle on another queue). The backlog then runs to SUCCESS.
         let backlogQueue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+        // Declared as an operator would: no worker consumes it yet, and the API takes only invited queues.
+        try await WarrenClient.withClient(configuration: configuration, logger: logger) { client in
+            try await client.declare(queue: backlogQueue)
+        }
         let accepted = try await endToEnd.restSubmission(
             seconds: restSeconds, queue: backlogQueue, clients: httpClients, port: port, processes: [api])
         report.add(

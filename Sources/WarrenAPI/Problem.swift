@@ -44,6 +44,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             case .unknownTask:
                 return Problem(
                     .unprocessableContent, kind: "unknown-task", title: "Unknown task", detail: error.message)
+            case .unknownQueue:
+                return Problem(
+                    .unprocessableContent, kind: "unknown-queue", title: "Unknown queue", detail: error.message)
             case .invalidArguments:
                 return Problem(
                     .unprocessableContent, kind: "invalid-arguments", title: "Invalid arguments", detail: error.message,

@@ -20,7 +20,7 @@ struct WarrenCommand: AsyncParsableCommand {
             """,
         subcommands: [
             APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
-            RevokeCommand.self,
+            RevokeCommand.self, QueueCommand.self,
         ]
     )
 }

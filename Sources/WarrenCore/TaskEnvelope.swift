@@ -84,8 +84,13 @@ public struct TaskEnvelope: Sendable, Equatable {
             throw WarrenError(.invalidMessage, "the id \(idText.prefix(64).debugDescription) is not a UUID")
         }
         let task = try string("task")
-        guard !task.isEmpty else { throw WarrenError(.invalidMessage, "the task name is empty") }
         let queue = try string("queue")
+        do {
+            try Names.validate(task: task)
+            try Names.validate(queue: queue)
+        } catch let error as WarrenError {
+            throw WarrenError(.invalidMessage, error.message)
+        }
         let args = try field("args")
         guard !args.containsNUL, !task.containsNUL, !queue.containsNUL else {
             throw WarrenError(.invalidMessage, "the message holds U+0000, which PostgreSQL cannot store")

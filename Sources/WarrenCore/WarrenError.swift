@@ -20,6 +20,7 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
             case invalidJSON = "invalid JSON"
             case invalidArguments = "invalid arguments"
             case unknownTask = "unknown task"
+            case unknownQueue = "unknown queue"
             case invalidMessage = "invalid message"
             case invalidConfiguration = "invalid configuration"
             case notFound = "not found"
@@ -34,6 +35,8 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let invalidJSON = Code(.invalidJSON)
         public static let invalidArguments = Code(.invalidArguments)
         public static let unknownTask = Code(.unknownTask)
+        /// A submission named a queue no worker consumes and no operator declared.
+        public static let unknownQueue = Code(.unknownQueue)
         public static let invalidMessage = Code(.invalidMessage)
         public static let invalidConfiguration = Code(.invalidConfiguration)
         public static let notFound = Code(.notFound)

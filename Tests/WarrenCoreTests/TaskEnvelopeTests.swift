@@ -42,7 +42,7 @@ import WarrenCore
         ),
         (
             #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"","queue":"q","args":{},"created_at":"2025-11-25T13:48:00Z"}"#,
-            "empty"
+            "a task name is 1 to 200 bytes"
         ),
         (
             #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"t","queue":"q","args":{"s":["a\u0000"]},"created_at":"2025-11-25T13:48:00Z"}"#,
@@ -88,5 +88,34 @@ import WarrenCore
         let envelope = try TaskEnvelope(decoding: Array(body.utf8))
         #expect(envelope.args.jsonText == #"{"big":123456789012345678901234,"user_id":9007199254740993}"#)
         #expect(String(decoding: envelope.encoded(), as: UTF8.self).contains(#""user_id":9007199254740993"#))
+    }
+}
+
+@Suite struct TaskEnvelopeNameTests {
+    func body(task: String, queue: String) -> [UInt8] {
+        Array(
+            #"{"v":1,"id":"5f0c2a9e-1b7d-4c3e-9a51-2d4e6f708192","task":"\#(task)","queue":"\#(queue)","args":{},"created_at":"2025-11-25T13:48:00Z"}"#
+                .utf8)
+    }
+
+    /// A message's queue is where its retries and delays are republished: one that is reserved, too
+    /// long for the delay routing key or a wildcard in a binding is refused before anything is sent there.
+    @Test(arguments: [
+        ("t", "warren.delay.3"), ("t", "emails.dead"), ("t", "amq.topic"), ("t", String(repeating: "q", count: 201)),
+        ("t", "a*b"), ("t", "#"), ("t", ""), (String(repeating: "t", count: 201), "q"), ("bad\\u0007name", "q"),
+    ])
+    func refusesNamesThatBreakTheRules(task: String, queue: String) {
+        #expect {
+            try TaskEnvelope(decoding: body(task: task, queue: queue))
+        } throws: { error in
+            (error as? WarrenError)?.code == .invalidMessage
+        }
+    }
+
+    @Test func takesNamesAtTheLimit() throws {
+        let name = String(repeating: "n", count: Names.maximumLength)
+        let envelope = try TaskEnvelope(decoding: body(task: name, queue: name))
+        #expect(envelope.queue == name && envelope.task == name)
+        #expect(try DelayRoute(seconds: DelayRoute.maximumSeconds, queue: name).routingKey.utf8.count <= 255)
     }
 }

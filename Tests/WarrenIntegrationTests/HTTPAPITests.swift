@@ -54,6 +54,7 @@ import WarrenTesting
         try await withServers { servers in
             let configuration = try await Servers.configuration()
             let queue = TestEnvironment.uniqueQueue("wait")
+            try await servers.client(configuration).declare(queue: queue)
             try await withAPI(configuration) { client in
                 let submitted = try await client.postJSON(
                     "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)
@@ -298,6 +299,51 @@ import WarrenTesting
                 let unknown = try await client.get("/v1/tasks/\(UUID().uuidString)")
                 #expect(unknown.status == .notFound)
                 #expect(unknown.json["type"] == "urn:warren:problem:not-found")
+            }
+        }
+    }
+
+    @Test func aSubmissionMayNameOnlyAQueueAWorkerConsumesOrAnOperatorDeclared() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let consumed = TestEnvironment.uniqueQueue("invited")
+            let stranger = TestEnvironment.uniqueQueue("junk")
+            let broker = try await servers.broker()
+            try await withWorker(queues: [consumed], configuration: configuration) {
+                try await withAPI(configuration) { client in
+                    func submit(to queue: String) async throws -> APIResponse {
+                        try await client.postJSON(
+                            "/v1/tasks", #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)"}"#)
+                    }
+                    #expect(try await submit(to: consumed).status == .accepted)
+                    let refused = try await submit(to: stranger)
+                    #expect(refused.status == .unprocessableContent)
+                    #expect(refused.json["type"] == "urn:warren:problem:unknown-queue")
+                    #expect(refused.json["detail"]?.stringValue?.contains(stranger) == true)
+                    // Nothing was declared in RabbitMQ for it.
+                    let probe = try await servers.broker()
+                    await #expect(throws: AMQPError.self) { try await probe.declareQueue(stranger, passive: true) }
+                    // Declared by an operator, it may be named, and RabbitMQ has it and its dead-letter queue.
+                    try await servers.client(configuration).declare(queue: stranger)
+                    try await eventually("the declaration is seen") {
+                        try await submit(to: stranger).status == .accepted
+                    }
+                    #expect(try await broker.declareQueue(stranger, passive: true).messageCount >= 1)
+                    _ = try await broker.declareQueue(stranger + ".dead", passive: true)
+                    try await broker.deleteQueue(stranger)
+                    try await broker.deleteQueue(stranger + ".dead")
+                    for reserved in [
+                        "warren.delay.3", "\(consumed).dead", "amq.direct", String(repeating: "q", count: 201), "a#b",
+                    ] {
+                        let response = try await submit(to: reserved)
+                        #expect(response.status == .unprocessableContent, "\(reserved)")
+                        #expect(response.json["type"] == "urn:warren:problem:invalid-arguments", "\(reserved)")
+                        #expect(response.json["detail"]?.stringValue?.hasPrefix("$.queue: ") == true, "\(reserved)")
+                    }
+                }
+            }
+            await #expect(throws: WarrenError.self) {
+                try await servers.client(configuration).declare(queue: "warren.delay.9")
             }
         }
     }

@@ -34,15 +34,29 @@ actor BrokerLink {
                 try await topology.declareDelays(on: connection)
                 declaredDelays = true
             }
-            for queue in Set(tasks.map(\.queue)) where !declaredQueues.contains(queue) {
-                try await topology.declare(queue: queue, on: connection)
-                declaredQueues.insert(queue)
-            }
+            for queue in Set(tasks.map(\.queue)) { try await declareIfNeeded(queue, on: connection) }
             try await connection.publish(try tasks.map { try TaskMessages.submission($0) })
         } catch {
             await dropIfDead(connection)
             throw error
         }
+    }
+
+    /// Declares `queue` and its dead-letter queue, if this connection has not yet.
+    func declare(queue: String) async throws {
+        let connection = try await connected()
+        do {
+            try await declareIfNeeded(queue, on: connection)
+        } catch {
+            await dropIfDead(connection)
+            throw error
+        }
+    }
+
+    private func declareIfNeeded(_ queue: String, on connection: AMQPConnection) async throws {
+        guard !declaredQueues.contains(queue) else { return }
+        try await topology.declare(queue: queue, on: connection)
+        declaredQueues.insert(queue)
     }
 
     /// True when a connection is open or can be opened now.

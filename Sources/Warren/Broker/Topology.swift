@@ -28,22 +28,6 @@ public struct Topology: Sendable {
     /// The dead-letter queue of `queue`.
     public static func deadLetterQueue(of queue: String) -> String { "\(queue).dead" }
 
-    /// Checks a queue name a user gave: 1–200 characters of letters, digits, `_ - . :`, and not
-    /// itself a dead-letter queue or one of the broker's reserved `amq.` names.
-    public static func validate(queue: String) throws {
-        let allowed = queue.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: ":")
-        }
-        guard !queue.isEmpty, queue.utf8.count <= 200, allowed else {
-            throw WarrenError(.invalidArguments, "a queue name is 1 to 200 letters, digits, '_', '-', '.' or ':'")
-        }
-        guard !queue.hasSuffix(".dead"), !queue.hasPrefix("amq.") else {
-            throw WarrenError(.invalidArguments, "queue names ending in .dead or starting with amq. are reserved")
-        }
-    }
-
     /// The arguments `queue` is declared with.
     public func arguments(of queue: String) -> AMQPTable {
         var arguments: AMQPTable = [

@@ -5,9 +5,10 @@ public import WarrenCore
 import WarrenPostgres
 
 extension WarrenClient {
-    /// Validates a submission against the advertised task types and submits it.
-    /// - Throws: ``WarrenError`` `unknownTask` or `invalidArguments` (the API's 422s); broker and
-    ///   database errors otherwise.
+    /// Validates a submission against the advertised task types and submits it. It may name
+    /// only a queue that a worker consumes or an operator declared, or a task type's default queue.
+    /// - Throws: ``WarrenError`` `unknownTask`, `unknownQueue` or `invalidArguments` (the API's
+    ///   422s); broker and database errors otherwise.
     public func submit(_ submission: Submission) async throws -> SubmissionReceipt {
         try await reportingServers {
             guard let type = try await catalogCache.type(named: submission.task) else {
@@ -15,6 +16,19 @@ extension WarrenClient {
                     .unknownTask,
                     "no worker has advertised a task named \(submission.task.prefix(200).debugDescription); start a worker that registers it"
                 )
+            }
+            if let queue = submission.queue {
+                do {
+                    try Names.validate(queue: queue)
+                } catch let error as WarrenError {
+                    throw WarrenError(.invalidArguments, "$.queue: \(error.message)")
+                }
+                guard try await catalogCache.isInvited(queue: queue) else {
+                    throw WarrenError(
+                        .unknownQueue,
+                        "no worker consumes the queue \(queue.debugDescription) and no operator has declared it; start a worker with --queues \(queue), or run warren queue declare \(queue)"
+                    )
+                }
             }
             let problems = type.schema.violations(of: submission.args)
             if !problems.isEmpty {
@@ -98,7 +112,7 @@ extension WarrenClient {
         task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?, due: Date?,
         retry: RetryPolicy?
     ) throws -> NewTask {
-        try Topology.validate(queue: queue)
+        try Names.validate(queue: queue)
         let priority = priority ?? 0
         guard (0...Topology.maximumPriority).contains(priority) else {
             throw WarrenError(.invalidArguments, "priority must be from 0 to \(Topology.maximumPriority)")

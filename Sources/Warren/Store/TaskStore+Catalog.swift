@@ -3,8 +3,14 @@ import WarrenCore
 import WarrenPostgres
 
 extension TaskStore {
-    /// Advertises task types for the API to validate and complete submissions with.
-    func advertise(_ types: [AdvertisedTaskType]) async throws {
+    /// Advertises task types for the API to validate and complete submissions with, and the
+    /// queues a worker consumes, which submissions may then name.
+    func advertise(_ types: [AdvertisedTaskType], consuming queues: [String]) async throws {
+        _ = try await pool.query(
+            """
+            INSERT INTO warren.queues (name, consumed_since) SELECT unnest(\(queues)::text[]), now()
+            ON CONFLICT (name) DO UPDATE SET consumed_since = now()
+            """)
         let names = types.map(\.name)
         let limits = types.map(\.rateLimit)
         _ = try await pool.query(
@@ -34,6 +40,24 @@ extension TaskStore {
             SET rate = excluded.rate, every = excluded.every, burst = excluded.burst, updated_at = now()
             WHERE (r.rate, r.every, r.burst) IS DISTINCT FROM (excluded.rate, excluded.every, excluded.burst)
             """)
+    }
+
+    /// Records that an operator declared `queue`, so that submissions may name it before a
+    /// worker consumes it.
+    func declare(queue: String) async throws {
+        _ = try await pool.query(
+            """
+            INSERT INTO warren.queues (name, declared_at) VALUES (\(queue), now())
+            ON CONFLICT (name) DO UPDATE SET declared_at = coalesce(warren.queues.declared_at, now())
+            """)
+    }
+
+    /// The queues a submission may name: those workers consume or an operator declared, and
+    /// every advertised task type's default queue.
+    func invitedQueues() async throws -> Set<String> {
+        let rows = try await pool.query(
+            "SELECT name FROM warren.queues UNION SELECT queue FROM warren.task_types")
+        return Set(try rows.map { try $0.decode("name", as: String.self) })
     }
 
     /// Every advertised task type. A type advertised before retry policies existed gets the default one.

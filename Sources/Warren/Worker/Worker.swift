@@ -42,7 +42,8 @@ public final class Worker: Service {
     public func run() async throws {
         let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
         let queues = options.queues.isEmpty ? registry.queues : options.queues
-        for queue in queues { try Topology.validate(queue: queue) }
+        for queue in queues { try Names.validate(queue: queue) }
+        for name in registry.entries.keys { try Names.validate(task: name) }
         // Three for the batched statements, one for tasks that read the database (TaskContext.database).
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 4)
         let store = TaskStore(pool: pool)
@@ -54,7 +55,7 @@ public final class Worker: Service {
         var backoff = Backoff()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                try await store.advertise(types)
+                try await store.advertise(types, consuming: queues)
                 break
             } catch {
                 await waitToRetry(after: error, reaching: "PostgreSQL", &backoff)
