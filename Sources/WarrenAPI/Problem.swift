@@ -55,6 +55,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
                 return Problem(.badRequest, kind: "malformed-json", title: "Malformed JSON", detail: error.message)
             case .notFound:
                 return Problem(.notFound, kind: "not-found", title: "Not found", detail: error.message)
+            case .idempotencyKeyReused:
+                return Problem(
+                    .conflict, kind: "idempotency-key-reused", title: "Idempotency key reused", detail: error.message)
             case .conflict:
                 return Problem(.conflict, kind: "conflict", title: "Conflict", detail: error.message)
             case .unavailable(.broker):

@@ -27,6 +27,7 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
             case migration = "migration error"
             case timeout = "timeout"
             case conflict = "conflict"
+            case idempotencyKeyReused = "idempotency key reused"
         }
         private let base: Base
         private init(_ name: Name) { self.base = .named(name) }
@@ -44,6 +45,8 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let timeout = Code(.timeout)
         /// The request does not fit the task's state (revoking a finished task).
         public static let conflict = Code(.conflict)
+        /// An idempotency key came again with another task, arguments or options.
+        public static let idempotencyKeyReused = Code(.idempotencyKeyReused)
 
         /// `service` could not be reached, or failed the request: worth trying again later.
         public static func unavailable(_ service: Service) -> Code { Code(.unavailable(service)) }

@@ -175,6 +175,32 @@ import WarrenTesting
                 let again = try await client.postJSON("/v1/tasks", body)
                 #expect(again.status == .ok)
                 #expect(again.json["id"] == first.json["id"])
+                // The same key with another task, arguments or options is another request: 409.
+                for other in [
+                    #"{"task":"test.echo","args":{"value":2},"queue":"\#(queue)","idempotency_key":"\#(key)"}"#,
+                    #"{"task":"test.sleep","args":{"seconds":1},"queue":"\#(queue)","idempotency_key":"\#(key)"}"#,
+                    #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)","idempotency_key":"\#(key)","priority":5}"#,
+                    #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)","idempotency_key":"\#(key)","countdown":30}"#,
+                    #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)","idempotency_key":"\#(key)","max_retries":0}"#,
+                ] {
+                    let reused = try await client.postJSON("/v1/tasks", other)
+                    #expect(reused.status == .conflict, "\(other)")
+                    #expect(reused.json["type"] == "urn:warren:problem:idempotency-key-reused")
+                    #expect(reused.json["detail"]?.stringValue?.contains(key) == true)
+                }
+                // Spelled differently, the same request is the same: key order, an explicit default priority.
+                let reordered = try await client.postJSON(
+                    "/v1/tasks",
+                    #"{"idempotency_key":"\#(key)","priority":0,"queue":"\#(queue)","args":{"value":1.0},"task":"test.echo"}"#
+                )
+                #expect(reordered.status == .ok)
+                #expect(reordered.json["id"] == first.json["id"])
+                let typed = try await servers.client(configuration)
+                await #expect {
+                    try await typed.enqueue(TestTasks.Echo.self, .init(value: 3), queue: queue, idempotencyKey: key)
+                } throws: { error in
+                    (error as? WarrenError)?.code == .idempotencyKeyReused
+                }
                 let broker = try await servers.broker()
                 #expect(try await broker.declareQueue(queue, passive: true).messageCount == 1)
             }

@@ -43,7 +43,7 @@ extension WarrenClient {
                 newTask(
                     task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
                     priority: submission.priority, idempotencyKey: submission.idempotencyKey,
-                    due: try Self.due(countdown: submission.countdown, eta: submission.eta), retry: retry))
+                    countdown: submission.countdown, eta: submission.eta, retry: retry))
         }
     }
 
@@ -61,7 +61,7 @@ extension WarrenClient {
                 newTask(
                     task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
                     priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
-                    due: try Self.due(countdown: countdown.map { $0.seconds }, eta: eta), retry: retry))
+                    countdown: countdown.map { $0.seconds }, eta: eta, retry: retry))
             return TaskHandle(id: receipt.id, client: self)
         }
     }
@@ -80,7 +80,8 @@ extension WarrenClient {
                 let tasks = try arguments[start..<min(start + Self.maximumBatchSize, arguments.count)].map {
                     try newTask(
                         task: Task.name, args: try JSONValue(encoding: $0), queue: queue ?? Task.options.queue,
-                        priority: priority ?? Task.options.priority, idempotencyKey: nil, due: nil, retry: nil)
+                        priority: priority ?? Task.options.priority, idempotencyKey: nil, countdown: nil, eta: nil,
+                        retry: nil)
                 }
                 let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
                 for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
@@ -109,9 +110,10 @@ extension WarrenClient {
 
     /// A task to insert, after checking the options a submission may get wrong.
     private func newTask(
-        task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?, due: Date?,
-        retry: RetryPolicy?
+        task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?, countdown: Double?,
+        eta: Date?, retry: RetryPolicy?
     ) throws -> NewTask {
+        let due = try Self.due(countdown: countdown, eta: eta)
         try Names.validate(queue: queue)
         let priority = priority ?? 0
         guard (0...Topology.maximumPriority).contains(priority) else {
@@ -126,9 +128,17 @@ extension WarrenClient {
             throw WarrenError(
                 .invalidArguments, "arguments and idempotency keys cannot hold U+0000 (PostgreSQL cannot store it)")
         }
+        // What a repeated key must be asked with again: the countdown as given, not the time it made.
+        let request = idempotencyKey.map { _ in
+            JSONValue.object([
+                "task": .string(task), "args": args, "queue": .string(queue), "priority": JSONValue(priority),
+                "countdown": countdown.map { JSONValue($0) } ?? .null,
+                "eta": eta.map { .string(ISO8601Timestamp.format($0)) } ?? .null, "retry": retry?.json ?? .null,
+            ]).jsonText
+        }
         return NewTask(
             id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
-            createdAt: Date(), eta: due, retry: retry)
+            request: request, createdAt: Date(), eta: due, retry: retry)
     }
 
     /// Inserts the batch as QUEUED (or SCHEDULED) and publishes the new tasks, in one transaction
@@ -161,10 +171,9 @@ extension WarrenClient {
                     throw error
                 }
                 let keyedFresh = tasks.filter { $0.idempotencyKey != nil && inserted.contains($0.id) }
-                let repeatedKeys = tasks.filter { !inserted.contains($0.id) }.compactMap(\.idempotencyKey)
+                let repeated = tasks.filter { $0.idempotencyKey != nil && !inserted.contains($0.id) }
                 let existing =
-                    repeatedKeys.isEmpty
-                    ? [:] : try await store.tasks(withIdempotencyKeys: repeatedKeys, on: connection)
+                    repeated.isEmpty ? [:] : try await store.tasks(holdingKeysOf: repeated, on: connection)
                 let keyedWasPublished = await publish(keyedFresh, broker: broker, logger: logger)
                 let unkeyedWasPublished = await unkeyedPublished
                 let unpublished = tasks.filter { task in
@@ -183,8 +192,15 @@ extension WarrenClient {
                                 id: task.id, task: task.task, queue: task.queue,
                                 state: pending.contains(task.id) ? .pending : task.publishedState, created: true))
                     }
-                    guard let key = task.idempotencyKey, let record = existing[key] else {
+                    guard let key = task.idempotencyKey, let (record, sameRequest) = existing[task.id] else {
                         return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
+                    }
+                    guard sameRequest else {
+                        return .failure(
+                            WarrenError(
+                                .idempotencyKeyReused,
+                                "the idempotency key \(key.prefix(200).debugDescription) was first used for another request (task \(record.id.uuidString.lowercased())); a repeated key must come with the same task, arguments and options"
+                            ))
                     }
                     return .success(
                         SubmissionReceipt(

@@ -9,6 +9,9 @@ struct NewTask: Sendable {
     var args: JSONValue
     var priority: Int
     var idempotencyKey: String?
+    /// For a task with an idempotency key, the request as canonical JSON: a repeated key must come
+    /// with the same one.
+    var request: String?
     var createdAt: Date
     /// When it is due, for a countdown or ETA.
     var eta: Date?

@@ -21,18 +21,19 @@ extension TaskStore {
         let states = tasks.map(\.publishedState.rawValue)
         let etas = tasks.map { $0.eta?.timeIntervalSince1970 }
         let retryPolicies = tasks.map { $0.retry?.json.jsonText }
+        let requests = tasks.map(\.request)
         let rows = try await connection.query(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(ids)::uuid[], \(names)::text[], \(queues)::text[], \(args)::jsonb[],
                                      \(priorities)::int[], \(idempotencyKeys)::text[], \(created)::float8[],
-                                     \(states)::text[], \(etas)::float8[], \(retryPolicies)::jsonb[])
-                    AS i(id, task, queue, args, priority, idempotency_key, created, state, eta, retry_policy)
+                                     \(states)::text[], \(etas)::float8[], \(retryPolicies)::jsonb[], \(requests)::text[])
+                    AS i(id, task, queue, args, priority, idempotency_key, created, state, eta, retry_policy, request)
             ), inserted AS (
                 INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at, queued_at,
-                                          eta, retry_policy)
+                                          eta, retry_policy, idempotency_request)
                 SELECT id, task, queue, state, args, priority, idempotency_key, to_timestamp(created), clock_timestamp(),
-                       to_timestamp(eta), retry_policy
+                       to_timestamp(eta), retry_policy, sha256(convert_to(request, 'UTF8'))
                 FROM input ORDER BY id
                 ON CONFLICT DO NOTHING
                 RETURNING id, state, queued_at, eta
@@ -65,18 +66,22 @@ extension TaskStore {
             """)
     }
 
-    /// The tasks holding these idempotency keys.
-    func tasks(withIdempotencyKeys keys: [String], on connection: PostgresConnection) async throws
-        -> [String: TaskRecord]
+    /// For each task whose idempotency key was taken, the task holding it, and whether it was
+    /// submitted with the same request (a row from before requests were recorded matches any).
+    func tasks(holdingKeysOf tasks: [NewTask], on connection: PostgresConnection) async throws
+        -> [UUID: (record: TaskRecord, sameRequest: Bool)]
     {
         let rows = try await connection.query(
             """
-            SELECT \(unsafeSQL: Self.recordColumns), idempotency_key FROM warren.tasks
-            WHERE idempotency_key = ANY(\(keys)::text[])
+            SELECT \(unsafeSQL: Self.recordColumns), i.asking,
+                   coalesce(idempotency_request = sha256(convert_to(i.request, 'UTF8')), true) AS same_request
+            FROM warren.tasks
+            JOIN unnest(\(tasks.map(\.id))::uuid[], \(tasks.map(\.idempotencyKey))::text[], \(tasks.map(\.request))::text[])
+                AS i(asking, key, request) ON idempotency_key = i.key
             """)
-        var found: [String: TaskRecord] = [:]
+        var found: [UUID: (record: TaskRecord, sameRequest: Bool)] = [:]
         for row in rows {
-            found[try row.decode("idempotency_key")] = try Self.record(row)
+            found[try row.decode("asking")] = (try Self.record(row), try row.decode("same_request"))
         }
         return found
     }
