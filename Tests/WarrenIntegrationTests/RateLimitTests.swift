@@ -18,11 +18,16 @@ import WarrenTesting
             let ids = try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
                 try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
                     // Countdowns, so the ones that wait for a later turn also postpone their relay.
-                    var handles: [TaskHandle<TestTasks.Paced>] = []
-                    for _ in 0..<count {
-                        handles.append(
-                            try await client.enqueue(
-                                TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1)))
+                    // Submitted together, so that they come due together: one after another, on a
+                    // busy machine, they came due over seconds and took their turns as they came.
+                    let handles = try await withThrowingTaskGroup(of: TaskHandle<TestTasks.Paced>.self) { group in
+                        for _ in 0..<count {
+                            group.addTask {
+                                try await client.enqueue(
+                                    TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1))
+                            }
+                        }
+                        return try await group.reduce(into: []) { $0.append($1) }
                     }
                     for handle in handles { _ = try await handle.result(timeout: .seconds(30)) }
                     return handles.map(\.id)
