@@ -97,6 +97,13 @@ let package = Package(
         .testTarget(name: "WarrenPostgresTests", dependencies: ["WarrenPostgres"]),
         .testTarget(name: "WarrenTests", dependencies: ["Warren", "WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
         .testTarget(
+            name: "WarrenAPITests",
+            dependencies: [
+                "WarrenAPI", "Warren", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "WarrenIntegrationTests",
             dependencies: [
                 "Warren", "WarrenCore", "WarrenAPI", "WarrenTesting", "WarrenAMQP", "WarrenPostgres", logging, nio,

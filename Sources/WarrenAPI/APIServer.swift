@@ -17,15 +17,18 @@ public enum APIServer {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
-        router.add(middleware: ProblemMiddleware(logger: logger))
+        router.add(middleware: ProblemMiddleware(logger: logger, maximumBodyBytes: configuration.maximumBodyBytes))
         router.add(middleware: APIKeyMiddleware(keys: Set(configuration.apiKeys)))
-        let tasks = TasksController(client: client, maximumBodyBytes: configuration.maximumBodyBytes)
+        let tasks = TasksController(
+            client: client, maximumBodyBytes: configuration.maximumBodyBytes,
+            waiters: WaiterLimit(configuration.maximumWaiters))
         tasks.add(to: router)
         router.get("/healthz") { _, _ in
             try json(.ok, ["status": "ok"])
         }
+        let readiness = Readiness { await client.reachability() }
         router.get("/readyz") { _, _ in
-            let (broker, database) = await client.reachability()
+            let (broker, database) = await readiness.check()
             let document: JSONValue = [
                 "status": .string(broker && database ? "ready" : "unavailable"),
                 "rabbitmq": .string(broker ? "ok" : "unreachable"),

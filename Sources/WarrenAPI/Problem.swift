@@ -12,13 +12,19 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var detail: String
     /// Individual problems, e.g. each argument that failed validation.
     public var errors: [String]
+    /// Seconds after which to try again, sent as `Retry-After`.
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, kind: String, title: String, detail: String, errors: [String] = []) {
+    public init(
+        _ status: HTTPResponse.Status, kind: String, title: String, detail: String, errors: [String] = [],
+        retryAfter: Int? = nil
+    ) {
         self.status = status
         self.kind = kind
         self.title = title
         self.detail = detail
         self.errors = errors
+        self.retryAfter = retryAfter
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -30,8 +36,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             "instance": .string(request.uri.path),
         ]
         if !errors.isEmpty { document["errors"] = .array(errors.map(JSONValue.string)) }
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(
-            status: status, headers: [.contentType: "application/problem+json"],
+            status: status, headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(data: JSONValue.object(document).jsonData)))
     }
 

@@ -17,6 +17,8 @@ public struct Configuration: Sendable, Equatable {
     public var logLevel: LogLevel
     /// `WARREN_MAX_BODY_BYTES`: the largest request body the API reads.
     public var maximumBodyBytes: Int
+    /// `WARREN_MAX_WAITERS`: how many status requests may wait (`?wait=`) at once.
+    public var maximumWaiters: Int
     /// `WARREN_QUEUE_TYPE`: `classic` or `quorum`, for queues Warren declares.
     public var queueType: QueueType
     /// `WARREN_MAIL_DIR`: where `send_email` drops messages when no SMTP server is set.
@@ -32,6 +34,7 @@ public struct Configuration: Sendable, Equatable {
         apiKeys: [],
         logLevel: .info,
         maximumBodyBytes: 1_048_576,
+        maximumWaiters: 256,
         queueType: .classic,
         mailDirectory: "mail",
         migrationsDirectory: nil
@@ -39,7 +42,8 @@ public struct Configuration: Sendable, Equatable {
 
     public init(
         amqpURL: String, databaseURL: String, httpHost: String, httpPort: Int, apiKeys: [String], logLevel: LogLevel,
-        maximumBodyBytes: Int, queueType: QueueType, mailDirectory: String, migrationsDirectory: String?
+        maximumBodyBytes: Int, maximumWaiters: Int, queueType: QueueType, mailDirectory: String,
+        migrationsDirectory: String?
     ) {
         self.amqpURL = amqpURL
         self.databaseURL = databaseURL
@@ -48,6 +52,7 @@ public struct Configuration: Sendable, Equatable {
         self.apiKeys = apiKeys
         self.logLevel = logLevel
         self.maximumBodyBytes = maximumBodyBytes
+        self.maximumWaiters = maximumWaiters
         self.queueType = queueType
         self.mailDirectory = mailDirectory
         self.migrationsDirectory = migrationsDirectory
@@ -88,6 +93,7 @@ public struct Configuration: Sendable, Equatable {
         }
         logLevel = try choice("WARREN_LOG_LEVEL") ?? logLevel
         maximumBodyBytes = try number("WARREN_MAX_BODY_BYTES", 1...(256 * 1_048_576)) ?? maximumBodyBytes
+        maximumWaiters = try number("WARREN_MAX_WAITERS", 0...100_000) ?? maximumWaiters
         queueType = try choice("WARREN_QUEUE_TYPE") ?? queueType
         mailDirectory = text("WARREN_MAIL_DIR") ?? mailDirectory
         migrationsDirectory = text("WARREN_MIGRATIONS_DIR")

@@ -28,6 +28,7 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
             case timeout = "timeout"
             case conflict = "conflict"
             case idempotencyKeyReused = "idempotency key reused"
+            case `internal` = "internal error"
         }
         private let base: Base
         private init(_ name: Name) { self.base = .named(name) }
@@ -47,6 +48,8 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let conflict = Code(.conflict)
         /// An idempotency key came again with another task, arguments or options.
         public static let idempotencyKeyReused = Code(.idempotencyKeyReused)
+        /// A fault in Warren or its servers that trying again will not mend (the API's 500).
+        public static let `internal` = Code(.internal)
 
         /// `service` could not be reached, or failed the request: worth trying again later.
         public static func unavailable(_ service: Service) -> Code { Code(.unavailable(service)) }

@@ -39,6 +39,27 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// True when trying again later may succeed: the connection failed or broke, or the server
+    /// refused for a passing reason (SQLSTATE classes 08 connection, 40 rollback after a
+    /// serialization failure or deadlock, 53 insufficient resources, 57 operator intervention,
+    /// 58 system error, and 55P03 lock not available). A constraint, a bad value or a mistake in a
+    /// statement (classes 22, 23, 42, …) fails the same way every time.
+    public var isTransient: Bool {
+        switch code {
+        case .connectionFailed, .connectionLost: return true
+        case .decoding: return false
+        default:
+            guard let sqlState else { return true }
+            return ["08", "40", "53", "57", "58"].contains(sqlState.prefix(2)) || sqlState == "55P03"
+        }
+    }
+
+    /// True when the statement was refused for a value it carried (SQLSTATE classes 22, data
+    /// exception, and 23, integrity constraint violation).
+    public var isRefusedValue: Bool {
+        code == .server && (sqlState?.hasPrefix("22") == true || sqlState?.hasPrefix("23") == true)
+    }
+
     /// True for a unique-constraint violation.
     public var isUniqueViolation: Bool { sqlState == "23505" }
 

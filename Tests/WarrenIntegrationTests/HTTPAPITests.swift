@@ -408,6 +408,63 @@ import WarrenTesting
         }
     }
 
+    @Test func longPollsAreCappedAndTheNextOneGetsA503WithRetryAfter() async throws {
+        try await withServers { servers in
+            var configuration = try await Servers.configuration()
+            configuration.maximumWaiters = 2
+            let queue = TestEnvironment.uniqueQueue("waiters")
+            // A worker advertises the test tasks, then stops: the tasks stay QUEUED.
+            try await withWorker(queues: [queue], configuration: configuration) {}
+            try await withAPI(configuration) { client in
+                let submitted = try await client.postJSON(
+                    "/v1/tasks", #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)"}"#)
+                let id = try #require(submitted.json["id"]?.stringValue)
+                // No worker: both wait their full 4 s, holding both places (each tries again while the
+                // probe below holds one).
+                func waiter() async throws -> APIResponse {
+                    while true {
+                        let response = try await client.getAlongside("/v1/tasks/\(id)?wait=4")
+                        if response.status != .serviceUnavailable { return response }
+                    }
+                }
+                async let first = waiter()
+                async let second = waiter()
+                var refused: APIResponse?
+                try await eventually("a third waiter is refused") {
+                    let third = try await client.get("/v1/tasks/\(id)?wait=0.05")
+                    if third.status == .serviceUnavailable { refused = third }
+                    return refused != nil
+                }
+                #expect(refused?.json["type"] == "urn:warren:problem:too-many-waiters")
+                #expect(refused?.retryAfter == "1")
+                // Submissions and plain reads do not wait behind the waiters.
+                let start = ContinuousClock.now
+                #expect(
+                    try await client.postJSON(
+                        "/v1/tasks", #"{"task":"test.echo","args":{"value":2},"queue":"\#(queue)"}"#
+                    ).status == .accepted)
+                #expect(try await client.get("/v1/tasks/\(id)").status == .ok)
+                #expect(ContinuousClock.now - start < .seconds(1))
+                #expect(try await first.json["state"] == "QUEUED")
+                #expect(try await second.json["state"] == "QUEUED")
+                // Their places are free again.
+                #expect(try await client.get("/v1/tasks/\(id)?wait=0.05").status == .ok)
+            }
+        }
+    }
+
+    @Test func aRevokeBodyOverTheLimitIsA413() async throws {
+        var configuration = try await Servers.configuration()
+        configuration.maximumBodyBytes = 64
+        try await withAPI(configuration) { client in
+            let response = try await client.postJSON(
+                "/v1/tasks/\(UUID().uuidString)/revoke",
+                #"{"terminate":true,"padding":"\#(String(repeating: "x", count: 200))"}"#)
+            #expect(response.status == .contentTooLarge)
+            #expect(response.json["type"] == "urn:warren:problem:body-too-large")
+        }
+    }
+
     @Test func healthAndReadiness() async throws {
         let configuration = try await Servers.configuration()
         try await withAPI(configuration) { client in
@@ -456,6 +513,7 @@ func withAPI(_ configuration: Configuration, _ body: @escaping @Sendable (APITes
 struct APIResponse {
     var status: HTTPResponse.Status
     var contentType: String?
+    var retryAfter: String? = nil
     var json: JSONValue
 }
 
@@ -482,8 +540,20 @@ struct APITestClient {
         return last
     }
 
+    /// A `GET` on a connection of its own, so that it can run beside this client's requests.
+    func getAlongside(_ path: String) async throws -> APIResponse {
+        let port = try #require(client.port)
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { other in
+            let response = try await other.get(path)
+            let json = (try? JSONValue(parsing: (response.body ?? ByteBuffer()).readableBytesView)) ?? .null
+            return APIResponse(status: response.status, contentType: response.headers[.contentType], json: json)
+        }
+    }
+
     private static func read(_ response: TestResponse) -> APIResponse {
         let json = (try? JSONValue(parsing: response.body.readableBytesView)) ?? .null
-        return APIResponse(status: response.status, contentType: response.headers[.contentType], json: json)
+        return APIResponse(
+            status: response.status, contentType: response.headers[.contentType],
+            retryAfter: response.headers[.retryAfter], json: json)
     }
 }

@@ -21,10 +21,14 @@ public final class WarrenClient: Sendable {
     let catalogCache: CatalogCache
     let batcher: Batcher<NewTask, SubmissionReceipt>
     private let finishedTasks: FinishedTasks
+    /// Reads for requests that wait on a task, on connections of their own: however many wait,
+    /// submissions never queue behind them for a connection.
+    private let waitingStore: TaskStore
 
     /// - Parameters:
     ///   - configuration: the broker and database to use.
-    ///   - maximumConnections: database connections for this client.
+    ///   - maximumConnections: database connections for submissions and reads; the client also
+    ///     opens two for requests that wait on a task and one that listens for finished tasks.
     /// - Throws: ``WarrenError`` `invalidConfiguration` for a bad `amqpURL`.
     public init(configuration: Configuration, maximumConnections: Int = 4, logger: Logger) throws {
         let endpoint: AMQPEndpoint
@@ -44,6 +48,7 @@ public final class WarrenClient: Sendable {
         self.logger = logger
         self.catalogCache = CatalogCache(store: store)
         self.finishedTasks = FinishedTasks(databaseURL: configuration.databaseURL, logger: logger)
+        self.waitingStore = TaskStore(pool: PostgresPool(uri: configuration.databaseURL, maximumConnections: 2))
         // Two batches in flight: one commits while the next fills. More would split the same load
         // into smaller batches, and so into more commits.
         self.batcher = Batcher(maximumBatchSize: Self.maximumBatchSize, maximumConcurrentBatches: 2) {
@@ -67,6 +72,7 @@ public final class WarrenClient: Sendable {
         await finishedTasks.close()
         await broker.close()
         await pool.close()
+        await waitingStore.pool.close()
     }
 
     /// The task's row, or nil for an unknown id.
@@ -91,7 +97,7 @@ public final class WarrenClient: Sendable {
                 let record: TaskRecord?
                 do {
                     try Task.checkCancellation()
-                    record = try await store.task(id)
+                    record = try await waitingStore.task(id)
                 } catch {
                     await finishedTasks.forget(token)
                     throw error

@@ -7,6 +7,7 @@ import Warren
 struct TasksController: Sendable {
     let client: WarrenClient
     let maximumBodyBytes: Int
+    let waiters: WaiterLimit
 
     func add(to router: Router<some RequestContext>) {
         router.post("/v1/tasks") { request, _ in try await submit(request) }
@@ -37,14 +38,7 @@ struct TasksController: Sendable {
 
     func submit(_ request: Request) async throws -> Response {
         var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw Problem(
-                .contentTooLarge, kind: "body-too-large", title: "Body too large",
-                detail: "the request body is over the limit of \(maximumBodyBytes) bytes")
-        }
+        let body = try await request.collectBody(upTo: maximumBodyBytes)
         let document = try JSONValue(parsing: body.readableBytesView)
         let submission = try Self.submission(from: document)
         let receipt = try await client.submit(submission)
@@ -78,6 +72,15 @@ struct TasksController: Sendable {
             }
             wait = seconds
         }
+        if wait > 0 {
+            guard waiters.enter() else {
+                throw Problem(
+                    .serviceUnavailable, kind: "too-many-waiters", title: "Too many waiting requests",
+                    detail: "\(waiters.maximum) status requests are already waiting (WARREN_MAX_WAITERS); try again",
+                    retryAfter: 1)
+            }
+        }
+        defer { if wait > 0 { waiters.leave() } }
         guard let record = try await client.status(of: id, waitingUpTo: .seconds(wait)) else {
             throw Problem(
                 .notFound, kind: "not-found", title: "Not found",

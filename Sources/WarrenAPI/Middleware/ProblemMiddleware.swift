@@ -1,10 +1,12 @@
 import Hummingbird
 import Logging
+import NIOCore
 import Warren
 
 /// Turns every error into a problem document, logging the ones that are the server's fault.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    let maximumBodyBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -17,6 +19,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(
                 .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
                 detail: "\(request.method) is not allowed on \(request.uri.path)")
+        } catch is NIOTooManyBytesError {
+            throw Problem(
+                .contentTooLarge, kind: "body-too-large", title: "Body too large",
+                detail: "the request body is over the limit of \(maximumBodyBytes) bytes")
+        } catch let error as any HTTPResponseError where !(error is Problem) {
+            // Hummingbird's own errors (a malformed request, an unsupported expectation) keep their status.
+            throw Problem(
+                error.status, kind: "http-\(error.status.code)", title: error.status.reasonPhrase,
+                detail: "\(error.status.reasonPhrase.lowercased()): \(request.method) \(request.uri.path)")
         } catch {
             let problem = Problem.from(error)
             if problem.status.code >= 500 {
