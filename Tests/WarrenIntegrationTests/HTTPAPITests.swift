@@ -119,10 +119,15 @@ import WarrenTesting
         let queue = TestEnvironment.uniqueQueue("revoke")
         try await withWorker(queues: [queue], concurrency: 1, configuration: configuration) {
             try await withAPI(configuration) { client in
-                // Waiting in the delay queues: revoked, it never starts.
+                // Waiting in the delay queues: revoked, it never starts. The countdown runs from
+                // the submission, and a fresh API first declares the delay queues (on a busy
+                // machine that took over a second): 3 s leaves time to revoke it before it is due.
                 let scheduled = try await client.postJSON(
-                    "/v1/tasks", #"{"task":"test.count","args":{},"queue":"\#(queue)","countdown":1}"#)
+                    "/v1/tasks", #"{"task":"test.count","args":{},"queue":"\#(queue)","countdown":3}"#)
                 let scheduledID = try #require(scheduled.json["id"]?.stringValue)
+                let due = try #require(
+                    try await client.get("/v1/tasks/\(scheduledID)").json["eta"]?.stringValue.flatMap(
+                        ISO8601Timestamp.parse))
                 let revoked = try await client.postJSON("/v1/tasks/\(scheduledID)/revoke", "")
                 #expect(revoked.status == .ok)
                 #expect(revoked.json["state"] == "REVOKED")
@@ -144,8 +149,8 @@ import WarrenTesting
                 let nextID = try #require(next.json["id"]?.stringValue)
                 #expect(try await client.waitForTerminal(nextID)["state"] == "SUCCESS")
 
-                // The scheduled one's message arrived meanwhile and was not run.
-                try await Task.sleep(for: .seconds(1))
+                // The scheduled one's message has arrived by now, and was not run.
+                try await Task.sleep(for: .seconds(max(0, due.timeIntervalSinceNow) + 1))
                 let never = try await client.get("/v1/tasks/\(scheduledID)").json
                 #expect(never["state"] == "REVOKED")
                 #expect(never["attempts"] == 0)
