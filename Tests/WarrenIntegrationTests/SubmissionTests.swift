@@ -35,6 +35,23 @@ import WarrenTesting
         }
     }
 
+    /// A task whose ETA has passed is published straight to its queue, and its outbox entry (kept
+    /// in case a delayed message is lost) is not overdue already: the relay does not publish it again.
+    @Test func aPastETAIsPublishedOnce() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("past-eta")
+            let client = try await servers.client(configuration)
+            let broker = try await servers.broker()
+            _ = try await client.enqueue(
+                TestTasks.Echo.self, .init(value: 1), queue: queue, eta: Date(timeIntervalSinceNow: -3600))
+            #expect(try await broker.declareQueue(queue, passive: true).messageCount == 1)
+            _ = try await client.relayDueTasks()
+            #expect(try await broker.declareQueue(queue, passive: true).messageCount == 1)
+            try await broker.deleteQueue(queue)
+        }
+    }
+
     @Test func anUnreachableBrokerLeavesTheTaskAcceptedAsPending() async throws {
         try await withServers { servers in
             let configuration = try await Servers.configuration()

@@ -40,8 +40,9 @@ extension TaskStore {
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state) SELECT id, queued_at, state FROM inserted
             ), listed AS (
+                -- Watched from when it is due, or from now for an ETA already past (published at once).
                 INSERT INTO warren.outbox (task_id, due)
-                SELECT id, eta + \(Self.overdueAfter.seconds)::float8 * interval '1 second'
+                SELECT id, greatest(eta, now()) + \(Self.overdueAfter.seconds)::float8 * interval '1 second'
                 FROM inserted WHERE eta IS NOT NULL
             )
             SELECT id FROM inserted
