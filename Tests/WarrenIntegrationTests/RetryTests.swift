@@ -67,6 +67,46 @@ import WarrenTesting
         }
     }
 
+    /// The ack of an attempt that failed and is retrying is lost (its worker's connection died):
+    /// the broker delivers that attempt's message again. It is not run: the retry waits out its
+    /// backoff, and its delayed copy runs the next attempt. Run, it made a second chain.
+    @Test func aRetryWhoseAckWasLostStillWaitsOutItsBackoff() async throws {
+        try await opened.closing {
+            let broker = try await opened.broker()
+            let handle = try await client.enqueue(
+                TestTasks.Flaky.self, .init(failures: 1, retryable: false, requestedDelay: 5), queue: queue)
+            let original = try #require(try await broker.get(queue: queue))
+            try await broker.reject(original.deliveryTag, requeue: true)
+            try await withWorker(queues: [queue], configuration: configuration) {
+                try await eventually("the first attempt failed and is retrying") {
+                    try await client.status(of: handle.id)?.state == .retry
+                }
+            }
+            // What the broker does with a delivery whose ack never came: it is back, redelivered.
+            try await broker.publish(
+                AMQPOutgoingMessage(
+                    exchange: Topology.taskExchange, routingKey: queue, properties: original.properties,
+                    body: original.body))
+            let lost = try #require(try await broker.get(queue: queue))
+            try await broker.reject(lost.deliveryTag, requeue: true)
+            let result = try await withWorker(queues: [queue], configuration: configuration) {
+                try await handle.result(timeout: .seconds(20))
+            }
+            #expect(result == 2)
+            #expect(
+                try await history(handle.id) == ["QUEUED@0", "STARTED@1", "RETRY@1", "STARTED@2", "SUCCESS@2"])
+            let times = try await pool.query(
+                """
+                SELECT extract(epoch FROM max(at) FILTER (WHERE state = 'STARTED')
+                                          - max(at) FILTER (WHERE state = 'RETRY'))::float8 AS waited
+                FROM warren.task_events WHERE task_id = \(handle.id)
+                """)
+            // Due 5 s after the failure; the delay queues deliver it up to a second early at most.
+            let waited: Double = try times.first!.decode("waited")
+            #expect(waited >= 3.9, "the second attempt started \(waited) s after the first failed")
+        }
+    }
+
     @Test func aTaskCanAskForItsOwnRetry() async throws {
         try await opened.closing {
             try await withWorker(queues: [queue], configuration: configuration) {

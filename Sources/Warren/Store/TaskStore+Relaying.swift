@@ -8,6 +8,9 @@ extension TaskStore {
     /// published once more if it still has not started.
     static let overdueAfter = Duration.seconds(60)
     static let republishAgainAfter = Duration.seconds(600)
+    /// How much earlier than its row's ETA a message's may read and still be the same: a message
+    /// carries its ETA in milliseconds, cut short (`…00.123` can come out as `…00.122`).
+    static let etaPrecision = 0.002
 
     /// Locks up to `limit` outbox entries that are due, with their tasks' rows, and returns the
     /// tasks, on `connection`, inside a transaction. An entry is skipped while another transaction

@@ -12,6 +12,10 @@ extension TaskStore {
     /// second copy (a relay's, or a producer's) of a task another worker is running, while a
     /// redelivery means the worker that had it is gone. A request with `expectedAttempts` is
     /// absent too when the row's attempts differ.
+    ///
+    /// Absent as well is a message older than the row's ETA: a retry's row carries the ETA of the
+    /// message that runs the next attempt, so the previous attempt's message, redelivered because
+    /// its ack was lost, is not run again ahead of its backoff (its delayed copy carries the retry).
     func start(_ requests: [StartRequest], worker: String) async throws -> [UUID: Int] {
         let envelopes = requests.map(\.envelope)
         let ids = envelopes.map(\.id)
@@ -44,6 +48,7 @@ extension TaskStore {
                 WHERE t.state = ANY(\(startable)::text[])
                     AND (SELECT (t.state <> \(started) OR i.redelivered)
                                 AND t.attempts = coalesce(i.expected_attempts, t.attempts)
+                                AND (t.eta IS NULL OR i.eta >= extract(epoch FROM t.eta) - \(Self.etaPrecision))
                          FROM input i WHERE i.id = excluded.id LIMIT 1)
                 -- xmax is 0 on a row this statement inserted, set on one it updated.
                 RETURNING t.id, t.attempts, t.started_at, t.queued_at, t.eta, t.xmax = 0 AS created

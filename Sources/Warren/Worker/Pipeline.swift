@@ -88,8 +88,10 @@ final class Pipeline: Sendable {
     }
 
     /// Records the outcomes (one statement), publishes the follow-up messages of those recorded
-    /// (one confirm window), then acks. A delivery whose follow-up could not be published is
-    /// requeued instead, so it runs again rather than losing its retry or dead letter.
+    /// (one confirm window), then acks. A delivery whose follow-up could not be published is not
+    /// acked, and the broker gives it back. A retry's row carries the follow-up's ETA, so the
+    /// delivery given back is not run ahead of its backoff: the relay publishes the retry from
+    /// its outbox entry, ``TaskStore/overdueAfter`` after it was due.
     ///
     /// One outcome per task is offered: two copies of one task (a duplicate message run alongside)
     /// may end in the same batch, and one statement cannot write a row twice. The copy whose start
