@@ -114,6 +114,51 @@ import WarrenTesting
         }
     }
 
+    /// A dead letter fails only a task that is waiting: a revoked one stays REVOKED, and a message
+    /// no worker can read fails no task at all, whatever task its `message_id` names.
+    @Test func aDeadLetterFailsOnlyAWaitingTaskItCouldRead() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue()
+            let unconsumed = TestEnvironment.uniqueQueue("unconsumed")
+            let client = try await servers.client(configuration)
+            let broker = try await servers.broker()
+            let revoked = try await client.enqueue(TestTasks.Echo.self, .init(value: 1), queue: unconsumed)
+            _ = try await client.revoke(revoked.id)
+            let waiting = try await client.enqueue(TestTasks.Echo.self, .init(value: 2), queue: unconsumed)
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let unknownTask = TaskEnvelope(
+                    id: revoked.id, task: "no.such.task", queue: queue, args: [:], createdAt: Date())
+                try await broker.publish([
+                    AMQPOutgoingMessage(
+                        exchange: Topology.taskExchange, routingKey: queue, properties: AMQPProperties(),
+                        body: unknownTask.encoded()),
+                    AMQPOutgoingMessage(
+                        exchange: Topology.taskExchange, routingKey: queue,
+                        properties: AMQPProperties(messageID: waiting.id.uuidString.lowercased()),
+                        body: Array("{garbage".utf8)),
+                ])
+                var letters = 0
+                try await eventually("two dead letters arrived") {
+                    while let letter = try await broker.get(queue: Topology.deadLetterQueue(of: queue)) {
+                        letters += 1
+                        try await broker.ack(letter.deliveryTag)
+                    }
+                    return letters == 2
+                }
+            }
+            #expect(try await client.status(of: revoked.id)?.state == .revoked)
+            #expect(try await client.status(of: waiting.id)?.state == .queued)
+            let recorded = try await servers.pool(uri: configuration.databaseURL)
+                .query("SELECT task_id, reason FROM warren.dead_letters WHERE queue = \(queue) ORDER BY reason")
+            let named = try recorded.map {
+                "\(try $0.decode("task_id", as: UUID.self)) \(try $0.decode("reason", as: String.self))"
+            }
+            #expect(named == ["\(waiting.id) invalid_message", "\(revoked.id) unknown_task"])
+            try await broker.deleteQueue(unconsumed)
+        }
+    }
+
     @Test func aRedeliveredFinishedTaskIsNotRunAgain() async throws {
         try await withServers { servers in
             let configuration = try await Servers.configuration()

@@ -192,11 +192,13 @@ extension TaskStore {
         return Set(try rows.map { try $0.decode("id", as: UUID.self) })
     }
 
-    /// Records a message sent to a dead-letter queue and fails its task: the task's row is
-    /// created from `envelope` when a foreign producer sent it, or, without an envelope, the row
-    /// with `taskID` is failed if it exists. Finished tasks are left as they are, and so are
-    /// STARTED ones: another worker that knows the task may be running it. A task failed here is
-    /// announced as ``finish(_:worker:)`` announces its own.
+    /// Records a message sent to a dead-letter queue and, when it could be read (`envelope`),
+    /// fails its task: the row is created from the envelope when a foreign producer sent it, and
+    /// an existing one fails only while it waits. Finished tasks (REVOKED among them) stay as
+    /// they are, and so do STARTED ones: another worker that knows the task may be running it.
+    /// A message that could not be read touches no task, whatever its `message_id` claims: the
+    /// dead letter names `taskID`, and the task it names (if any) goes on as it was. A task failed
+    /// here is announced as ``finish(_:worker:)`` announces its own.
     func recordDeadLetter(
         queue: String, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError, body: [UInt8], worker: String
     ) async throws {
@@ -204,7 +206,7 @@ extension TaskStore {
         let reason = error.reason?.rawValue ?? "unknown"
         let errorJSON = PostgresJSON(try Self.json(error))
         let failure = TaskState.failure.rawValue
-        let settled = [TaskState.success, .failure, .started].map(\.rawValue)
+        let waiting = TaskState.waiting.map(\.rawValue)
         _ = try await pool.query(
             """
             WITH input AS (
@@ -219,21 +221,16 @@ extension TaskStore {
                 SELECT id, task, queue, \(failure), args, error, worker, now() FROM input WHERE task IS NOT NULL
                 ON CONFLICT (id) DO UPDATE
                 SET state = excluded.state, error = excluded.error, finished_at = now(), worker = excluded.worker
-                WHERE NOT (t.state = ANY(\(settled)::text[]))
+                WHERE t.state = ANY(\(waiting)::text[])
                 RETURNING t.id, t.attempts, t.finished_at
-            ), failed AS (
-                UPDATE warren.tasks t SET state = \(failure), error = i.error, finished_at = now(), worker = i.worker
-                FROM input i
-                WHERE i.task IS NULL AND t.id = i.id AND NOT (t.state = ANY(\(settled)::text[]))
-                RETURNING t.id, t.attempts, t.finished_at
-            ), finished AS (
-                SELECT * FROM created UNION ALL SELECT * FROM failed
+            ), unlisted AS (
+                DELETE FROM warren.outbox o USING created c WHERE o.task_id = c.id
             ), announced AS (
-                SELECT pg_notify(\(FinishedTasks.channel), id::text) FROM finished
+                SELECT pg_notify(\(FinishedTasks.channel), id::text) FROM created
             )
             INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
             SELECT f.id, f.finished_at, \(failure), f.attempts, i.worker, i.error
-            FROM finished f CROSS JOIN input i WHERE (SELECT count(*) FROM announced) >= 0
+            FROM created f CROSS JOIN input i WHERE (SELECT count(*) FROM announced) >= 0
             """)
     }
 
