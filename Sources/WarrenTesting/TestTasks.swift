@@ -21,14 +21,17 @@ public enum TestTasks {
         return registry
     }
 
-    /// Does nothing, at most 5 times a second across all workers, on its own queue.
+    /// Returns when it ran (seconds since 1970), at most 5 times a second across all workers, on
+    /// its own queue.
     public struct Paced: TaskDefinition {
         public struct Arguments: Codable, Sendable { public init() {} }
-        public typealias Result = JSONValue
+        public typealias Result = Double
         public static let name = "test.paced"
         public static let options = TaskOptions(queue: "test-paced", rateLimit: RateLimit(5, per: .second))
         public init() {}
-        public func run(_ arguments: Arguments, context: TaskContext) async throws -> JSONValue { .null }
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Double {
+            Date().timeIntervalSince1970
+        }
     }
 
     /// Returns its argument.

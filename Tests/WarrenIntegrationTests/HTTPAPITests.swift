@@ -95,9 +95,11 @@ import WarrenTesting
         let queue = TestEnvironment.uniqueQueue()
         try await withWorker(queues: [queue], configuration: configuration) {
             try await withAPI(configuration) { client in
+                // 3 s: the countdown runs from the submission, and a fresh API first declares the
+                // delay queues (over a second on a busy machine), so the GET below still sees it waiting.
                 let submitted = try await client.postJSON(
                     "/v1/tasks",
-                    #"{"task":"test.flaky","args":{"failures":1,"retryable":false},"queue":"\#(queue)","countdown":1,"max_retries":2,"retry":{"on":"any","backoff":"fixed","delay":1}}"#
+                    #"{"task":"test.flaky","args":{"failures":1,"retryable":false},"queue":"\#(queue)","countdown":3,"max_retries":2,"retry":{"on":"any","backoff":"fixed","delay":1}}"#
                 )
                 #expect(submitted.status == .accepted)
                 #expect(submitted.json["state"] == "SCHEDULED")
