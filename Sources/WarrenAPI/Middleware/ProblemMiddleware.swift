@@ -30,7 +30,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: "\(error.status.reasonPhrase.lowercased()): \(request.method) \(request.uri.path)")
         } catch {
             let problem = Problem.from(error)
-            if problem.status.code >= 500 {
+            // A problem thrown as such (e.g. too-many-waiters) is an answer the API chose, not a fault.
+            if problem.status.code >= 500, !(error is Problem) {
                 logger.error(
                     "request failed", metadata: [LoggingKey.path: "\(request.uri.path)", LoggingKey.error: "\(error)"])
             }
