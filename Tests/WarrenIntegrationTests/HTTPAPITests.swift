@@ -417,43 +417,42 @@ import WarrenTesting
 
     @Test func longPollsAreCappedAndTheNextOneGetsA503WithRetryAfter() async throws {
         try await withServers { servers in
-            var configuration = try await Servers.configuration()
-            configuration.maximumWaiters = 2
+            var limited = try await Servers.configuration()
+            limited.maximumWaiters = 2
+            let configuration = limited
             let queue = TestEnvironment.uniqueQueue("waiters")
-            // A worker advertises the test tasks, then stops: the tasks stay QUEUED.
+            // A worker advertises the test tasks, then stops: the task stays QUEUED until the
+            // worker below runs it.
             try await withWorker(queues: [queue], configuration: configuration) {}
             try await withAPI(configuration) { client in
                 let submitted = try await client.postJSON(
                     "/v1/tasks", #"{"task":"test.echo","args":{"value":1},"queue":"\#(queue)"}"#)
                 let id = try #require(submitted.json["id"]?.stringValue)
-                // No worker: both wait their full 4 s, holding both places (each tries again while the
-                // probe below holds one).
-                func waiter() async throws -> APIResponse {
-                    while true {
-                        let response = try await client.getAlongside("/v1/tasks/\(id)?wait=4")
-                        if response.status != .serviceUnavailable { return response }
+                // Three wait at once for two places. Nothing ends a wait before the worker starts,
+                // so exactly one is refused, and the other two hold their places meanwhile.
+                try await withThrowingTaskGroup(of: APIResponse.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask { try await client.getAlongside("/v1/tasks/\(id)?wait=30") }
+                    }
+                    let refused = try #require(try await group.next())
+                    #expect(refused.status == .serviceUnavailable)
+                    #expect(refused.json["type"] == "urn:warren:problem:too-many-waiters")
+                    #expect(refused.retryAfter == "1")
+                    // Submissions and plain reads do not wait behind the waiters.
+                    let start = ContinuousClock.now
+                    #expect(
+                        try await client.postJSON(
+                            "/v1/tasks", #"{"task":"test.echo","args":{"value":2},"queue":"\#(queue)"}"#
+                        ).status == .accepted)
+                    #expect(try await client.get("/v1/tasks/\(id)").status == .ok)
+                    #expect(ContinuousClock.now - start < .seconds(1))
+                    try await withWorker(queues: [queue], configuration: configuration) {
+                        for try await answered in group {
+                            #expect(answered.status == .ok)
+                            #expect(answered.json["state"] == "SUCCESS")
+                        }
                     }
                 }
-                async let first = waiter()
-                async let second = waiter()
-                var refused: APIResponse?
-                try await eventually("a third waiter is refused") {
-                    let third = try await client.get("/v1/tasks/\(id)?wait=0.05")
-                    if third.status == .serviceUnavailable { refused = third }
-                    return refused != nil
-                }
-                #expect(refused?.json["type"] == "urn:warren:problem:too-many-waiters")
-                #expect(refused?.retryAfter == "1")
-                // Submissions and plain reads do not wait behind the waiters.
-                let start = ContinuousClock.now
-                #expect(
-                    try await client.postJSON(
-                        "/v1/tasks", #"{"task":"test.echo","args":{"value":2},"queue":"\#(queue)"}"#
-                    ).status == .accepted)
-                #expect(try await client.get("/v1/tasks/\(id)").status == .ok)
-                #expect(ContinuousClock.now - start < .seconds(1))
-                #expect(try await first.json["state"] == "QUEUED")
-                #expect(try await second.json["state"] == "QUEUED")
                 // Their places are free again.
                 #expect(try await client.get("/v1/tasks/\(id)?wait=0.05").status == .ok)
             }
@@ -553,7 +552,9 @@ struct APITestClient {
         return try await TestClient.withClient(host: "127.0.0.1", port: port) { other in
             let response = try await other.get(path)
             let json = (try? JSONValue(parsing: (response.body ?? ByteBuffer()).readableBytesView)) ?? .null
-            return APIResponse(status: response.status, contentType: response.headers[.contentType], json: json)
+            return APIResponse(
+                status: response.status, contentType: response.headers[.contentType],
+                retryAfter: response.headers[.retryAfter], json: json)
         }
     }
 
