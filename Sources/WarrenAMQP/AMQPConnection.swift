@@ -19,20 +19,20 @@ import WarrenPosix
 public final class AMQPConnection: @unchecked Sendable {
     /// The broker this connection talks to.
     public let endpoint: AMQPEndpoint
-    private let thread: ConnectionThread
-    private static let channel: amqp_channel_t = 1
+    let thread: ConnectionThread
+    static let channel: amqp_channel_t = 1
     /// Whether `failure` is set, readable from anywhere.
     private let failed = Atomic<Bool>(false)
 
     // Everything below is touched only on `thread`.
-    private var state: amqp_connection_state_t?
-    private var failure: AMQPError? {
+    var state: amqp_connection_state_t?
+    var failure: AMQPError? {
         didSet { failed.store(failure != nil, ordering: .relaxed) }
     }
-    private var confirms = ConfirmWindow()
+    var confirms = ConfirmWindow()
     /// The callers of `publish(_:)` waiting for their batch's confirms.
-    private var publishers: [ConfirmWindow.Batch: CheckedContinuation<Void, any Error>] = [:]
-    private var deliveries: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation?
+    var publishers: [ConfirmWindow.Batch: CheckedContinuation<Void, any Error>] = [:]
+    var deliveries: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation?
 
     private init(endpoint: AMQPEndpoint, thread: ConnectionThread) {
         self.endpoint = endpoint
@@ -92,178 +92,10 @@ public final class AMQPConnection: @unchecked Sendable {
     /// Whether the connection is still usable (read without waiting for its thread).
     public var isOpen: Bool { !failed.load(ordering: .relaxed) }
 
-    // MARK: Topology
-
-    /// Declares an exchange (idempotent when the arguments match).
-    public func declareExchange(_ name: String, type: String = "direct", durable: Bool = true) async throws {
-        try await call("declare exchange \(name)") { state, arena in
-            _ = amqp_exchange_declare(
-                state, Self.channel, arena.bytes(name), arena.bytes(type), 0, durable ? 1 : 0, 0, 0, amqp_empty_table)
-        }
-    }
-
-    /// Declares a queue, or with `passive` only checks that it exists, and reports its depth.
-    /// - Throws: ``AMQPError`` `channelClosed` with reply code 404 when a passive declare finds no queue,
-    ///   406 when the arguments differ from the existing queue's.
-    @discardableResult
-    public func declareQueue(
-        _ name: String, durable: Bool = true, passive: Bool = false, arguments: AMQPTable = [:]
-    ) async throws -> AMQPQueueInfo {
-        try await call("declare queue \(name)") { state, arena in
-            guard
-                let ok = amqp_queue_declare(
-                    state, Self.channel, arena.bytes(name), passive ? 1 : 0, durable ? 1 : 0, 0, 0,
-                    arena.table(arguments))
-            else { return AMQPQueueInfo(name: name, messageCount: 0, consumerCount: 0) }
-            return AMQPQueueInfo(
-                name: String(ok.pointee.queue), messageCount: Int(ok.pointee.message_count),
-                consumerCount: Int(ok.pointee.consumer_count))
-        }
-    }
-
-    /// Binds a queue to an exchange with a routing key.
-    public func bindQueue(_ queue: String, exchange: String, routingKey: String) async throws {
-        try await call("bind queue \(queue) to \(exchange)") { state, arena in
-            _ = amqp_queue_bind(
-                state, Self.channel, arena.bytes(queue), arena.bytes(exchange), arena.bytes(routingKey),
-                amqp_empty_table)
-        }
-    }
-
-    /// Binds exchange `destination` to exchange `source`: what `source` routes with a matching
-    /// key goes on to `destination`.
-    public func bindExchange(_ destination: String, to source: String, routingKey: String) async throws {
-        try await call("bind exchange \(destination) to \(source)") { state, arena in
-            _ = amqp_exchange_bind(
-                state, Self.channel, arena.bytes(destination), arena.bytes(source), arena.bytes(routingKey),
-                amqp_empty_table)
-        }
-    }
-
-    /// Removes every ready message from a queue and returns how many there were.
-    @discardableResult
-    public func purgeQueue(_ name: String) async throws -> Int {
-        try await call("purge queue \(name)") { state, arena in
-            Int(amqp_queue_purge(state, Self.channel, arena.bytes(name))?.pointee.message_count ?? 0)
-        }
-    }
-
-    /// Deletes a queue and the messages in it.
-    public func deleteQueue(_ name: String) async throws {
-        try await call("delete queue \(name)") { state, arena in
-            _ = amqp_queue_delete(state, Self.channel, arena.bytes(name), 0, 0)
-        }
-    }
-
-    // MARK: Publishing
-
-    /// Publishes one persistent message and waits for the broker's confirm.
-    public func publish(_ message: AMQPOutgoingMessage) async throws {
-        try await publish([message])
-    }
-
-    /// Publishes messages back to back and waits until the broker has confirmed all of them.
-    /// - Throws: ``AMQPError`` `publishNacked` if the broker refused any, or the connection's error if
-    ///   it was lost first; then any of them may or may not have been taken.
-    public func publish(_ messages: [AMQPOutgoingMessage]) async throws {
-        if messages.isEmpty { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let accepted = thread.enqueue { [self] in
-                guard let state, failure == nil else {
-                    continuation.resume(throwing: failure ?? closedError("publish"))
-                    return
-                }
-                let batch = confirms.begin(count: messages.count)
-                publishers[batch] = continuation
-                for message in messages {
-                    let arena = CArena()
-                    var properties = arena.properties(message.properties)
-                    let status = message.body.withUnsafeBytes { body in
-                        amqp_basic_publish(
-                            state, Self.channel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
-                            0, 0, &properties,
-                            amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress)))
-                    }
-                    _ = confirms.published(batch)
-                    if status != AMQP_STATUS_OK.rawValue {
-                        fail(libraryError(status, "publish to \(message.exchange)/\(message.routingKey)"))
-                        return
-                    }
-                }
-            }
-            if !accepted { continuation.resume(throwing: closedError("publish")) }
-        }
-    }
-
-    // MARK: Consuming
-
-    /// Starts consuming from `queues` with manual acks and at most `prefetch` unacked deliveries.
-    /// Call once per connection; the stream ends with an error when the connection is lost.
-    public func consume(queues: [String], prefetch: UInt16) async throws -> AsyncThrowingStream<AMQPDelivery, any Error>
-    {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: AMQPDelivery.self, throwing: (any Error).self)
-        try await call("consume \(queues.joined(separator: ","))") { [self] state, arena in
-            _ = amqp_basic_qos(state, Self.channel, 0, prefetch, 0)
-            try check(amqp_get_rpc_reply(state), "set prefetch")
-            for queue in queues {
-                _ = amqp_basic_consume(
-                    state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table)
-                try check(amqp_get_rpc_reply(state), "consume \(queue)")
-            }
-            deliveries = continuation
-        }
-        return stream
-    }
-
-    /// Fetches one message with `basic.get` (manual ack), or nil when the queue is empty.
-    public func get(queue: String) async throws -> AMQPDelivery? {
-        try await call("get from \(queue)") { [self] state, arena -> AMQPDelivery? in
-            let reply = amqp_basic_get(state, Self.channel, arena.bytes(queue), 0)
-            try check(reply, "get from \(queue)")
-            guard reply.reply.id == AMQP_BASIC_GET_OK_METHOD,
-                let ok = reply.reply.decoded?.assumingMemoryBound(to: amqp_basic_get_ok_t.self).pointee
-            else { return nil }
-            return try readContent(
-                state, tag: ok.delivery_tag, redelivered: ok.redelivered != 0, exchange: String(ok.exchange),
-                routingKey: String(ok.routing_key), consumerTag: "")
-        }
-    }
-
-    /// Acknowledges a delivery, or with `multiple` every unacked delivery up to and including it.
-    public func ack(_ deliveryTag: UInt64, multiple: Bool = false) async throws {
-        try await send("ack") { state in amqp_basic_ack(state, Self.channel, deliveryTag, multiple ? 1 : 0) }
-    }
-
-    /// Rejects a delivery; with `requeue: false` the queue dead-letters it (if it has a dead-letter exchange).
-    public func reject(_ deliveryTag: UInt64, requeue: Bool) async throws {
-        try await send("reject") { state in amqp_basic_reject(state, Self.channel, deliveryTag, requeue ? 1 : 0) }
-    }
-
-    /// Queues an ack without waiting for it to be written. Acks and nacks queued by one caller go
-    /// out in the order they were queued; a failure to send closes the connection, so the broker
-    /// redelivers whatever was not acked.
-    public func enqueueAck(_ deliveryTag: UInt64, multiple: Bool) {
-        enqueueSend("ack") { state in amqp_basic_ack(state, Self.channel, deliveryTag, multiple ? 1 : 0) }
-    }
-
-    /// Queues a nack without waiting, in order with ``enqueueAck(_:multiple:)``.
-    public func enqueueNack(_ deliveryTag: UInt64, multiple: Bool = false, requeue: Bool) {
-        enqueueSend("nack") { state in
-            amqp_basic_nack(state, Self.channel, deliveryTag, multiple ? 1 : 0, requeue ? 1 : 0)
-        }
-    }
-
-    /// Negatively acknowledges a delivery, or with `multiple` every unacked one up to it.
-    public func nack(_ deliveryTag: UInt64, multiple: Bool = false, requeue: Bool) async throws {
-        try await send("nack") { state in
-            amqp_basic_nack(state, Self.channel, deliveryTag, multiple ? 1 : 0, requeue ? 1 : 0)
-        }
-    }
-
     // MARK: On the connection's thread
 
     /// Runs an RPC-style librabbitmq call on the thread and checks the reply in one place.
-    private func call<T: Sendable>(
+    func call<T: Sendable>(
         _ operation: String, _ body: @escaping @Sendable (amqp_connection_state_t, CArena) throws -> T
     ) async throws -> T {
         try await thread.run { [self] in
@@ -283,12 +115,12 @@ public final class AMQPConnection: @unchecked Sendable {
     }
 
     /// Queues a method with no reply (ack, nack, reject) without waiting; a failure closes the connection.
-    private func enqueueSend(_ operation: String, _ body: @escaping @Sendable (amqp_connection_state_t) -> Int32) {
+    func enqueueSend(_ operation: String, _ body: @escaping @Sendable (amqp_connection_state_t) -> Int32) {
         thread.enqueue { [self] in try? sendOnThread(operation, body) }
     }
 
     /// Sends a method with no reply and waits until it is written.
-    private func send(_ operation: String, _ body: @escaping @Sendable (amqp_connection_state_t) -> Int32)
+    func send(_ operation: String, _ body: @escaping @Sendable (amqp_connection_state_t) -> Int32)
         async throws
     {
         try await thread.run { [self] in try sendOnThread(operation, body) }
@@ -296,7 +128,7 @@ public final class AMQPConnection: @unchecked Sendable {
 
     /// On the connection's thread: runs a librabbitmq call that returns a status, failing the
     /// connection if it did not succeed.
-    private func sendOnThread(_ operation: String, _ body: (amqp_connection_state_t) -> Int32) throws {
+    func sendOnThread(_ operation: String, _ body: (amqp_connection_state_t) -> Int32) throws {
         guard let state, failure == nil else { throw failure ?? closedError(operation) }
         let status = body(state)
         if status != AMQP_STATUS_OK.rawValue {
@@ -306,7 +138,7 @@ public final class AMQPConnection: @unchecked Sendable {
         }
     }
 
-    private func open() throws {
+    func open() throws {
         guard let state = amqp_new_connection() else {
             throw AMQPError(.protocolError, operation: "connect", text: "out of memory")
         }
@@ -379,99 +211,8 @@ public final class AMQPConnection: @unchecked Sendable {
             ))
     }
 
-    /// Reads every frame that is ready, without waiting, and dispatches it.
-    private func readFrames() {
-        var frame = amqp_frame_t()
-        var zero = timeval(tv_sec: 0, tv_usec: 0)
-        while let state, failure == nil {
-            let status = amqp_simple_wait_frame_noblock(state, &frame, &zero)
-            if status == AMQP_STATUS_TIMEOUT.rawValue { break }
-            if status != AMQP_STATUS_OK.rawValue {
-                fail(libraryError(status, "read from the broker"))
-                return
-            }
-            guard frame.frame_type == AMQP_FRAME_METHOD else { continue }
-            do {
-                try dispatch(state, frame)
-            } catch let error as AMQPError {
-                fail(error)
-                return
-            } catch {
-                fail(AMQPError(.protocolError, operation: "read from the broker", text: "\(error)"))
-                return
-            }
-        }
-        if let state { amqp_maybe_release_buffers(state) }
-    }
-
-    private func dispatch(_ state: amqp_connection_state_t, _ frame: amqp_frame_t) throws {
-        let method = frame.payload.method
-        switch method.id {
-        case AMQP_BASIC_DELIVER_METHOD:
-            let deliver = method.decoded!.assumingMemoryBound(to: amqp_basic_deliver_t.self).pointee
-            let delivery = try readContent(
-                state, tag: deliver.delivery_tag, redelivered: deliver.redelivered != 0,
-                exchange: String(deliver.exchange), routingKey: String(deliver.routing_key),
-                consumerTag: String(deliver.consumer_tag))
-            deliveries?.yield(delivery)
-        case AMQP_BASIC_ACK_METHOD:
-            let ack = method.decoded!.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
-            confirm(upTo: ack.delivery_tag, multiple: ack.multiple != 0, nacked: false)
-        case AMQP_BASIC_NACK_METHOD:
-            let nack = method.decoded!.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
-            confirm(upTo: nack.delivery_tag, multiple: nack.multiple != 0, nacked: true)
-        case AMQP_BASIC_RETURN_METHOD:
-            // Warren never publishes with `mandatory`; drain the returned content and go on.
-            var message = amqp_message_t()
-            _ = amqp_read_message(state, frame.channel, &message, 0)
-            amqp_destroy_message(&message)
-        case AMQP_BASIC_CANCEL_METHOD:
-            throw AMQPError(.consumerCancelled, operation: "consume", text: "the broker cancelled the consumer")
-        case AMQP_CHANNEL_CLOSE_METHOD, AMQP_CONNECTION_CLOSE_METHOD:
-            try check(
-                amqp_rpc_reply_t(reply_type: AMQP_RESPONSE_SERVER_EXCEPTION, reply: method, library_error: 0),
-                "read from the broker")
-        default:
-            break
-        }
-    }
-
-    private func readContent(
-        _ state: amqp_connection_state_t, tag: UInt64, redelivered: Bool, exchange: String, routingKey: String,
-        consumerTag: String
-    ) throws -> AMQPDelivery {
-        var message = amqp_message_t()
-        try check(amqp_read_message(state, Self.channel, &message, 0), "read message content")
-        defer { amqp_destroy_message(&message) }
-        return AMQPDelivery(
-            deliveryTag: tag, redelivered: redelivered, exchange: exchange, routingKey: routingKey,
-            consumerTag: consumerTag, properties: AMQPProperties(message.properties), body: [UInt8](message.body))
-    }
-
-    private func confirm(upTo tag: UInt64, multiple: Bool, nacked: Bool) {
-        for (batch, settlement) in confirms.received(tag, multiple: multiple, nacked: nacked) {
-            resume(batch, settlement, lostWith: nil)
-        }
-    }
-
-    /// Resumes the caller that published `batch`.
-    private func resume(
-        _ batch: ConfirmWindow.Batch, _ settlement: ConfirmWindow.Settlement, lostWith error: AMQPError?
-    ) {
-        guard let publisher = publishers.removeValue(forKey: batch) else { return }
-        switch settlement {
-        case .confirmed:
-            publisher.resume()
-        case .nacked:
-            publisher.resume(
-                throwing: AMQPError(.publishNacked, operation: "publish", text: "the broker refused the message"))
-        case .lost:
-            publisher.resume(throwing: error ?? closedError("publish"))
-        }
-    }
-
     /// Marks the connection dead: fails waiting publishes and the consumer, frees the C state.
-    private func fail(_ error: AMQPError) {
+    func fail(_ error: AMQPError) {
         if failure == nil { failure = error }
         for (batch, settlement) in confirms.lost() { resume(batch, settlement, lostWith: error) }
         deliveries?.finish(throwing: error)
@@ -484,7 +225,7 @@ public final class AMQPConnection: @unchecked Sendable {
     }
 
     /// Turns a reply into an error, answering the broker's close so it can release the connection.
-    private func check(_ reply: amqp_rpc_reply_t, _ operation: String) throws {
+    func check(_ reply: amqp_rpc_reply_t, _ operation: String) throws {
         switch reply.reply_type {
         case AMQP_RESPONSE_NORMAL:
             return
@@ -515,7 +256,7 @@ public final class AMQPConnection: @unchecked Sendable {
         }
     }
 
-    private func libraryError(_ status: Int32, _ operation: String) -> AMQPError {
+    func libraryError(_ status: Int32, _ operation: String) -> AMQPError {
         let text = String(cString: amqp_error_string2(status))
         switch status {
         case AMQP_STATUS_CONNECTION_CLOSED.rawValue, AMQP_STATUS_SOCKET_ERROR.rawValue,
@@ -527,7 +268,7 @@ public final class AMQPConnection: @unchecked Sendable {
         }
     }
 
-    private func closedError(_ operation: String) -> AMQPError {
+    func closedError(_ operation: String) -> AMQPError {
         AMQPError(.connectionClosed, operation: operation, text: "the connection is closed")
     }
 }

@@ -42,6 +42,41 @@ import WarrenAMQP
         }
     }
 
+    @Test func aDeclarationBatchIsDoneInOrderOrFailsAtItsFirstRefusal() async throws {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let exchange = "raw-exchange-\(suffix)"
+        let queue = "raw-\(suffix)"
+        try await TestBroker.withConnection { connection in
+            try await connection.declare([
+                .exchange(exchange, type: "topic"),
+                .queue(queue, arguments: ["x-max-priority": .int(3)]),
+                .queueBinding(queue: queue, exchange: exchange, routingKey: "to.#"),
+            ])
+            // The binding was made after the exchange and the queue it names.
+            try await connection.publish(
+                AMQPOutgoingMessage(
+                    exchange: exchange, routingKey: "to.raw", properties: AMQPProperties(), body: Array("m".utf8)))
+            #expect(try await connection.declareQueue(queue, passive: true).messageCount == 1)
+        }
+        try await TestBroker.withConnection { connection in
+            await #expect {
+                try await connection.declare([
+                    .exchange(exchange, type: "topic"),
+                    .queue(queue, arguments: ["x-max-priority": .int(5)]),
+                    .queueBinding(queue: queue, exchange: exchange, routingKey: "never.#"),
+                ])
+            } throws: { error in
+                let error = error as? AMQPError
+                return error?.code == .channelClosed && error?.replyCode == 406
+                    && error?.text.contains("x-max-priority") == true
+            }
+            #expect(connection.isOpen == false)
+        }
+        try await TestBroker.withConnection { connection in
+            try await connection.deleteQueue(queue)
+        }
+    }
+
     @Test func amqpConfirmsManyPublishesAndReportsTheDepth() async throws {
         try await TestBroker.withConnection { connection in
             let queue = "raw-\(UUID().uuidString.prefix(8).lowercased())"

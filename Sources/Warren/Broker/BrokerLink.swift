@@ -25,8 +25,8 @@ actor BrokerLink {
     /// Publishes the tasks' messages, waiting for every confirm; declares any queue not yet declared.
     ///
     /// The messages are made once the declarations are done: a delayed message's wait is measured
-    /// from then, so the time a fresh connection spends declaring the delay queues (some 90 calls
-    /// to the broker) does not make its first countdowns late.
+    /// from then, so the time a fresh connection spends connecting and declaring (seconds, on a
+    /// busy broker) does not make its first countdowns late.
     func publish(_ tasks: [NewTask]) async throws {
         let connection = try await connected()
         do {

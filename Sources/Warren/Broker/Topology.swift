@@ -42,45 +42,52 @@ public struct Topology: Sendable {
         return arguments
     }
 
-    /// Declares the exchanges, `queue`, its dead-letter queue and their bindings (idempotent).
+    /// Declares the exchanges, `queue`, its dead-letter queue and their bindings (idempotent), in
+    /// one round trip.
     public func declare(queue: String, on connection: AMQPConnection) async throws {
-        try await connection.declareExchange(Self.taskExchange)
-        try await connection.declareExchange(Self.deadLetterExchange)
         let deadQueue = Self.deadLetterQueue(of: queue)
         var deadArguments: AMQPTable = [:]
         if queueType == .quorum { deadArguments["x-queue-type"] = .string("quorum") }
-        try await connection.declareQueue(deadQueue, arguments: deadArguments)
-        try await connection.bindQueue(deadQueue, exchange: Self.deadLetterExchange, routingKey: queue)
-        try await connection.declareQueue(queue, arguments: arguments(of: queue))
-        try await connection.bindQueue(queue, exchange: Self.taskExchange, routingKey: queue)
-        try await connection.declareExchange(DelayRoute.deliveryExchange, type: "topic")
-        try await connection.bindQueue(
-            queue, exchange: DelayRoute.deliveryExchange, routingKey: DelayRoute.deliveryBindingKey(queue: queue))
+        try await connection.declare([
+            .exchange(Self.taskExchange),
+            .exchange(Self.deadLetterExchange),
+            .exchange(DelayRoute.deliveryExchange, type: "topic"),
+            .queue(deadQueue, arguments: deadArguments),
+            .queueBinding(queue: deadQueue, exchange: Self.deadLetterExchange, routingKey: queue),
+            .queue(queue, arguments: arguments(of: queue)),
+            .queueBinding(queue: queue, exchange: Self.taskExchange, routingKey: queue),
+            .queueBinding(
+                queue: queue, exchange: DelayRoute.deliveryExchange,
+                routingKey: DelayRoute.deliveryBindingKey(queue: queue)),
+        ])
     }
 
-    /// Declares the delay cascade (idempotent): once per connection that publishes delayed messages.
+    /// Declares the delay cascade (idempotent), in one round trip: once per connection that
+    /// publishes delayed messages.
     ///
     /// The level queues are classic queues whatever ``queueType`` says: in RabbitMQ 3.10, a
     /// classic queue's dead-lettering on expiry is not confirmed, so a broker crash at the instant a
     /// message moves between levels can lose that copy. The task's row keeps its due time, which
     /// is what recovers such a task (docs/delays.md).
     public func declareDelays(on connection: AMQPConnection) async throws {
-        try await connection.declareExchange(DelayRoute.deliveryExchange, type: "topic")
+        var declarations: [AMQPDeclaration] = [.exchange(DelayRoute.deliveryExchange, type: "topic")]
         for level in 0..<DelayRoute.levels {
             let exchange = DelayRoute.exchange(level: level)
             let queue = DelayRoute.queue(level: level)
-            try await connection.declareExchange(exchange, type: "topic")
-            try await connection.declareQueue(
-                queue,
-                arguments: [
-                    "x-message-ttl": .int(Int64(DelayRoute.timeToLive(level: level))),
-                    "x-dead-letter-exchange": .string(DelayRoute.next(level: level)),
-                ])
-            try await connection.bindQueue(
-                queue, exchange: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: true))
-            try await connection.bindExchange(
-                DelayRoute.next(level: level), to: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: false)
-            )
+            declarations += [
+                .exchange(exchange, type: "topic"),
+                .queue(
+                    queue,
+                    arguments: [
+                        "x-message-ttl": .int(Int64(DelayRoute.timeToLive(level: level))),
+                        "x-dead-letter-exchange": .string(DelayRoute.next(level: level)),
+                    ]),
+                .queueBinding(queue: queue, exchange: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: true)),
+                .exchangeBinding(
+                    destination: DelayRoute.next(level: level), source: exchange,
+                    routingKey: DelayRoute.bindingKey(level: level, bit: false)),
+            ]
         }
+        try await connection.declare(declarations)
     }
 }
