@@ -82,7 +82,8 @@ public struct Topology: Sendable {
                         "x-message-ttl": .int(Int64(DelayRoute.timeToLive(level: level))),
                         "x-dead-letter-exchange": .string(DelayRoute.next(level: level)),
                     ]),
-                .queueBinding(queue: queue, exchange: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: true)),
+                .queueBinding(
+                    queue: queue, exchange: exchange, routingKey: DelayRoute.bindingKey(level: level, bit: true)),
                 .exchangeBinding(
                     destination: DelayRoute.next(level: level), source: exchange,
                     routingKey: DelayRoute.bindingKey(level: level, bit: false)),
