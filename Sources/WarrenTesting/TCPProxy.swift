@@ -16,6 +16,7 @@ public final class TCPProxy: @unchecked Sendable {
     private let lock = NSLock()
     private var links: [Link] = []
     private var refusing = false
+    private var stopped = false
     private var replyDelayStorage: Duration = .zero
 
     /// How long everything the upstream sends waits before it is passed on, as on a slow link or
@@ -25,8 +26,10 @@ public final class TCPProxy: @unchecked Sendable {
         set { lock.withLock { replyDelayStorage = newValue } }
     }
 
-    /// One proxied connection; both descriptors are closed once both directions are done, so
-    /// neither pump can write to a descriptor number that was closed and reused.
+    /// One proxied connection. Its descriptors are closed once both directions are done, and
+    /// shut down only while they are still open, both under one lock: a descriptor number is
+    /// reused by the next socket this process opens (a database connection, say), and a late
+    /// shutdown would cut that one instead.
     private final class Link: @unchecked Sendable {
         let client: Int32
         let server: Int32
@@ -38,17 +41,20 @@ public final class TCPProxy: @unchecked Sendable {
             self.server = server
         }
 
+        var isClosed: Bool { lock.withLock { pumping == 0 } }
+
         func drop() {
-            shutdown(client, Int32(SHUT_RDWR))
-            shutdown(server, Int32(SHUT_RDWR))
+            lock.withLock {
+                guard pumping > 0 else { return }
+                shutdown(client, Int32(SHUT_RDWR))
+                shutdown(server, Int32(SHUT_RDWR))
+            }
         }
 
         func pumpFinished() {
-            let last = lock.withLock {
+            lock.withLock {
                 pumping -= 1
-                return pumping == 0
-            }
-            if last {
+                guard pumping == 0 else { return }
                 close(client)
                 close(server)
             }
@@ -67,6 +73,7 @@ public final class TCPProxy: @unchecked Sendable {
             }
         }
         guard listener >= 0, bound == 0, listen(listener, 64) == 0 else {
+            if listener >= 0 { close(listener) }
             throw POSIXError(.EADDRINUSE)
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -95,16 +102,25 @@ public final class TCPProxy: @unchecked Sendable {
     /// Stops listening and drops every link.
     public func stop() {
         cut()
-        shutdown(listener, Int32(SHUT_RDWR))
+        lock.withLock {
+            guard !stopped else { return }
+            stopped = true
+            shutdown(listener, Int32(SHUT_RDWR))
+        }
     }
 
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
-                if errno == EINTR { continue }
-                close(listener)
-                return
+                // Only this loop closes the listener, once it is stopped; anything else (EINTR,
+                // ECONNABORTED, EMFILE) is tried again.
+                if lock.withLock({ stopped }) {
+                    close(listener)
+                    return
+                }
+                usleep(10_000)
+                continue
             }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = Self.socketAddress("127.0.0.1", port: upstreamPort)
@@ -118,6 +134,7 @@ public final class TCPProxy: @unchecked Sendable {
                 connected == 0
                 && lock.withLock {
                     if refusing { return false }
+                    links.removeAll { $0.isClosed }
                     links.append(link)
                     return true
                 }
