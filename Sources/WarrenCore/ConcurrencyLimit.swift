@@ -2,7 +2,7 @@
 public actor ConcurrencyLimit {
     private let limit: Int
     private var running = 0
-    private var waitingForSlot: [CheckedContinuation<Void, Never>] = []
+    private var waitingForSlot: [(waiter: Int, continuation: CheckedContinuation<Bool, Never>)] = []
     private var waitingForIdle: [Int: CheckedContinuation<Bool, Never>] = [:]
     private var lastWaiter = 0
 
@@ -13,19 +13,42 @@ public actor ConcurrencyLimit {
     /// The number of pieces of work running now.
     public var count: Int { running }
 
-    /// Waits for a free slot and takes it.
-    public func acquire() async {
+    /// Waits for a free slot and takes it, unless `giveUp` is or turns true first; returns whether
+    /// it took one. While it waits, `giveUp` is asked every `interval`.
+    public func acquire(
+        unless giveUp: @escaping @Sendable () -> Bool, checkingEvery interval: Duration = .milliseconds(50)
+    ) async -> Bool {
+        if giveUp() { return false }
         if running < limit {
             running += 1
-            return
+            return true
         }
-        await withCheckedContinuation { waitingForSlot.append($0) }
+        lastWaiter += 1
+        let waiter = lastWaiter
+        return await withCheckedContinuation { continuation in
+            waitingForSlot.append((waiter, continuation))
+            Task {
+                while await self.isWaiting(waiter) {
+                    try? await Task.sleep(for: interval)
+                    if giveUp() { await self.stopWaiting(waiter) }
+                }
+            }
+        }
+    }
+
+    private func isWaiting(_ waiter: Int) -> Bool {
+        waitingForSlot.contains { $0.waiter == waiter }
+    }
+
+    private func stopWaiting(_ waiter: Int) {
+        guard let index = waitingForSlot.firstIndex(where: { $0.waiter == waiter }) else { return }
+        waitingForSlot.remove(at: index).continuation.resume(returning: false)
     }
 
     /// Gives a slot back.
     public func release() {
         if !waitingForSlot.isEmpty {
-            waitingForSlot.removeFirst().resume()  // the slot passes straight to the waiter
+            waitingForSlot.removeFirst().continuation.resume(returning: true)  // the slot passes straight to the waiter
             return
         }
         running -= 1

@@ -18,6 +18,10 @@ public final class TCPProxy: @unchecked Sendable {
     private var refusing = false
     private var stopped = false
     private var replyDelayStorage: Duration = .zero
+    private var acceptedStorage = 0
+
+    /// How many connections it has forwarded so far.
+    public var accepted: Int { lock.withLock { acceptedStorage } }
 
     /// How long everything the upstream sends waits before it is passed on, as on a slow link or
     /// with a busy broker. It applies to each chunk read, so every call and reply pays it once.
@@ -136,6 +140,7 @@ public final class TCPProxy: @unchecked Sendable {
                     if refusing { return false }
                     links.removeAll { $0.isClosed }
                     links.append(link)
+                    acceptedStorage += 1
                     return true
                 }
             guard accepted else {

@@ -29,6 +29,40 @@ import WarrenTesting
         }
     }
 
+    /// A worker whose every slot is busy still notices at once that its connection failed: it
+    /// drops what that connection had buffered (the broker requeued it) and reconnects.
+    @Test func aWorkerWhoseSlotsAreBusyReconnectsAtOnce() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let proxy = try await servers.proxyToRabbitMQ()
+            let queue = TestEnvironment.uniqueQueue("cut")
+            let client = try await servers.client(configuration)
+            let broker = try await servers.broker()
+            try await withWorker(
+                queues: [queue], concurrency: 1, prefetch: 4,
+                configuration: try configuration.reachingRabbitMQ(through: proxy)
+            ) {
+                let long = try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 8), queue: queue)
+                try await eventually("the long task started") {
+                    try await client.status(of: long.id)?.state == .started
+                }
+                let buffered = try await client.enqueue(TestTasks.Echo.self, .init(value: "after"), queue: queue)
+                try await eventually("the worker holds the second task too") {
+                    try await broker.declareQueue(queue, passive: true).messageCount == 0
+                }
+                let links = proxy.accepted
+                proxy.cut()
+                proxy.restore()
+                try await eventually(timeout: .seconds(4), "the worker reconnected while its slot is busy") {
+                    proxy.accepted > links
+                }
+                #expect(try await client.status(of: long.id)?.state == .started)
+                #expect(try await buffered.result(timeout: .seconds(30)) == "after")
+                #expect(try await client.status(of: long.id)?.state == .success)
+            }
+        }
+    }
+
     @Test func aTaskRunningWhenTheLinkIsCutSucceedsExactlyOnce() async throws {
         try await withServers { servers in
             let configuration = try await Servers.configuration()

@@ -114,8 +114,11 @@ public final class Worker: Service {
                     recordStartAfter: options.recordStartAfter, ackDelay: options.ackDelay)
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
+                        // Once the connection has failed, the broker has requeued all it had not
+                        // acked: what is still buffered here, or waiting for a slot, is dropped,
+                        // not run (it would run twice), and the stream's error comes next.
+                        guard await slots.acquire(unless: { !connection.isOpen }) else { continue }
                         await pipeline.acks.received(delivery.deliveryTag)
-                        await slots.acquire()
                         group.addTask {
                             await pipeline.handle(delivery)
                             await slots.release()
