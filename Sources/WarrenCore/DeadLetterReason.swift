@@ -15,6 +15,9 @@ public struct DeadLetterReason: RawRepresentable, Hashable, Sendable, Codable, C
     /// The message was delivered for more attempts than allowed: earlier attempts never finished
     /// (their workers died), so it is not run again.
     public static let poison = DeadLetterReason(rawValue: "poison")
+    /// The broker refused the task's message every time the relay published it (a 406 on its
+    /// queue, a message over the broker's size limit). The task fails without a dead letter.
+    public static let unpublishable = DeadLetterReason(rawValue: "unpublishable")
     /// The attempt was still running at its hard time limit.
     public static let timeLimit = DeadLetterReason(rawValue: "time_limit")
 

@@ -69,6 +69,44 @@ import WarrenTesting
         }
     }
 
+    /// An entry the broker refuses (here a 406: its queue exists with other arguments) blocks
+    /// nothing: the other entries are published, and after its last refusal its task fails.
+    @Test func anEntryTheBrokerRefusesBlocksNoOtherAndItsTaskFailsInTheEnd() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let good = TestEnvironment.uniqueQueue("relay")
+            let bad = TestEnvironment.uniqueQueue("refused")
+            let broker = try await servers.broker()
+            try await broker.declareQueue(bad)  // without Warren's arguments
+            let offline = try await servers.client(unreachableBroker(configuration))
+            let refused = try await offline.enqueue(TestTasks.Echo.self, .init(value: "never"), queue: bad)
+            var others: [TaskHandle<TestTasks.Echo>] = []
+            for value in 0..<3 {
+                others.append(try await offline.enqueue(TestTasks.Echo.self, .init(value: JSONValue(value)), queue: good))
+            }
+            let client = try await servers.client(configuration)
+            let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+            _ = try await client.relayDueTasks()
+            for other in others {
+                #expect(try await client.status(of: other.id)?.state == .queued)
+            }
+            #expect(try await broker.declareQueue(good, passive: true).messageCount == 3)
+            // Its waits grow with each refusal; here they are cut short.
+            try await eventually("the refused task failed") {
+                _ = try await pool.query("UPDATE warren.outbox SET due = now() WHERE task_id = \(refused.id)")
+                _ = try await client.relayDueTasks()
+                return try await client.status(of: refused.id)?.state == .failure
+            }
+            let record = try #require(try await client.status(of: refused.id))
+            #expect(record.error?["reason"] == "unpublishable")
+            #expect(record.error?["message"]?.stringValue?.contains("PRECONDITION_FAILED") == true)
+            #expect(try await pool.query("SELECT 1 FROM warren.outbox WHERE task_id = \(refused.id)").isEmpty)
+            try await broker.deleteQueue(bad)
+            try await broker.deleteQueue(good)
+            try await broker.deleteQueue(Topology.deadLetterQueue(of: good))
+        }
+    }
+
     @Test func theRelayPublishesWhatTheBrokerCouldNotTakeOnceItIsBack() async throws {
         try await withServers { servers in
             let configuration = try await Servers.configuration()

@@ -11,7 +11,8 @@ extension TaskStore {
     /// finished are absent, and so are STARTED ones whose message is not a redelivery: that is a
     /// second copy (a relay's, or a producer's) of a task another worker is running, while a
     /// redelivery means the worker that had it is gone. A request with `expectedAttempts` is
-    /// absent too when the row's attempts differ.
+    /// absent too when the row's attempts differ. A row still PENDING, its message having come
+    /// before the relay recorded publishing it, gets its `queued_at` and QUEUED event here.
     ///
     /// Absent as well is a message older than the row's ETA: a retry's row carries the ETA of the
     /// message that runs the next attempt, so the previous attempt's message, redelivered because
@@ -44,20 +45,23 @@ extension TaskStore {
                        to_timestamp(created), to_timestamp(eta), retry_policy, priority
                 FROM input ORDER BY id
                 ON CONFLICT (id) DO UPDATE SET state = \(started), attempts = t.attempts + 1, worker = \(worker),
-                                               started_at = now()
+                                               started_at = now(), queued_at = coalesce(t.queued_at, now())
                 WHERE t.state = ANY(\(startable)::text[])
                     AND (SELECT (t.state <> \(started) OR i.redelivered)
                                 AND t.attempts = coalesce(i.expected_attempts, t.attempts)
                                 AND (t.eta IS NULL OR i.eta >= extract(epoch FROM t.eta) - \(Self.etaPrecision))
                          FROM input i WHERE i.id = excluded.id LIMIT 1)
-                -- xmax is 0 on a row this statement inserted, set on one it updated.
-                RETURNING t.id, t.attempts, t.started_at, t.queued_at, t.eta, t.xmax = 0 AS created
+                -- xmax is 0 on a row this statement inserted, set on one it updated. A row still PENDING
+                -- (its message came before the relay recorded publishing it) is queued by this statement.
+                RETURNING t.id, t.attempts, t.started_at, t.queued_at, t.eta, t.xmax = 0 AS created,
+                          t.xmax <> 0 AND t.queued_at = now() AS queued_now
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker)
                 SELECT id, queued_at,
-                       CASE WHEN eta IS NULL THEN \(TaskState.queued.rawValue) ELSE \(TaskState.scheduled.rawValue) END,
+                       CASE WHEN eta IS NULL OR queued_now THEN \(TaskState.queued.rawValue)
+                            ELSE \(TaskState.scheduled.rawValue) END,
                        0, NULL
-                FROM started WHERE created
+                FROM started WHERE created OR queued_now
                 UNION ALL
                 SELECT id, started_at, \(started), attempts, \(worker) FROM started
             ), unlisted AS (
@@ -145,11 +149,12 @@ extension TaskStore {
                     ON CONFLICT (id) DO UPDATE
                     SET state = excluded.state, attempts = excluded.attempts, worker = excluded.worker,
                         started_at = excluded.started_at, finished_at = excluded.finished_at, result = excluded.result,
-                        error = excluded.error, eta = coalesce(excluded.eta, t.eta)
+                        error = excluded.error, eta = coalesce(excluded.eta, t.eta),
+                        queued_at = coalesce(t.queued_at, excluded.started_at)
                     WHERE t.state = ANY(\(TaskState.waiting.map(\.rawValue))::text[]) AND t.attempts = excluded.attempts - 1
                     -- xmax is 0 on a row this statement inserted, set on one it updated.
                     RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at, t.queued_at,
-                              t.xmax = 0 AS created
+                              t.xmax = 0 AS created, t.xmax <> 0 AND t.queued_at = t.started_at AS queued_now
                 ), finished AS (
                     SELECT id, queue, state, attempts, error, eta FROM updated
                     UNION ALL
@@ -157,10 +162,10 @@ extension TaskStore {
                 ), events AS (
                     INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
                     SELECT u.id, u.queued_at,
-                           CASE WHEN i.message_eta IS NULL THEN \(TaskState.queued.rawValue)
+                           CASE WHEN i.message_eta IS NULL OR u.queued_now THEN \(TaskState.queued.rawValue)
                                 ELSE \(TaskState.scheduled.rawValue) END,
                            0, NULL, NULL::jsonb
-                    FROM upserted u JOIN input i ON i.id = u.id WHERE u.created
+                    FROM upserted u JOIN input i ON i.id = u.id WHERE u.created OR u.queued_now
                     UNION ALL
                     SELECT id, started_at, \(started), attempts, \(worker), NULL FROM upserted
                     UNION ALL
