@@ -82,7 +82,8 @@ import WarrenTesting
             let refused = try await offline.enqueue(TestTasks.Echo.self, .init(value: "never"), queue: bad)
             var others: [TaskHandle<TestTasks.Echo>] = []
             for value in 0..<3 {
-                others.append(try await offline.enqueue(TestTasks.Echo.self, .init(value: JSONValue(value)), queue: good))
+                others.append(
+                    try await offline.enqueue(TestTasks.Echo.self, .init(value: JSONValue(value)), queue: good))
             }
             let client = try await servers.client(configuration)
             let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)

@@ -63,7 +63,9 @@ extension WarrenClient {
     private func recordRefusal(of task: NewTask, _ error: any Error) async throws {
         logger.warning(
             "the broker refused a task's message; it is tried again later",
-            metadata: [LoggingKey.taskID: "\(task.id)", LoggingKey.queue: "\(task.queue)", LoggingKey.error: "\(error)"])
+            metadata: [
+                LoggingKey.taskID: "\(task.id)", LoggingKey.queue: "\(task.queue)", LoggingKey.error: "\(error)",
+            ])
         try await store.refused(task.id, error: "\(error)")
     }
 
