@@ -8,10 +8,22 @@ extension AMQPConnection {
     }
 
     /// Publishes messages back to back and waits until the broker has confirmed all of them.
-    /// - Throws: ``AMQPError`` `publishNacked` if the broker refused any, or the connection's error if
-    ///   it was lost first; then any of them may or may not have been taken.
+    /// - Throws: ``AMQPError`` `publishNacked` if the broker refused any; `confirmTimedOut` when
+    ///   not all were confirmed within the endpoint's ``AMQPEndpoint/confirmTimeout``, and the
+    ///   connection is given up; or the connection's error if it was lost first. Then any of them
+    ///   may or may not have been taken.
     public func publish(_ messages: [AMQPOutgoingMessage]) async throws {
         if messages.isEmpty { return }
+        let timeout = endpoint.confirmTimeout
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            self?.abort(
+                AMQPError(
+                    .confirmTimedOut, operation: "publish",
+                    text: "the broker confirmed nothing within \(timeout); "
+                        + "a memory or disk alarm may be blocking publishers"))
+        }
+        defer { timer.cancel() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let accepted = thread.enqueue { [self] in
                 guard let state, failure == nil else {

@@ -23,6 +23,12 @@ public final class AMQPConnection: @unchecked Sendable {
     static let channel: amqp_channel_t = 1
     /// Whether `failure` is set, readable from anywhere.
     private let failed = Atomic<Bool>(false)
+    /// The socket's descriptor while the connection is open, for ``abort(_:)`` from any thread.
+    /// The thread clears it under the same lock before the socket is closed, so an abort never
+    /// shuts down a descriptor number another socket has reused.
+    private let socketDescriptor = Mutex<Int32>(-1)
+    /// Why the connection was aborted: preferred over the error the abort causes on the thread.
+    private let abortReason = Mutex<AMQPError?>(nil)
 
     // Everything below is touched only on `thread`.
     var state: amqp_connection_state_t?
@@ -196,6 +202,7 @@ public final class AMQPConnection: @unchecked Sendable {
                 throw error
             }
         }
+        socketDescriptor.withLock { $0 = amqp_get_sockfd(state) }
         // Sleep in poll for at most half a heartbeat so librabbitmq can send ours in time.
         let idle = endpoint.heartbeat > 0 ? Int32(min(endpoint.heartbeat * 500, 5_000)) : 5_000
         thread.watch(
@@ -213,15 +220,30 @@ public final class AMQPConnection: @unchecked Sendable {
 
     /// Marks the connection dead: fails waiting publishes and the consumer, frees the C state.
     func fail(_ error: AMQPError) {
+        let error = abortReason.withLock { $0 } ?? error
         if failure == nil { failure = error }
         for (batch, settlement) in confirms.lost() { resume(batch, settlement, lostWith: error) }
         deliveries?.finish(throwing: error)
         deliveries = nil
         thread.watch(nil)
         if let state {
-            amqp_destroy_connection(state)
+            socketDescriptor.withLock { descriptor in
+                descriptor = -1
+                amqp_destroy_connection(state)
+            }
             self.state = nil
         }
+    }
+
+    /// Gives the connection up from any thread, even while its thread is stuck writing to a
+    /// broker that stopped reading: every waiting publish fails with `error`, and so does every
+    /// later call.
+    func abort(_ error: AMQPError) {
+        abortReason.withLock { if $0 == nil { $0 = error } }
+        socketDescriptor.withLock { descriptor in
+            if descriptor >= 0 { _ = shutdown(descriptor, Int32(SHUT_RDWR)) }
+        }
+        thread.enqueue { [self] in fail(error) }
     }
 
     /// Turns a reply into an error, answering the broker's close so it can release the connection.

@@ -21,6 +21,10 @@ public struct AMQPEndpoint: Sendable, Equatable {
     public var heartbeat: Int
     /// How long to wait for the TCP connection, in seconds.
     public var connectionTimeout: Int
+    /// How long a publish waits for the broker's confirm before the connection is given up
+    /// (`confirm_timeout`, in milliseconds): a broker under a memory or disk alarm blocks
+    /// publishers and confirms nothing.
+    public var confirmTimeout: Duration
 
     /// Parses an AMQP URL.
     /// - Throws: ``AMQPError`` with code `invalidURL`, naming what is wrong (never the password).
@@ -91,6 +95,7 @@ public struct AMQPEndpoint: Sendable, Equatable {
         }
         heartbeat = 30
         connectionTimeout = 10
+        confirmTimeout = .seconds(10)
         for pair in query.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1)
             let key = String(parts[0])
@@ -105,6 +110,11 @@ public struct AMQPEndpoint: Sendable, Equatable {
                     throw invalid("connection_timeout must be milliseconds")
                 }
                 connectionTimeout = max(1, milliseconds / 1000)
+            case "confirm_timeout":
+                guard let milliseconds = Int(value), milliseconds > 0 else {
+                    throw invalid("confirm_timeout must be milliseconds")
+                }
+                confirmTimeout = .milliseconds(milliseconds)
             default:
                 continue  // Other clients' options (channel_max, auth_mechanism…) are ignored.
             }

@@ -10,6 +10,7 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, Equatable {
             case channelClosed = "channel closed"
             case consumerCancelled = "consumer cancelled"
             case publishNacked = "publish not confirmed"
+            case confirmTimedOut = "confirm timed out"
             case protocolError = "protocol error"
         }
         private let base: Base
@@ -29,6 +30,9 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let consumerCancelled = Code(.consumerCancelled)
         /// The broker answered a publish with `basic.nack`: it did not take the message.
         public static let publishNacked = Code(.publishNacked)
+        /// The broker confirmed nothing within the endpoint's ``AMQPEndpoint/confirmTimeout``
+        /// (a memory or disk alarm blocks publishers); the connection was given up.
+        public static let confirmTimedOut = Code(.confirmTimedOut)
         /// Something unexpected on the wire or in the client library.
         public static let protocolError = Code(.protocolError)
 

@@ -23,6 +23,13 @@ import WarrenAMQP
         #expect(try AMQPEndpoint(url: "amqps://h").port == 5671)
         #expect(try AMQPEndpoint(url: "amqps://h").tls)
         #expect(try AMQPEndpoint(url: "amqp://h/%2f").virtualHost == "/")
+        #expect(endpoint.confirmTimeout == .seconds(10))
+    }
+
+    @Test func readsTimeoutsInMilliseconds() throws {
+        let endpoint = try AMQPEndpoint(url: "amqp://h?connection_timeout=3000&confirm_timeout=2500")
+        #expect(endpoint.connectionTimeout == 3)
+        #expect(endpoint.confirmTimeout == .milliseconds(2500))
     }
 
     @Test func readsIPv6Hosts() throws {
@@ -34,7 +41,7 @@ import WarrenAMQP
 
     @Test(arguments: [
         "http://host", "amqp//host", "amqp://host:notaport", "amqp://host:70000", "amqp://u:p@host/%zz",
-        "amqp://host?heartbeat=-1",
+        "amqp://host?heartbeat=-1", "amqp://host?confirm_timeout=0", "amqp://host?confirm_timeout=soon",
     ])
     func rejectsInvalidURLs(_ url: String) {
         #expect(throws: AMQPError.self) { try AMQPEndpoint(url: url) }

@@ -71,6 +71,38 @@ import WarrenTesting
 
     /// An entry the broker refuses (here a 406: its queue exists with other arguments) blocks
     /// nothing: the other entries are published, and after its last refusal its task fails.
+    /// A broker that stops confirming (as under a memory alarm; here its replies are held back)
+    /// does not hold a submission past the confirm timeout: it is accepted as PENDING, and the
+    /// relay publishes it once the broker answers.
+    @Test func aBrokerThatStopsConfirmingLeavesASubmissionPendingWithinTheConfirmTimeout() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let proxy = try await servers.proxyToRabbitMQ()
+            var stalling = try configuration.reachingRabbitMQ(through: proxy)
+            stalling.amqpURL += "?confirm_timeout=1000"
+            let client = try await servers.client(stalling)
+            let queue = TestEnvironment.uniqueQueue("stalled")
+            let first = try await client.enqueue(TestTasks.Echo.self, .init(value: 1), queue: queue)
+            #expect(try await client.status(of: first.id)?.state == .queued)
+            proxy.replyDelay = .seconds(30)
+            let start = ContinuousClock.now
+            let stalled = try await client.enqueue(TestTasks.Echo.self, .init(value: 2), queue: queue)
+            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(try await client.status(of: stalled.id)?.state == .pending)
+            let relay = try await servers.client(configuration)
+            try await eventually("the relay published it") {
+                _ = try await relay.relayDueTasks()
+                return try await relay.status(of: stalled.id)?.state == .queued
+            }
+            // The stalled message may have reached the queue before the broker stopped answering:
+            // at least once, as after any publish whose confirm was lost.
+            let broker = try await servers.broker()
+            #expect((2...3).contains(try await broker.declareQueue(queue, passive: true).messageCount))
+            try await broker.deleteQueue(queue)
+            try await broker.deleteQueue(Topology.deadLetterQueue(of: queue))
+        }
+    }
+
     @Test func anEntryTheBrokerRefusesBlocksNoOtherAndItsTaskFailsInTheEnd() async throws {
         try await withServers { servers in
             let configuration = try await Servers.configuration()
