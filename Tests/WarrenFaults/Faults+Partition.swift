@@ -69,7 +69,7 @@ extension Faults {
             try await Task.sleep(for: .seconds(20))
             await host.restore()
             restoredAt = Date()
-            (ids, refused) = try await submitted
+            (ids, refused, _) = try await submitted
             try await waitUntilFinished(ids, timeout: .seconds(120))
         } catch {
             await tearDown()

@@ -28,7 +28,7 @@ extension Faults {
             "runuser", "-u", "postgres", "--", "\(bin)/pg_ctl", "-D", data, "-l", logFile, "-m", "fast", "-w",
             "restart",
         ])
-        let (ids, refused) = try await submitted
+        let (ids, refused, _) = try await submitted
         try await waitUntilFinished(ids, timeout: .seconds(120))
         for worker in workers { worker.stop() }
         try await ledger(&row, ids)

@@ -30,7 +30,7 @@ extension Faults {
         await shell(["rabbitmqctl", "-n", node, "stop_app"])
         try await Task.sleep(for: .seconds(4))
         await shell(["rabbitmqctl", "-n", node, "start_app"])
-        let (ids, refused) = try await submitted
+        let (ids, refused, _) = try await submitted
         try await waitUntilFinished(ids, timeout: .seconds(120))
         await relay.triggerGracefulShutdown()
         _ = try? await relaying.value

@@ -94,15 +94,17 @@ struct Faults {
         if rerun > 0 { row.notes.append("\(rerun) tasks needed more than one attempt") }
     }
 
-    /// Submits `count` ledger tasks in batches while `during` runs; returns the accepted ids and
-    /// how many submissions were refused (never accepted, so never owed).
+    /// Submits `count` ledger tasks in batches while `during` runs; returns the accepted ids, how
+    /// many submissions were refused (never accepted, so never owed) and the longest a batch waited.
     func submitLedgerTasks(_ count: Int, queue: String, milliseconds: Int, batch: Int = 50, pause: Duration = .zero)
-        async throws -> (accepted: [UUID], refused: Int)
+        async throws -> (accepted: [UUID], refused: Int, longest: Duration)
     {
         let client = try WarrenClient(configuration: configuration, maximumConnections: 2, logger: logger)
         var accepted: [UUID] = []
         var refused = 0
+        var longest = Duration.zero
         for _ in stride(from: 0, to: count, by: batch) {
+            let start = ContinuousClock.now
             do {
                 accepted += try await client.enqueue(
                     TestTasks.Ledger.self, batch: Array(repeating: .init(milliseconds: milliseconds), count: batch),
@@ -111,9 +113,10 @@ struct Faults {
             } catch {
                 refused += batch
             }
+            longest = max(longest, ContinuousClock.now - start)
             if pause > .zero { try await Task.sleep(for: pause) }
         }
         await client.shutdown()
-        return (accepted, refused)
+        return (accepted, refused, longest)
     }
 }

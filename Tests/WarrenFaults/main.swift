@@ -4,7 +4,7 @@
 // reached exactly one terminal state, and no task was recorded SUCCESS twice.
 //
 //   WarrenFaults [scenario …]      scenarios: sigkill poison runaway countdown rabbitmq-restart postgres-restart
-//                                  partition
+//                                  broker-alarm partition
 //
 // Restart scenarios need the local servers scripts/faults starts (RABBITMQ_NODENAME, WARREN_PG_DATA);
 // with servers of your own they are skipped, and so is the partition without root and `ip`.
@@ -34,7 +34,8 @@ let faults = Faults(configuration: configuration, pool: pool, logger: logger)
 let scenarios: [(String, () async throws -> Ledger.Row)] = [
     ("sigkill", faults.sigkill), ("poison", faults.poison), ("runaway", faults.runaway),
     ("countdown", faults.countdown), ("rabbitmq-restart", faults.rabbitmqRestart),
-    ("postgres-restart", faults.postgresRestart), ("partition", faults.partition),
+    ("postgres-restart", faults.postgresRestart), ("broker-alarm", faults.brokerAlarm),
+    ("partition", faults.partition),
 ]
 let chosen = Set(CommandLine.arguments.dropFirst())
 var ledger = Ledger()
