@@ -17,6 +17,12 @@ public struct Configuration: Sendable, Equatable {
     public var logLevel: LogLevel
     /// `WARREN_MAX_BODY_BYTES`: the largest request body the API reads.
     public var maximumBodyBytes: Int
+    /// The largest message body a worker takes; a larger one is dead-lettered as
+    /// `invalid_message`. It is ``maximumBodyBytes`` and room for what a message adds to a
+    /// submission's arguments, so every submission the API accepts makes a message that fits.
+    public var maximumMessageBytes: Int { maximumBodyBytes + Self.envelopeAllowance }
+    /// What a message may hold beyond a request's body: ids, names, times and the retry policy.
+    public static let envelopeAllowance = 16_384
     /// `WARREN_MAX_WAITERS`: how many status requests may wait (`?wait=`) at once.
     public var maximumWaiters: Int
     /// `WARREN_QUEUE_TYPE`: `classic` or `quorum`, for queues Warren declares.

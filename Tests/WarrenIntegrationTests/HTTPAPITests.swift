@@ -459,6 +459,45 @@ import WarrenTesting
         }
     }
 
+    /// The API's body limit and the workers' message limit agree: the largest submission the API
+    /// takes makes a message a worker runs (written back, no escape grows), and a message over the
+    /// workers' limit is dead-lettered, not run.
+    @Test func whatTheAPIAcceptsTheWorkersRunAndAnOversizedMessageIsDeadLettered() async throws {
+        var limited = try await Servers.configuration()
+        limited.maximumBodyBytes = 65_536
+        let configuration = limited
+        let queue = TestEnvironment.uniqueQueue("limits")
+        try await withServers { servers in
+            let broker = try await servers.broker()
+            try await withWorker(queues: [queue], configuration: configuration) {
+                try await withAPI(configuration) { client in
+                    let escapes = String(repeating: #"\b"#, count: 32_000)
+                    let body = #"{"task":"test.echo","args":{"value":"\#(escapes)"},"queue":"\#(queue)"}"#
+                    #expect(body.utf8.count > 64_000 && body.utf8.count <= 65_536)
+                    let submitted = try await client.postJSON("/v1/tasks", body)
+                    #expect(submitted.status == .accepted)
+                    let id = try #require(submitted.json["id"]?.stringValue)
+                    let finished = try await client.waitForTerminal(id)
+                    #expect(finished["state"] == "SUCCESS")
+                    #expect(finished["result"]?.stringValue == String(repeating: "\u{8}", count: 32_000))
+                }
+                try await broker.publish(
+                    AMQPOutgoingMessage(
+                        exchange: Topology.taskExchange, routingKey: queue, properties: AMQPProperties(),
+                        body: Array(repeating: UInt8(ascii: " "), count: configuration.maximumMessageBytes + 1)))
+                var letter: AMQPDelivery?
+                try await eventually("the oversized message was dead-lettered") {
+                    letter = try await broker.get(queue: Topology.deadLetterQueue(of: queue))
+                    return letter != nil
+                }
+                #expect(letter?.properties.headers["x-warren-reason"] == .string("invalid_message"))
+                #expect(
+                    letter?.properties.headers["x-warren-error"]?.stringValue?.contains("over the workers' limit")
+                        == true)
+            }
+        }
+    }
+
     @Test func aRevokeBodyOverTheLimitIsA413() async throws {
         var configuration = try await Servers.configuration()
         configuration.maximumBodyBytes = 64

@@ -29,11 +29,14 @@ final class Pipeline: Sendable {
     private let settlements: Batcher<Settlement, Bool>
     private let watchdog: TimeLimitWatchdog
     private let recordStartAfter: Duration
+    private let maximumMessageBytes: Int
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
-        concurrency: Int, prefetch: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration, ackDelay: Duration
+        concurrency: Int, prefetch: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration, ackDelay: Duration,
+        maximumMessageBytes: Int
     ) {
+        self.maximumMessageBytes = maximumMessageBytes
         self.watchdog = watchdog
         self.recordStartAfter = recordStartAfter
         let acks = Acknowledger(
@@ -122,10 +125,26 @@ final class Pipeline: Sendable {
         return recorded.map { .success($0) }
     }
 
+    /// The message's envelope, if it is one a worker takes.
+    private func decode(_ delivery: AMQPDelivery) throws -> TaskEnvelope {
+        guard delivery.body.count <= maximumMessageBytes else {
+            throw MessageTooLarge(bytes: delivery.body.count, limit: maximumMessageBytes)
+        }
+        return try TaskEnvelope(decoding: delivery.body)
+    }
+
+    private struct MessageTooLarge: Error, CustomStringConvertible {
+        var bytes: Int
+        var limit: Int
+        var description: String {
+            "the body is \(bytes) bytes, over the workers' limit of \(limit) (WARREN_MAX_BODY_BYTES and \(Configuration.envelopeAllowance) for the envelope)"
+        }
+    }
+
     func handle(_ delivery: AMQPDelivery) async {
         let envelope: TaskEnvelope
         do {
-            envelope = try TaskEnvelope(decoding: delivery.body)
+            envelope = try decode(delivery)
         } catch {
             await deadLetter(
                 delivery, taskID: delivery.properties.messageID.flatMap(UUID.init(uuidString:)), envelope: nil,

@@ -111,7 +111,8 @@ public final class Worker: Service {
                 let pipeline = Pipeline(
                     connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
                     concurrency: options.concurrency, prefetch: prefetch, watchdog: watchdog,
-                    recordStartAfter: options.recordStartAfter, ackDelay: options.ackDelay)
+                    recordStartAfter: options.recordStartAfter, ackDelay: options.ackDelay,
+                    maximumMessageBytes: configuration.maximumMessageBytes)
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
                         // Once the connection has failed, the broker has requeued all it had not
