@@ -68,6 +68,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
                     .conflict, kind: "idempotency-key-reused", title: "Idempotency key reused", detail: error.message)
             case .conflict:
                 return Problem(.conflict, kind: "conflict", title: "Conflict", detail: error.message)
+            case .tooLarge:
+                return Problem(
+                    .contentTooLarge, kind: "body-too-large", title: "Body too large", detail: error.message)
             case .unavailable(.broker):
                 return Problem(
                     .serviceUnavailable, kind: "broker-unavailable", title: "Broker unavailable",

@@ -28,6 +28,7 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
             case timeout = "timeout"
             case conflict = "conflict"
             case idempotencyKeyReused = "idempotency key reused"
+            case tooLarge = "too large"
             case `internal` = "internal error"
         }
         private let base: Base
@@ -48,6 +49,8 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let conflict = Code(.conflict)
         /// An idempotency key came again with another task, arguments or options.
         public static let idempotencyKeyReused = Code(.idempotencyKeyReused)
+        /// A submission whose arguments would make a message over the workers' limit (the API's 413).
+        public static let tooLarge = Code(.tooLarge)
         /// A fault in Warren or its servers that trying again will not mend (the API's 500).
         public static let `internal` = Code(.internal)
 

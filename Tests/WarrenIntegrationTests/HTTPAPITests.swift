@@ -480,6 +480,12 @@ import WarrenTesting
                     let finished = try await client.waitForTerminal(id)
                     #expect(finished["state"] == "SUCCESS")
                     #expect(finished["result"]?.stringValue == String(repeating: "\u{8}", count: 32_000))
+                    // Numbers are written out in full: within the body limit as sent, over it as written.
+                    let numbers = Array(repeating: "1e39", count: 12_000).joined(separator: ",")
+                    let expanding = try await client.postJSON(
+                        "/v1/tasks", #"{"task":"test.echo","args":{"value":[\#(numbers)]},"queue":"\#(queue)"}"#)
+                    #expect(expanding.status == .contentTooLarge)
+                    #expect(expanding.json["type"] == "urn:warren:problem:body-too-large")
                 }
                 try await broker.publish(
                     AMQPOutgoingMessage(

@@ -122,6 +122,13 @@ extension WarrenClient {
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.utf8.count > 200 {
             throw WarrenError(.invalidArguments, "an idempotency key is 1 to 200 bytes")
         }
+        let argumentBytes = args.jsonText.utf8.count
+        guard argumentBytes <= maximumArgumentBytes else {
+            throw WarrenError(
+                .tooLarge,
+                "the arguments take \(argumentBytes) bytes as Warren writes them, over the limit of \(maximumArgumentBytes) (WARREN_MAX_BODY_BYTES) that workers take"
+            )
+        }
         // Refused here, not by the INSERT: a failed INSERT fails every submission of its batch,
         // after the others' messages were published.
         if args.containsNUL || idempotencyKey?.containsNUL == true {

@@ -20,6 +20,9 @@ public final class WarrenClient: Sendable {
     let logger: Logger
     let catalogCache: CatalogCache
     let batcher: Batcher<NewTask, SubmissionReceipt>
+    /// The most bytes a task's arguments may take as JSON (`WARREN_MAX_BODY_BYTES`): with what a
+    /// message adds, the workers' limit (``Configuration/maximumMessageBytes``).
+    let maximumArgumentBytes: Int
     private let finishedTasks: FinishedTasks
     /// Reads for requests that wait on a task, on connections of their own: however many wait,
     /// submissions never queue behind them for a connection.
@@ -42,6 +45,7 @@ public final class WarrenClient: Sendable {
         let broker = BrokerLink(
             endpoint: endpoint, topology: Topology(queueType: configuration.queueType), name: "warren-publish",
             logger: logger)
+        self.maximumArgumentBytes = configuration.maximumBodyBytes
         self.pool = pool
         self.store = store
         self.broker = broker
