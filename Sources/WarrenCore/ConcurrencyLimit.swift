@@ -28,9 +28,9 @@ public actor ConcurrencyLimit {
         return await withCheckedContinuation { continuation in
             waitingForSlot.append((waiter, continuation))
             Task {
-                while await self.isWaiting(waiter) {
+                while self.isWaiting(waiter) {
                     try? await Task.sleep(for: interval)
-                    if giveUp() { await self.stopWaiting(waiter) }
+                    if giveUp() { self.stopWaiting(waiter) }
                 }
             }
         }

@@ -1,5 +1,4 @@
 public import Foundation
-public import WarrenCore
 
 /// A request to run a task, as the REST API and the CLI take it.
 public struct Submission: Sendable {

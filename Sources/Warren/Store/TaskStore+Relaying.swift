@@ -9,7 +9,7 @@ extension TaskStore {
     static let overdueAfter = Duration.seconds(60)
     static let republishAgainAfter = Duration.seconds(600)
     /// How much earlier than its row's ETA a message's may read and still be the same: a message
-    /// carries its ETA in milliseconds, cut short (`…00.123` can come out as `…00.122`).
+    /// carries its ETA rounded to the millisecond, the row to the microsecond.
     static let etaPrecision = 0.002
 
     /// How long an entry the relay took stays its own: another relay takes it only after this,

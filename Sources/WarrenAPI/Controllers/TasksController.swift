@@ -40,7 +40,7 @@ struct TasksController: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes)
         let document = try JSONValue(parsing: body.readableBytesView)
-        let submission = try Self.submission(from: document)
+        let submission = try Submission(document: document)
         let receipt = try await client.submit(submission)
         return try APIServer.json(
             receipt.created ? .accepted : .ok,
@@ -87,62 +87,6 @@ struct TasksController: Sendable {
                 detail: "no task has the id \(id.uuidString.lowercased())")
         }
         return try APIServer.json(.ok, Self.document(record))
-    }
-
-    /// Reads `{"task", "args", "queue"?, "priority"?, "idempotency_key"?, "countdown"?, "eta"?,
-    /// "retry"?, "max_retries"?}`, naming each field that is wrong.
-    static func submission(from document: JSONValue) throws -> Submission {
-        guard case .object(let fields) = document else {
-            throw WarrenError(.invalidArguments, "$: the body must be a JSON object")
-        }
-        var problems: [String] = []
-        let known: Set<String> = [
-            "task", "args", "queue", "priority", "idempotency_key", "countdown", "eta", "retry", "max_retries",
-        ]
-        for name in fields.keys.sorted() where !known.contains(name) {
-            problems.append("$.\(name): is not a known field")
-        }
-        let task = fields["task"]?.stringValue
-        if task == nil { problems.append("$.task: is required and must be a string") }
-        func optionalString(_ name: String) -> String? {
-            guard let value = fields[name], value != .null else { return nil }
-            guard let text = value.stringValue else {
-                problems.append("$.\(name): must be a string")
-                return nil
-            }
-            return text
-        }
-        let queue = optionalString("queue")
-        let idempotencyKey = optionalString("idempotency_key")
-        func optionalInteger(_ name: String, _ range: ClosedRange<Int>) -> Int? {
-            guard let value = fields[name], value != .null else { return nil }
-            guard case .number(let number) = value, let integer = number.integer(in: range) else {
-                problems.append("$.\(name): must be an integer from \(range.lowerBound) to \(range.upperBound)")
-                return nil
-            }
-            return integer
-        }
-        let priority = optionalInteger("priority", 0...9)
-        let maxRetries = optionalInteger("max_retries", RetryPolicy.retryRange)
-        var countdown: Double?
-        if let value = fields["countdown"], value != .null {
-            if case .number(let number) = value, (0...Double(DelayRoute.maximumSeconds)).contains(number.doubleValue) {
-                countdown = number.doubleValue
-            } else {
-                problems.append("$.countdown: must be a number of seconds from 0 to \(DelayRoute.maximumSeconds)")
-            }
-        }
-        var eta: Date?
-        if let text = optionalString("eta") {
-            eta = ISO8601Timestamp.parse(text)
-            if eta == nil { problems.append("$.eta: must be an ISO 8601 timestamp, e.g. 2026-12-01T09:00:00Z") }
-        }
-        if !problems.isEmpty { throw WarrenError(.invalidArguments, problems.joined(separator: "; ")) }
-        return Submission(
-            task: task!, args: fields["args"] ?? .object([:]), queue: queue, priority: priority,
-            idempotencyKey: idempotencyKey, countdown: countdown, eta: eta,
-            retry: fields["retry"].flatMap { $0 == .null ? nil : $0 },
-            maxRetries: maxRetries)
     }
 
     static func document(_ record: TaskRecord) -> JSONValue {
