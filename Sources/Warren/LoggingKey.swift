@@ -22,6 +22,8 @@ public enum LoggingKey {
     public static let tasks = "tasks"
     public static let concurrency = "worker.concurrency"
     public static let prefetch = "worker.prefetch"
+    /// How long a delivery waited for a free slot.
+    public static let waited = "delivery.waited"
     /// Tasks running on the worker.
     public static let running = "worker.running"
     public static let migration = "db.migration"

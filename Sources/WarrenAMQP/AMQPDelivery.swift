@@ -10,4 +10,7 @@ public struct AMQPDelivery: Sendable {
     public var consumerTag: String
     public var properties: AMQPProperties
     public var body: [UInt8]
+    /// When it arrived from the broker. RabbitMQ's `consumer_timeout` counts from its delivery,
+    /// however long it then waits here before it is handled.
+    public var receivedAt: ContinuousClock.Instant = .now
 }

@@ -40,9 +40,19 @@ struct WorkerCommand: AsyncParsableCommand {
                 """))
     var recordStartAfter: Int = 100
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds of the broker's consumer_timeout (RabbitMQ's default: 1800).",
+            discussion: """
+                A delivery that waited half of it for a free slot goes back to the queue instead of \
+                starting. Set it to the broker's value when the broker's is not the default.
+                """))
+    var consumerTimeout: Int = 1_800
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard recordStartAfter >= 0 else { throw ValidationError("--record-start-after must be 0 or more") }
+        guard consumerTimeout >= 1 else { throw ValidationError("--consumer-timeout must be at least 1") }
         if let prefetch, prefetch < 1 || prefetch > 65_535 {
             throw ValidationError("--prefetch must be from 1 to 65535")
         }
@@ -57,7 +67,7 @@ struct WorkerCommand: AsyncParsableCommand {
             options: Worker.Options(
                 queues: queues?.split(separator: ",").map(String.init) ?? [], concurrency: concurrency,
                 prefetch: prefetch, gracePeriod: .seconds(gracePeriod),
-                recordStartAfter: .milliseconds(recordStartAfter)),
+                recordStartAfter: .milliseconds(recordStartAfter), consumerTimeout: .seconds(consumerTimeout)),
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

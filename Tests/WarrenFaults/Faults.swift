@@ -34,11 +34,12 @@ struct Faults {
         }
     }
 
-    func startWorkers(_ count: Int, queue: String, concurrency: Int = 16, runawayGrace: Int = 30) async throws
-        -> [SupervisedWorker]
-    {
+    func startWorkers(
+        _ count: Int, queue: String, concurrency: Int = 16, runawayGrace: Int = 30, consumerTimeout: Int = 1_800
+    ) async throws -> [SupervisedWorker] {
         let workers = (0..<count).map { _ in
-            SupervisedWorker(queue: queue, concurrency: concurrency, runawayGrace: runawayGrace)
+            SupervisedWorker(
+                queue: queue, concurrency: concurrency, runawayGrace: runawayGrace, consumerTimeout: consumerTimeout)
         }
         for worker in workers { worker.start() }
         try await TestEnvironment.waitForConsumers(

@@ -34,9 +34,9 @@ final class SupervisedWorker: @unchecked Sendable {
     /// with `environment` over this process's.
     init(
         queue: String, concurrency: Int, runawayGrace: Int = 30, name: String = "faults", namespace: String? = nil,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], consumerTimeout: Int = 1_800
     ) {
-        arguments = [queue, "\(concurrency)", "\(runawayGrace)", name]
+        arguments = [queue, "\(concurrency)", "\(runawayGrace)", name, "\(consumerTimeout)"]
         self.namespace = namespace
         self.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         Self.made.withLock { $0.append(self) }

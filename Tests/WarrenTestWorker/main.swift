@@ -1,7 +1,7 @@
 // A worker that runs Warren's test tasks (TestTasks: echo, fail, sleep, count, …), for tests
 // that need a real worker process: signals, SIGKILL, network cuts.
 //
-//   WarrenTestWorker <queue> [concurrency] [runaway grace, seconds] [name]
+//   WarrenTestWorker <queue> [concurrency] [runaway grace, seconds] [name] [consumer timeout, seconds]
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -11,7 +11,8 @@ import WarrenTesting
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: WarrenTestWorker <queue> [concurrency] [runaway grace] [name]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: WarrenTestWorker <queue> [concurrency] [runaway grace] [name] [consumer timeout]\n".utf8))
     exit(2)
 }
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -23,7 +24,8 @@ let worker = Worker(
         queues: [arguments[1]], concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 4 : 4,
         gracePeriod: .seconds(20),
         name: arguments.count > 4 ? "\(arguments[4]):\(ProcessInfo.processInfo.processIdentifier)" : nil,
-        runawayGrace: .seconds(arguments.count > 3 ? Int(arguments[3]) ?? 30 : 30)),
+        runawayGrace: .seconds(arguments.count > 3 ? Int(arguments[3]) ?? 30 : 30),
+        consumerTimeout: .seconds(arguments.count > 5 ? Int(arguments[5]) ?? 1_800 : 1_800)),
     logger: logger)
 let group = ServiceGroup(
     configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

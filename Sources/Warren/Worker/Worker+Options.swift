@@ -29,12 +29,18 @@ extension Worker {
         /// an ack reaches the broker just as the client is answered and submits again, and the broker
         /// handles it beside that next message (docs/decisions.md). Zero acks at once.
         public var ackDelay: Duration
+        /// The broker's `consumer_timeout` (RabbitMQ's default is 30 minutes): how long it lets a
+        /// delivery go unacked before it closes the channel, which redelivers every task running on
+        /// it. A delivery that waited half of it in the prefetch buffer for a free slot is given
+        /// back to the queue instead of starting, so the waiting never adds up to the timeout.
+        public var consumerTimeout: Duration
 
         public init(
             queues: [String] = [], concurrency: Int = 8, prefetch: Int? = nil, gracePeriod: Duration = .seconds(30),
             name: String? = nil, runawayGrace: Duration = .seconds(30), recordStartAfter: Duration = .milliseconds(100),
-            ackDelay: Duration = .milliseconds(5)
+            ackDelay: Duration = .milliseconds(5), consumerTimeout: Duration = .seconds(1_800)
         ) {
+            self.consumerTimeout = consumerTimeout
             self.runawayGrace = runawayGrace
             self.recordStartAfter = max(.zero, recordStartAfter)
             self.ackDelay = max(.zero, ackDelay)

@@ -120,6 +120,15 @@ public final class Worker: Service {
                         // not run (it would run twice), and the stream's error comes next.
                         guard await slots.acquire(unless: { !connection.isOpen }) else { continue }
                         await pipeline.acks.received(delivery.deliveryTag)
+                        let waited = ContinuousClock.now - delivery.receivedAt
+                        if waited > options.consumerTimeout / 2 {
+                            logger.notice(
+                                "a delivery waited half the consumer timeout for a slot; it goes back to the queue instead of starting",
+                                metadata: [LoggingKey.waited: "\(waited)"])
+                            await pipeline.acks.requeue(delivery.deliveryTag)
+                            await slots.release()
+                            continue
+                        }
                         group.addTask {
                             await pipeline.handle(delivery)
                             await slots.release()
