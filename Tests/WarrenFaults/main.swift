@@ -4,7 +4,7 @@
 // reached exactly one terminal state, and no task was recorded SUCCESS twice.
 //
 //   WarrenFaults [scenario …]      scenarios: sigkill poison runaway countdown rabbitmq-restart postgres-restart
-//                                  broker-alarm partition
+//                                  broker-alarm consumer-timeout inputs partition
 //
 // Restart scenarios need the local servers scripts/faults starts (RABBITMQ_NODENAME, WARREN_PG_DATA);
 // with servers of your own they are skipped, and so is the partition without root and `ip`.
@@ -35,7 +35,7 @@ let scenarios: [(String, () async throws -> Ledger.Row)] = [
     ("sigkill", faults.sigkill), ("poison", faults.poison), ("runaway", faults.runaway),
     ("countdown", faults.countdown), ("rabbitmq-restart", faults.rabbitmqRestart),
     ("postgres-restart", faults.postgresRestart), ("broker-alarm", faults.brokerAlarm),
-    ("partition", faults.partition),
+    ("consumer-timeout", faults.consumerTimeout), ("inputs", faults.inputs), ("partition", faults.partition),
 ]
 let chosen = Set(CommandLine.arguments.dropFirst())
 var ledger = Ledger()
