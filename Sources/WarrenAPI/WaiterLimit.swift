@@ -1,3 +1,4 @@
+import Hummingbird
 import Synchronization
 
 /// How many status requests may long-poll (`?wait=`) at once; the next is refused with a 503
@@ -10,16 +11,21 @@ final class WaiterLimit: Sendable {
         self.maximum = maximum
     }
 
-    /// Takes a place, or returns false when all are taken.
-    func enter() -> Bool {
-        waiting.withLock { count in
+    /// Runs `body` holding a place, given back when it returns or throws.
+    /// - Throws: a 503 `too-many-waiters` problem when every place is taken; `body`'s error.
+    func withPlace<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        let entered = waiting.withLock { count in
             guard count < maximum else { return false }
             count += 1
             return true
         }
-    }
-
-    func leave() {
-        waiting.withLock { $0 -= 1 }
+        guard entered else {
+            throw Problem(
+                .serviceUnavailable, kind: "too-many-waiters", title: "Too many waiting requests",
+                detail: "\(maximum) status requests are already waiting (WARREN_MAX_WAITERS); try again",
+                retryAfter: 1)
+        }
+        defer { waiting.withLock { $0 -= 1 } }
+        return try await body()
     }
 }

@@ -1,13 +1,16 @@
 import Testing
+
 @testable import WarrenAPI
 
 @Suite struct WaiterLimitTests {
-    @Test func aPlaceIsFreeAgainOnceItsWaiterLeaves() {
-        let waiters = WaiterLimit(2)
-        #expect(waiters.enter() && waiters.enter())
-        #expect(!waiters.enter())
-        waiters.leave()
-        #expect(waiters.enter())
-        #expect(!WaiterLimit(0).enter())
+    @Test func aWaiterBeyondTheLimitIsRefusedAndAPlaceIsFreeAgainOnceItsWaiterLeaves() async throws {
+        let waiters = WaiterLimit(1)
+        try await waiters.withPlace {
+            await #expect(throws: Problem.self) { try await waiters.withPlace { 1 } }
+        }
+        #expect(try await waiters.withPlace { "again" } == "again")
+        await #expect(throws: CancellationError.self) { try await waiters.withPlace { throw CancellationError() } }
+        #expect(try await waiters.withPlace { "after an error" } == "after an error")
+        await #expect(throws: Problem.self) { try await WaiterLimit(0).withPlace { 1 } }
     }
 }

@@ -72,16 +72,11 @@ struct TasksController: Sendable {
             }
             wait = seconds
         }
-        if wait > 0 {
-            guard waiters.enter() else {
-                throw Problem(
-                    .serviceUnavailable, kind: "too-many-waiters", title: "Too many waiting requests",
-                    detail: "\(waiters.maximum) status requests are already waiting (WARREN_MAX_WAITERS); try again",
-                    retryAfter: 1)
-            }
-        }
-        defer { if wait > 0 { waiters.leave() } }
-        guard let record = try await client.status(of: id, waitingUpTo: .seconds(wait)) else {
+        let record =
+            wait > 0
+            ? try await waiters.withPlace { try await client.status(of: id, waitingUpTo: .seconds(wait)) }
+            : try await client.status(of: id)
+        guard let record else {
             throw Problem(
                 .notFound, kind: "not-found", title: "Not found",
                 detail: "no task has the id \(id.uuidString.lowercased())")
