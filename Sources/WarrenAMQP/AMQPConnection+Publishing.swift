@@ -1,4 +1,5 @@
 internal import CRabbitMQ
+import Synchronization
 import WarrenPosix
 
 extension AMQPConnection {
@@ -14,21 +15,14 @@ extension AMQPConnection {
     ///   may or may not have been taken.
     public func publish(_ messages: [AMQPOutgoingMessage]) async throws {
         if messages.isEmpty { return }
-        let timeout = endpoint.confirmTimeout
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            self?.abort(
-                AMQPError(
-                    .confirmTimedOut, operation: "publish",
-                    text: "the broker confirmed nothing within \(timeout); "
-                        + "a memory or disk alarm may be blocking publishers"))
-        }
-        defer { timer.cancel() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let accepted = thread.enqueue { [self] in
                 guard let state, failure == nil else {
                     continuation.resume(throwing: failure ?? closedError("publish"))
                     return
+                }
+                if confirms.waitingBatches == 0 {
+                    confirmProgress.store(Self.monotonicNanoseconds(), ordering: .relaxed)
                 }
                 let batch = confirms.begin(count: messages.count)
                 publishers[batch] = continuation
@@ -56,6 +50,7 @@ extension AMQPConnection {
         for (batch, settlement) in confirms.received(tag, multiple: multiple, nacked: nacked) {
             resume(batch, settlement, lostWith: nil)
         }
+        confirmProgress.store(confirms.waitingBatches == 0 ? 0 : Self.monotonicNanoseconds(), ordering: .relaxed)
     }
 
     /// Resumes the caller that published `batch`.

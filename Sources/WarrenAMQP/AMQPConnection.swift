@@ -29,6 +29,10 @@ public final class AMQPConnection: @unchecked Sendable {
     private let socketDescriptor = Mutex<Int32>(-1)
     /// Why the connection was aborted: preferred over the error the abort causes on the thread.
     private let abortReason = Mutex<AMQPError?>(nil)
+    /// While publishes wait for confirms: when the broker last confirmed one, or when the first
+    /// began (monotonic nanoseconds); 0 while none waits. Written on `thread`, read by the confirm
+    /// watchdog.
+    let confirmProgress = Atomic<UInt64>(0)
 
     // Everything below is touched only on `thread`.
     var state: amqp_connection_state_t?
@@ -80,6 +84,7 @@ public final class AMQPConnection: @unchecked Sendable {
             connection.thread.stop()
             throw error
         }
+        connection.watchConfirms()
         return connection
     }
 
@@ -222,6 +227,7 @@ public final class AMQPConnection: @unchecked Sendable {
     func fail(_ error: AMQPError) {
         let error = abortReason.withLock { $0 } ?? error
         if failure == nil { failure = error }
+        confirmProgress.store(0, ordering: .relaxed)
         for (batch, settlement) in confirms.lost() { resume(batch, settlement, lostWith: error) }
         deliveries?.finish(throwing: error)
         deliveries = nil
@@ -233,6 +239,37 @@ public final class AMQPConnection: @unchecked Sendable {
             }
             self.state = nil
         }
+    }
+
+    /// Gives the connection up once publishes have waited the endpoint's confirm timeout with
+    /// nothing confirmed: a broker under a memory or disk alarm blocks publishers and confirms
+    /// nothing. Checked from a task of its own, at most every second, while the connection is open.
+    private func watchConfirms() {
+        let timeout = endpoint.confirmTimeout
+        let limit =
+            UInt64(timeout.components.seconds) * 1_000_000_000
+            + UInt64(timeout.components.attoseconds / 1_000_000_000)
+        Task { [weak self] in
+            while true {
+                try? await Task.sleep(for: min(timeout / 4, .seconds(1)))
+                guard let self, self.isOpen else { return }
+                let since = self.confirmProgress.load(ordering: .relaxed)
+                if since != 0, Self.monotonicNanoseconds() &- since > limit {
+                    self.abort(
+                        AMQPError(
+                            .confirmTimedOut, operation: "publish",
+                            text: "the broker confirmed nothing within \(timeout); "
+                                + "a memory or disk alarm may be blocking publishers"))
+                    return
+                }
+            }
+        }
+    }
+
+    static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 
     /// Gives the connection up from any thread, even while its thread is stuck writing to a
