@@ -438,14 +438,14 @@ import WarrenTesting
                     #expect(refused.status == .serviceUnavailable)
                     #expect(refused.json["type"] == "urn:warren:problem:too-many-waiters")
                     #expect(refused.retryAfter == "1")
-                    // Submissions and plain reads do not wait behind the waiters.
-                    let start = ContinuousClock.now
+                    // Submissions and plain reads do not wait behind the waiters: they are answered
+                    // while both still wait, since only the worker started after them ends the waits
+                    // (had they waited the full 30 s, the waiters would answer QUEUED, not SUCCESS).
                     #expect(
                         try await client.postJSON(
                             "/v1/tasks", #"{"task":"test.echo","args":{"value":2},"queue":"\#(queue)"}"#
                         ).status == .accepted)
                     #expect(try await client.get("/v1/tasks/\(id)").status == .ok)
-                    #expect(ContinuousClock.now - start < .seconds(1))
                     try await withWorker(queues: [queue], configuration: configuration) {
                         for try await answered in group {
                             #expect(answered.status == .ok)

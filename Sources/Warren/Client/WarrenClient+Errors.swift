@@ -12,7 +12,9 @@ extension WarrenClient {
     ///   `unavailable(.database)` (the API's 503s).
     /// - A value the database refused (a constraint, a bad value) is `invalidArguments` (a 422)
     ///   naming its SQLSTATE, and anything else it refused is `internal` (a 500): both fail the
-    ///   same way every time, so neither says "try again". The full error is logged.
+    ///   same way every time, so neither says "try again". A refused value is logged here, since
+    ///   its error names only the SQLSTATE; anything else carries the whole error, SQLSTATE
+    ///   first, for whoever handles it to log once.
     func reportingServers<Result>(_ body: () async throws -> Result) async throws -> Result {
         do {
             return try await body()
@@ -25,13 +27,14 @@ extension WarrenClient {
 
     static func reported(_ error: PostgresError, logger: Logger) -> WarrenError {
         if error.isTransient { return WarrenError(.unavailable(.database), "PostgreSQL: \(error)") }
-        logger.warning(
-            "PostgreSQL refused a request",
-            metadata: [LoggingKey.sqlState: "\(error.sqlState ?? "none")", LoggingKey.error: "\(error)"])
+        let sqlState = error.sqlState ?? "none"
         if error.isRefusedValue {
-            return WarrenError(
-                .invalidArguments, "PostgreSQL refused a value of the request (SQLSTATE \(error.sqlState ?? "?"))")
+            // The caller gets only the SQLSTATE; the whole refusal is logged here.
+            logger.warning(
+                "PostgreSQL refused a value", metadata: [LoggingKey.sqlState: "\(sqlState)", LoggingKey.error: "\(error)"])
+            return WarrenError(.invalidArguments, "PostgreSQL refused a value of the request (SQLSTATE \(sqlState))")
         }
-        return WarrenError(.internal, "PostgreSQL: \(error)")
+        // Logged once, by whoever handles it (the API logs every 500 it answers).
+        return WarrenError(.internal, "PostgreSQL (SQLSTATE \(sqlState)): \(error)")
     }
 }
