@@ -31,7 +31,8 @@ extension WarrenClient {
         if error.isRefusedValue {
             // The caller gets only the SQLSTATE; the whole refusal is logged here.
             logger.warning(
-                "PostgreSQL refused a value", metadata: [LoggingKey.sqlState: "\(sqlState)", LoggingKey.error: "\(error)"])
+                "PostgreSQL refused a value",
+                metadata: [LoggingKey.sqlState: "\(sqlState)", LoggingKey.error: "\(error)"])
             return WarrenError(.invalidArguments, "PostgreSQL refused a value of the request (SQLSTATE \(sqlState))")
         }
         // Logged once, by whoever handles it (the API logs every 500 it answers).
