@@ -122,7 +122,18 @@ extension WarrenClient {
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.utf8.count > 200 {
             throw WarrenError(.invalidArguments, "an idempotency key is 1 to 200 bytes")
         }
-        let argumentBytes = args.jsonText.utf8.count
+        // What a repeated key must be asked with again: the countdown as given, not the time it made.
+        let request = idempotencyKey.map { _ in
+            JSONValue.object([
+                "task": .string(task), "args": args, "queue": .string(queue), "priority": JSONValue(priority),
+                "countdown": countdown.map { JSONValue($0) } ?? .null,
+                "eta": eta.map { .string(ISO8601Timestamp.format($0)) } ?? .null, "retry": retry?.json ?? .null,
+            ]).jsonText
+        }
+        let new = NewTask(
+            id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
+            request: request, createdAt: Date(), eta: due, retry: retry)
+        let argumentBytes = new.argsText.utf8.count
         guard argumentBytes <= maximumArgumentBytes else {
             throw WarrenError(
                 .tooLarge,
@@ -135,17 +146,7 @@ extension WarrenClient {
             throw WarrenError(
                 .invalidArguments, "arguments and idempotency keys cannot hold U+0000 (PostgreSQL cannot store it)")
         }
-        // What a repeated key must be asked with again: the countdown as given, not the time it made.
-        let request = idempotencyKey.map { _ in
-            JSONValue.object([
-                "task": .string(task), "args": args, "queue": .string(queue), "priority": JSONValue(priority),
-                "countdown": countdown.map { JSONValue($0) } ?? .null,
-                "eta": eta.map { .string(ISO8601Timestamp.format($0)) } ?? .null, "retry": retry?.json ?? .null,
-            ]).jsonText
-        }
-        return NewTask(
-            id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
-            request: request, createdAt: Date(), eta: due, retry: retry)
+        return new
     }
 
     /// Inserts the batch as QUEUED (or SCHEDULED) and publishes the new tasks, in one transaction

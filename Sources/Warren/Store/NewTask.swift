@@ -17,6 +17,26 @@ struct NewTask: Sendable {
     var eta: Date?
     /// The submission's retry policy, when it overrides the task type's.
     var retry: RetryPolicy?
+    /// `args` as JSON text, written once: the INSERT stores it, and the client checks its size
+    /// against the workers' limit.
+    let argsText: String
+
+    init(
+        id: UUID, task: String, queue: String, args: JSONValue, priority: Int, idempotencyKey: String?,
+        request: String? = nil, createdAt: Date, eta: Date?, retry: RetryPolicy?
+    ) {
+        self.id = id
+        self.task = task
+        self.queue = queue
+        self.args = args
+        self.priority = priority
+        self.idempotencyKey = idempotencyKey
+        self.request = request
+        self.createdAt = createdAt
+        self.eta = eta
+        self.retry = retry
+        self.argsText = args.jsonText
+    }
 
     /// The state its row has once its message is in the broker.
     var publishedState: TaskState { eta == nil ? .queued : .scheduled }

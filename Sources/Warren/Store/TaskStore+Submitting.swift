@@ -14,7 +14,7 @@ extension TaskStore {
         let ids = tasks.map(\.id)
         let names = tasks.map(\.task)
         let queues = tasks.map(\.queue)
-        let args = tasks.map(\.args.jsonText)
+        let args = tasks.map(\.argsText)
         let priorities = tasks.map(\.priority)
         let idempotencyKeys = tasks.map(\.idempotencyKey)
         let created = tasks.map(\.createdAt.timeIntervalSince1970)
