@@ -95,6 +95,33 @@ struct Faults {
         if rerun > 0 { row.notes.append("\(rerun) tasks needed more than one attempt") }
     }
 
+    /// 1,500 ledger tasks submitted and consumed by two workers, with a relay running, while
+    /// `fault` happens to the broker (a second after the submissions begin). Fills `row`'s ledger
+    /// and returns what the scenario's notes say.
+    func underBrokerFault(
+        _ row: inout Ledger.Row, queue: String, pause: Duration, _ fault: () async throws -> Void
+    ) async throws -> (refused: Int, longest: Duration, pending: Int) {
+        let workers = try await startWorkers(2, queue: queue)
+        let relayClient = try WarrenClient(configuration: configuration, maximumConnections: 2, logger: logger)
+        let relay = ServiceGroup(
+            configuration: .init(services: [OutboxRelay(client: relayClient, logger: logger)], logger: logger))
+        let relaying = Task { try await relay.run() }
+        async let submitted = submitLedgerTasks(1_500, queue: queue, milliseconds: 5, pause: pause)
+        try await Task.sleep(for: .seconds(1))
+        try await fault()
+        let (ids, refused, longest) = try await submitted
+        try await waitUntilFinished(ids, timeout: .seconds(120))
+        await relay.triggerGracefulShutdown()
+        _ = try? await relaying.value
+        await relayClient.shutdown()
+        for worker in workers { worker.stop() }
+        try await ledger(&row, ids)
+        let pending: Int = try await query(
+            "SELECT count(DISTINCT task_id) AS n FROM warren.task_events WHERE task_id = ANY(\(ids)::uuid[]) AND state = 'PENDING'"
+        ).first!.decode("n")
+        return (refused, longest, pending)
+    }
+
     /// Submits `count` ledger tasks in batches while `during` runs; returns the accepted ids, how
     /// many submissions were refused (never accepted, so never owed) and the longest a batch waited.
     func submitLedgerTasks(_ count: Int, queue: String, milliseconds: Int, batch: Int = 50, pause: Duration = .zero)
