@@ -71,12 +71,9 @@ extension Faults {
             let id = UUID()
             var properties = probe.properties
             properties.messageID = id.uuidString
-            let body = Array(
-                String(decoding: probe.body, as: UTF8.self).replacingOccurrences(of: #""ID""#, with: "\"\(id)\"").utf8)
             try await broker.publish(
                 AMQPOutgoingMessage(
-                    exchange: Topology.taskExchange, routingKey: queue, properties: properties,
-                    body: probe.replacesID ? body : probe.body))
+                    exchange: Topology.taskExchange, routingKey: queue, properties: properties, body: probe.body(id)))
             var reason = "nothing within 30 s"
             for _ in 0..<120 {
                 let rows = try await query("SELECT reason FROM warren.dead_letters WHERE task_id = \(id)")
@@ -177,42 +174,42 @@ extension Faults {
 
     private struct AMQPProbe {
         var input: String
-        var body: [UInt8]
+        /// The body of the message whose id is the one given.
+        var body: (UUID) -> [UInt8]
         var properties = AMQPProperties()
         var expected: String
-        /// Whether the body names the message's id (where "ID" stands).
-        var replacesID: Bool { body.count < 1_000 && String(decoding: body, as: UTF8.self).contains(#""ID""#) }
     }
 
     private func amqpProbes(queue: String) -> [AMQPProbe] {
-        // Each body's id is the message's: "ID" is replaced by it as the probe is published.
-        let good =
-            #"{"v":1,"id":"ID","task":"test.echo","queue":"\#(queue)","args":{"value":1},"created_at":"2026-01-01T00:00:00Z""#
+        // An envelope that would run, but for what a probe changes: its id is the message's, so
+        // that a dead letter of a body that decodes can be found by it.
+        func envelope(_ id: UUID, task: String = "test.echo", queue: String = queue) -> String {
+            #"{"v":1,"id":"\#(id)","task":"\#(task)","queue":"\#(queue)","args":{"value":1},"created_at":"2026-01-01T00:00:00Z""#
+        }
         var wrongHeaders = AMQPProperties()
         wrongHeaders.headers = ["warren-version": .string("one"), "x-warren-turn": .string("soon")]
         return [
-            AMQPProbe(input: "a truncated body", body: Array(good.utf8.prefix(40)), expected: "invalid_message"),
-            AMQPProbe(input: "garbage bytes", body: [0xFF, 0xFE, 0x00, 0x13, 0x37], expected: "invalid_message"),
-            AMQPProbe(input: "an empty body", body: [], expected: "invalid_message"),
+            AMQPProbe(
+                input: "a truncated body", body: { Array(envelope($0).utf8.prefix(40)) }, expected: "invalid_message"),
+            AMQPProbe(
+                input: "garbage bytes", body: { _ in [0xFF, 0xFE, 0x00, 0x13, 0x37] }, expected: "invalid_message"),
+            AMQPProbe(input: "an empty body", body: { _ in [] }, expected: "invalid_message"),
             AMQPProbe(
                 input: "retry.max_retries 1e300 in a message",
-                body: Array((good + #","retry":{"max_retries":1e300}}"#).utf8), expected: "invalid_message"),
+                body: { Array((envelope($0) + #","retry":{"max_retries":1e300}}"#).utf8) }, expected: "invalid_message"),
             AMQPProbe(
                 input: "a queue field naming warren.delay.1",
-                body: Array(
-                    (good.replacingOccurrences(of: #""queue":"\#(queue)""#, with: #""queue":"warren.delay.1""#) + "}")
-                        .utf8), expected: "invalid_message"),
+                body: { Array((envelope($0, queue: "warren.delay.1") + "}").utf8) }, expected: "invalid_message"),
             AMQPProbe(
-                input: "an unknown task",
-                body: Array((good.replacingOccurrences(of: "test.echo", with: "no.such.task") + "}").utf8),
+                input: "an unknown task", body: { Array((envelope($0, task: "no.such.task") + "}").utf8) },
                 expected: "unknown_task"),
             AMQPProbe(
                 input: "a body over the workers' limit",
-                body: Array(repeating: UInt8(ascii: " "), count: configuration.maximumMessageBytes + 1),
+                body: { _ in Array(repeating: UInt8(ascii: " "), count: self.configuration.maximumMessageBytes + 1) },
                 expected: "invalid_message"),
             AMQPProbe(
-                input: "headers of the wrong type, garbage body", body: Array("{".utf8), properties: wrongHeaders,
-                expected: "invalid_message"),
+                input: "headers of the wrong type, garbage body", body: { _ in Array("{".utf8) },
+                properties: wrongHeaders, expected: "invalid_message"),
         ]
     }
 
