@@ -42,14 +42,22 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "CWarrenPosix"),
         .target(name: "WarrenPosix", dependencies: ["CWarrenPosix"]),
         .target(name: "WarrenAMQP", dependencies: ["CRabbitMQ", "WarrenPosix"]),
         .target(name: "WarrenPostgres", dependencies: ["CLibPQ", "WarrenPosix"]),
+        .target(name: "WarrenSMTP", dependencies: ["COpenSSL", "WarrenPosix"]),
         .target(name: "WarrenCore"),
         .target(
             name: "Warren",
-            dependencies: ["WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenPosix", logging, serviceLifecycle]
+            dependencies: [
+                "WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenPosix", "WarrenSMTP", logging, serviceLifecycle,
+            ]
         ),
         .target(
             name: "WarrenAPI",
@@ -95,6 +103,7 @@ let package = Package(
         .testTarget(name: "WarrenCoreTests", dependencies: ["WarrenCore"]),
         .testTarget(name: "WarrenAMQPTests", dependencies: ["WarrenAMQP"]),
         .testTarget(name: "WarrenPostgresTests", dependencies: ["WarrenPostgres"]),
+        .testTarget(name: "WarrenSMTPTests", dependencies: ["WarrenSMTP", "WarrenTesting"]),
         .testTarget(name: "WarrenTests", dependencies: ["Warren", "WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
         .testTarget(
             name: "WarrenAPITests",
@@ -106,7 +115,9 @@ let package = Package(
         .testTarget(
             name: "WarrenIntegrationTests",
             dependencies: [
-                "Warren", "WarrenCore", "WarrenAPI", "WarrenTesting", "WarrenAMQP", "WarrenPostgres", logging, nio,
+                "Warren", "WarrenCore", "WarrenAPI", "WarrenTesting", "WarrenAMQP", "WarrenPostgres", "WarrenSMTP",
+                logging,
+                nio,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

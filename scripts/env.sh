@@ -10,6 +10,7 @@ mkdir -p "$LOCAL"
 STACK_ID=$(printf '%s' "$ROOT" | md5sum | cut -c1-8)
 STARTED_RABBIT=""
 STARTED_POSTGRES=""
+STARTED_SMTP=""
 
 log() { printf '[warren] %s\n' "$*" >&2; }
 die() { printf '[warren] error: %s\n' "$*" >&2; exit 1; }
@@ -17,7 +18,8 @@ die() { printf '[warren] error: %s\n' "$*" >&2; exit 1; }
 warren_install_packages() {
     local missing=()
     local pkg
-    for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools pkg-config wrk iproute2; do
+    for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools pkg-config wrk iproute2 \
+        openssl python3-aiosmtpd; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -213,7 +215,35 @@ warren_write_env() {
     } > "$LOCAL/env"
 }
 
+# The tests' SMTP server (scripts/smtp-server) on loopback ports of its own, with a certificate of
+# its own, its messages under .local/smtp/messages; exports WARREN_TEST_SMTP, its directory.
+start_test_smtp() {
+    local dir="$LOCAL/smtp"
+    rm -rf "$dir/messages" "$dir/ports.json"
+    mkdir -p "$dir"
+    if [ ! -f "$dir/cert.pem" ]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=localhost \
+            -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+            -keyout "$dir/key.pem" -out "$dir/cert.pem" >"$dir/openssl.log" 2>&1 \
+            || die "could not make the SMTP server's certificate (see $dir/openssl.log)"
+    fi
+    log "starting the test SMTP server"
+    /usr/bin/python3 "$ROOT/scripts/smtp-server" "$dir" >"$dir/server.log" 2>&1 &
+    STARTED_SMTP=$!
+    local tries=0
+    until [ -f "$dir/ports.json" ]; do
+        kill -0 "$STARTED_SMTP" 2>/dev/null || die "the test SMTP server stopped (see $dir/server.log)"
+        tries=$((tries + 1))
+        [ $tries -lt 100 ] || die "the test SMTP server did not listen within 10 s (see $dir/server.log)"
+        sleep 0.1
+    done
+    export WARREN_TEST_SMTP="$dir"
+}
+
 warren_stack_down() {
+    if [ -n "$STARTED_SMTP" ]; then
+        kill "$STARTED_SMTP" 2>/dev/null || true
+    fi
     if [ -n "$STARTED_RABBIT" ]; then
         log "stopping RabbitMQ"
         rabbitmqctl_local -q stop >/dev/null 2>&1 || true

@@ -29,4 +29,8 @@ public enum LoggingKey {
     public static let migration = "db.migration"
     /// A file's path, or a request's.
     public static let path = "path"
+    /// An SMTP server, as `host:port`.
+    public static let smtpServer = "smtp.server"
+    /// An SMTP server's reply.
+    public static let smtpReply = "smtp.reply"
 }

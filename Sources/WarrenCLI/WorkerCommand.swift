@@ -63,7 +63,7 @@ struct WorkerCommand: AsyncParsableCommand {
         bootstrapLogging(configuration.logLevel)
         let logger = Logger(label: "warren.worker")
         let worker = Worker(
-            configuration: configuration, registry: .builtin(configuration: configuration),
+            configuration: configuration, registry: try .builtin(configuration: configuration),
             options: Worker.Options(
                 queues: queues?.split(separator: ",").map(String.init) ?? [], concurrency: concurrency,
                 prefetch: prefetch, gracePeriod: .seconds(gracePeriod),

@@ -29,6 +29,9 @@ public struct Configuration: Sendable, Equatable {
     public var queueType: QueueType
     /// `WARREN_MAIL_DIR`: where `send_email` drops messages when no SMTP server is set.
     public var mailDirectory: String
+    /// `WARREN_SMTP_URL`: the server `send_email` delivers to, `smtp://user:pass@host:port` or
+    /// `smtps://…`; none means the mail drop.
+    public var smtpURL: String?
     /// `WARREN_MIGRATIONS_DIR`: where `warren migrate` finds its SQL files.
     public var migrationsDirectory: String?
 
@@ -43,13 +46,14 @@ public struct Configuration: Sendable, Equatable {
         maximumWaiters: 256,
         queueType: .classic,
         mailDirectory: "mail",
+        smtpURL: nil,
         migrationsDirectory: nil
     )
 
     public init(
         amqpURL: String, databaseURL: String, httpHost: String, httpPort: Int, apiKeys: [String], logLevel: LogLevel,
         maximumBodyBytes: Int, maximumWaiters: Int, queueType: QueueType, mailDirectory: String,
-        migrationsDirectory: String?
+        smtpURL: String?, migrationsDirectory: String?
     ) {
         self.amqpURL = amqpURL
         self.databaseURL = databaseURL
@@ -61,6 +65,7 @@ public struct Configuration: Sendable, Equatable {
         self.maximumWaiters = maximumWaiters
         self.queueType = queueType
         self.mailDirectory = mailDirectory
+        self.smtpURL = smtpURL
         self.migrationsDirectory = migrationsDirectory
     }
 
@@ -102,6 +107,7 @@ public struct Configuration: Sendable, Equatable {
         maximumWaiters = try number("WARREN_MAX_WAITERS", 0...100_000) ?? maximumWaiters
         queueType = try choice("WARREN_QUEUE_TYPE") ?? queueType
         mailDirectory = text("WARREN_MAIL_DIR") ?? mailDirectory
+        smtpURL = text("WARREN_SMTP_URL")
         migrationsDirectory = text("WARREN_MIGRATIONS_DIR")
     }
 }

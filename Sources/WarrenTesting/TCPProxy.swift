@@ -88,6 +88,14 @@ public final class TCPProxy: @unchecked Sendable {
         Thread { [self] in acceptLoop() }.start()
     }
 
+    /// A loopback port that nothing listens on, which refuses connections: the port a proxy
+    /// listened on until it stopped.
+    public static func closedPort() throws -> Int {
+        let proxy = try TCPProxy(upstreamPort: 9)
+        proxy.stop()
+        return proxy.port
+    }
+
     /// Drops every link and refuses new connections.
     public func cut() {
         let dropped = lock.withLock {

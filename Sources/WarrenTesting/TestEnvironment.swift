@@ -14,6 +14,7 @@ public enum TestEnvironment {
         }
         var configuration = try Configuration(environment: environment)
         configuration.mailDirectory = NSTemporaryDirectory() + "warren-mail-\(UUID().uuidString.prefix(8))"
+        configuration.smtpURL = nil
         return configuration
     }
 

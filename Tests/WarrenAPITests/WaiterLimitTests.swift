@@ -5,7 +5,7 @@ import Testing
 @Suite struct WaiterLimitTests {
     @Test func aWaiterBeyondTheLimitIsRefusedAndAPlaceIsFreeAgainOnceItsWaiterLeaves() async throws {
         let waiters = WaiterLimit(1)
-        try await waiters.withPlace {
+        _ = try await waiters.withPlace {
             await #expect(throws: Problem.self) { try await waiters.withPlace { 1 } }
         }
         #expect(try await waiters.withPlace { "again" } == "again")

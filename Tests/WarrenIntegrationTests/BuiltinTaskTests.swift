@@ -3,6 +3,7 @@ import Logging
 import Testing
 import Warren
 import WarrenPostgres
+import WarrenSMTP
 import WarrenTesting
 
 /// The tasks the `warren` executable ships, doing their real work.
@@ -14,12 +15,12 @@ import WarrenTesting
 
     @Test func sendEmailDropsAnRFC5322Message() async throws {
         let directory = NSTemporaryDirectory() + "warren-mail-\(UUID().uuidString.prefix(8))"
-        let task = SendEmail(mailDirectory: directory)
+        let task = SendEmail(delivery: .mailDrop(directory: directory))
         let context = context(SendEmail.name)
         let result = try await task.run(
             .init(to: "ada@example.com", subject: "Hello", body: "Hi Ada!\nSee you."), context: context)
         #expect(result.path == "\(directory)/\(context.id.uuidString.lowercased()).eml")
-        let message = try String(contentsOfFile: result.path, encoding: .utf8)
+        let message = try String(contentsOfFile: try #require(result.path), encoding: .utf8)
         #expect(message.contains("To: ada@example.com\r\n"))
         #expect(message.contains("Subject: Hello\r\n"))
         #expect(message.contains("Message-ID: \(result.messageID)\r\n"))
@@ -34,7 +35,7 @@ import WarrenTesting
 
     @Test func twoCopiesOfOneEmailTaskNeverShareATemporaryFile() async throws {
         let directory = NSTemporaryDirectory() + "warren-mail-\(UUID().uuidString.prefix(8))"
-        let task = SendEmail(mailDirectory: directory)
+        let task = SendEmail(delivery: .mailDrop(directory: directory))
         let context = context(SendEmail.name)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for copy in 0..<8 {
@@ -54,7 +55,7 @@ import WarrenTesting
     @Test func aMailDropThatCannotBeWrittenIsARetryableErrorThatSaysWhy() async throws {
         let file = NSTemporaryDirectory() + "warren-not-a-directory-\(UUID().uuidString.prefix(8))"
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
-        let task = SendEmail(mailDirectory: "\(file)/mail")
+        let task = SendEmail(delivery: .mailDrop(directory: "\(file)/mail"))
         do {
             _ = try await task.run(
                 .init(to: "ada@example.com", subject: "s", body: "b"), context: context(SendEmail.name))
@@ -72,7 +73,7 @@ import WarrenTesting
             let file = NSTemporaryDirectory() + "warren-not-a-directory-\(UUID().uuidString.prefix(8))"
             try Data("x".utf8).write(to: URL(fileURLWithPath: file))
             var registry = TaskRegistry()
-            registry.register(SendEmail(mailDirectory: "\(file)/mail"))
+            registry.register(SendEmail(delivery: .mailDrop(directory: "\(file)/mail")))
             try await withWorker(queues: [queue], registry: registry, configuration: configuration) {
                 let client = try await servers.client(configuration)
                 let handle = try await client.enqueue(
@@ -90,8 +91,90 @@ import WarrenTesting
         }
     }
 
+    @Test func sendEmailDeliversOverSMTPWithSTARTTLSAndEncodesWhatIsNotASCII() async throws {
+        let smtp = try TestSMTPServer()
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue("mail")
+            var registry = TaskRegistry()
+            registry.register(
+                SendEmail(delivery: .smtp(try SMTPEndpoint(url: smtp.url(.starttls, authenticated: true)))))
+            try await withWorker(queues: [queue], registry: registry, configuration: configuration) {
+                let client = try await servers.client(configuration)
+                let handle = try await client.enqueue(
+                    SendEmail.self,
+                    .init(
+                        to: "Ada <ada@example.com>", subject: "Grüße aus Zürich", body: "Hallo Zoë,\nbis bald.",
+                        from: "Warren <warren@example.com>"),
+                    queue: queue)
+                let result = try await handle.result(timeout: .seconds(20))
+                #expect(result.messageID == "<\(handle.id.uuidString.lowercased())@warren>")
+                #expect(result.path == nil && result.server == smtp.server(.starttls))
+                #expect(result.reply?.hasPrefix("250 2.0.0 Ok: queued as") == true)
+                let message = try smtp.message(id: handle.id)
+                #expect(message.tls && message.login == TestSMTPServer.user)
+                #expect(message.mailFrom == "warren@example.com" && message.rcptTos == ["ada@example.com"])
+                #expect(message.data.contains("\r\nTo: Ada <ada@example.com>\r\n"))
+                #expect(
+                    message.data.contains(
+                        "\r\nSubject: =?UTF-8?B?\(Data("Grüße aus Zürich".utf8).base64EncodedString())?=\r\n"))
+                #expect(message.data.contains("\r\nContent-Transfer-Encoding: base64\r\n"))
+                #expect(
+                    message.data.range(
+                        of: #"\r\nDate: [A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000\r\n"#,
+                        options: .regularExpression) != nil)
+                let body = try #require(message.data.components(separatedBy: "\r\n\r\n").last)
+                let decoded = try #require(Data(base64Encoded: body, options: .ignoreUnknownCharacters))
+                #expect(String(decoding: decoded, as: UTF8.self) == "Hallo Zoë,\r\nbis bald.\r\n")
+            }
+        }
+    }
+
+    @Test func aRefusedSMTPConnectionIsRetriedAndA550IsNot() async throws {
+        let smtp = try TestSMTPServer()
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let closed = try TCPProxy.closedPort()
+            let unreachable = TestEnvironment.uniqueQueue("mail")
+            let refusing = TestEnvironment.uniqueQueue("mail")
+            var unreachableTasks = TaskRegistry()
+            unreachableTasks.register(SendEmail(delivery: .smtp(try SMTPEndpoint(url: "smtp://127.0.0.1:\(closed)"))))
+            var refusingTasks = TaskRegistry()
+            refusingTasks.register(SendEmail(delivery: .smtp(try SMTPEndpoint(url: smtp.url(.plain)))))
+            try await withWorker(queues: [unreachable], registry: unreachableTasks, configuration: configuration) {
+                try await withWorker(queues: [refusing], registry: refusingTasks, configuration: configuration) {
+                    let client = try await servers.client(configuration)
+                    let retried = try await client.enqueue(
+                        SendEmail.self, .init(to: "ada@example.com", subject: "s", body: "b"), queue: unreachable,
+                        retry: try .fixed(0.2, maxRetries: 1))
+                    let refused = try await client.enqueue(
+                        SendEmail.self, .init(to: "refuse@example.com", subject: "s", body: "b"), queue: refusing,
+                        retry: try .fixed(0.2, maxRetries: 2))
+                    for handle in [retried, refused] {
+                        await #expect(throws: TaskError.self) { try await handle.result(timeout: .seconds(20)) }
+                    }
+                    let retriedRecord = try #require(try await client.status(of: retried.id))
+                    #expect(retriedRecord.state == .failure && retriedRecord.attempts == 2)
+                    #expect(retriedRecord.error?["reason"] == "retries_exhausted")
+                    #expect(
+                        retriedRecord.error?["message"]
+                            == .string("could not connect to 127.0.0.1:\(closed): Connection refused"))
+                    let refusedRecord = try #require(try await client.status(of: refused.id))
+                    #expect(refusedRecord.state == .failure && refusedRecord.attempts == 1)
+                    #expect(refusedRecord.error?["reason"] == "not_retryable")
+                    #expect(
+                        refusedRecord.error?["message"]
+                            == .string(
+                                "\(smtp.server(.plain)) refused RCPT TO:<refuse@example.com>: 550 5.1.1 "
+                                    + "<refuse@example.com>: Recipient address rejected: User unknown"))
+                    #expect(try smtp.messages(id: refused.id).isEmpty)
+                }
+            }
+        }
+    }
+
     @Test func sendEmailRefusesHeaderInjection() async throws {
-        let task = SendEmail(mailDirectory: NSTemporaryDirectory())
+        let task = SendEmail(delivery: .mailDrop(directory: NSTemporaryDirectory()))
         await #expect(throws: EmailError.self) {
             try await task.run(
                 .init(to: "a@b.c\r\nBcc: everyone@example.com", subject: "s", body: "b"), context: context("send_email")

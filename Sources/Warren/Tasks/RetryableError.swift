@@ -2,6 +2,6 @@
 /// a task's error is retried when it conforms.
 ///
 /// ```swift
-/// struct SMTPUnavailable: RetryableError {}
+/// struct PaymentGatewayBusy: RetryableError {}
 /// ```
 public protocol RetryableError: Error {}

@@ -1,17 +1,15 @@
 import Foundation
 import Logging
-import WarrenPosix
+public import WarrenSMTP
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// Delivers an email by writing it, in RFC 5322 form, as one `.eml` file into a mail-drop
-/// directory (`WARREN_MAIL_DIR`), the way a local MTA's pickup directory works. Runs on `emails`.
+/// Sends an email: by SMTP when the worker has `WARREN_SMTP_URL`, otherwise into a mail-drop
+/// directory (`WARREN_MAIL_DIR`) as one `.eml` file. Runs on `emails`.
 ///
-/// A message it cannot write (a full disk, a directory it may not create) is a ``MailDropError``,
-/// which is retryable: the task's retry policy decides whether it is tried again. An invalid
-/// message (``EmailError``) is not.
+/// A delivery that may pass on another attempt (a refused connection, a timeout, a 4xx reply, a
+/// full disk) is a retryable error: the task's retry policy decides whether it is tried again. A
+/// message the server refuses for good (a 5xx reply) or an invalid one (``EmailError``) is not.
+/// Every attempt sends the same `Message-ID`, by which a receiver can tell a retried message that
+/// had in fact arrived.
 public struct SendEmail: TaskDefinition {
     public struct Arguments: Codable, Sendable {
         public var to: String
@@ -30,104 +28,64 @@ public struct SendEmail: TaskDefinition {
     public struct Result: Codable, Sendable {
         /// The `Message-ID` header written.
         public var messageID: String
-        /// The file the message was written to.
-        public var path: String
+        /// The file the message was written to, when it went to the mail drop.
+        public var path: String?
+        /// The SMTP server that accepted it, as `host:port`, when it went by SMTP.
+        public var server: String?
+        /// The server's reply accepting it: `250 2.0.0 Ok: queued as 4F1B2`.
+        public var reply: String?
+    }
+
+    /// Where messages go.
+    public enum Delivery: Sendable {
+        /// Into this directory, one `<task id>.eml` file each, which a retried attempt replaces.
+        case mailDrop(directory: String)
+        /// To this SMTP server.
+        case smtp(SMTPEndpoint)
     }
 
     public static let name = "send_email"
     public static let options = TaskOptions(queue: "emails")
 
-    /// Where messages are dropped.
-    public let mailDirectory: String
+    public let delivery: Delivery
 
-    public init(mailDirectory: String) {
-        self.mailDirectory = mailDirectory
+    public init(delivery: Delivery) {
+        self.delivery = delivery
     }
 
     public func run(_ arguments: Arguments, context: TaskContext) async throws -> Result {
-        for (field, value) in [("to", arguments.to), ("from", arguments.from ?? "")] {
-            // A header value with a line break would let a caller inject headers.
-            if value.contains(where: \.isNewline) {
-                throw EmailError.invalidHeader(field)
-            }
+        let from = arguments.from ?? "warren@localhost"
+        // A header value with a line break would let a caller inject headers.
+        for (field, value) in [("to", arguments.to), ("from", from), ("subject", arguments.subject)]
+        where value.contains(where: \.isNewline) {
+            throw EmailError.invalidHeader(field)
         }
-        guard arguments.to.contains("@") else { throw EmailError.invalidAddress(arguments.to) }
-        if arguments.subject.contains(where: \.isNewline) { throw EmailError.invalidHeader("subject") }
+        for address in [arguments.to, from]
+        where address.utf8.count > 900 || !address.utf8.allSatisfy({ $0 < 0x80 })
+            || !SMTPClient.isEnvelopeAddress(EmailMessage.envelopeAddress(address))
+        {
+            throw EmailError.invalidAddress(address)
+        }
         let messageID = "<\(context.id.uuidString.lowercased())@warren>"
-        let message = """
-            Message-ID: \(messageID)\r
-            Date: \(Date().formatted(.iso8601))\r
-            From: \(arguments.from ?? "warren@localhost")\r
-            To: \(arguments.to)\r
-            Subject: \(arguments.subject)\r
-            Content-Type: text/plain; charset=utf-8\r
-            \r
-            \(arguments.body.replacingOccurrences(of: "\n", with: "\r\n"))\r
-
-            """
-        // Named by task id: a retried attempt replaces its own file instead of sending twice.
-        let path = "\(mailDirectory)/\(context.id.uuidString.lowercased()).eml"
-        let directory = mailDirectory
-        try await onOwnThread(named: "warren-mail") {
-            try Self.write(Array(message.utf8), to: path, creating: directory)
-        }
-        context.logger.info("email dropped", metadata: [LoggingKey.path: "\(path)"])
-        return Result(messageID: messageID, path: path)
-    }
-
-    /// Writes `bytes` to a temporary file of its own beside `path` (two copies of one task never
-    /// share it), flushes it to disk, and renames it to `path`: rename(2) replaces atomically, so a
-    /// reader sees the old message or the new one, never half of either.
-    private static func write(_ bytes: [UInt8], to path: String, creating directory: String) throws {
-        try makeDirectories(directory)
-        let temporary = "\(path).\(UUID().uuidString.lowercased()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw MailDropError(path: temporary, action: "create the mail file", errno: errno)
-        }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes {
-                Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written)
+        let message = EmailMessage(
+            messageID: messageID, date: Date(), from: from, to: arguments.to, subject: arguments.subject,
+            body: arguments.body)
+        switch delivery {
+        case .mailDrop(let directory):
+            let path = try await MailDrop(directory: directory).drop(message.bytes, id: context.id)
+            context.logger.info("email dropped", metadata: [LoggingKey.path: "\(path)"])
+            return Result(messageID: messageID, path: path)
+        case .smtp(let endpoint):
+            do {
+                let reply = try await SMTPClient(endpoint: endpoint).send(
+                    message.bytes, from: EmailMessage.envelopeAddress(from),
+                    to: [EmailMessage.envelopeAddress(arguments.to)])
+                context.logger.info(
+                    "email sent", metadata: [LoggingKey.smtpServer: "\(endpoint)", LoggingKey.smtpReply: "\(reply)"])
+                return Result(messageID: messageID, server: endpoint.description, reply: reply.description)
+            } catch let error as SMTPError where !error.isPermanent {
+                throw SMTPUnavailable(error: error)
             }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                let error = MailDropError(path: temporary, action: "write the mail file", errno: errno)
-                close(descriptor)
-                unlink(temporary)
-                throw error
-            }
-            written += count
-        }
-        let synced = fsync(descriptor) == 0 ? 0 : errno
-        let closed = close(descriptor) == 0 ? 0 : errno
-        if synced != 0 || closed != 0 {
-            unlink(temporary)
-            throw MailDropError(path: temporary, action: "write the mail file", errno: synced != 0 ? synced : closed)
-        }
-        guard rename(temporary, path) == 0 else {
-            let error = MailDropError(path: path, action: "rename the mail file to", errno: errno)
-            unlink(temporary)
-            throw error
-        }
-    }
-
-    /// `mkdir -p`: each missing directory of `path`, in turn.
-    private static func makeDirectories(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
-            prefix += component
-            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw MailDropError(path: prefix, action: "create the mail directory", errno: errno)
-            }
-            prefix += "/"
-        }
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw MailDropError(path: path, action: "open the mail directory", errno: errno)
-        }
-        guard status.st_mode & S_IFMT == S_IFDIR else {
-            throw MailDropError(path: path, action: "use the mail directory", errno: ENOTDIR)
         }
     }
 }
@@ -139,25 +97,18 @@ public enum EmailError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidAddress(let address): "\(address.prefix(100).debugDescription) is not an email address"
+        case .invalidAddress(let address):
+            "\(address.prefix(100).debugDescription) is not an email address Warren can send to: "
+                + "it takes an ASCII one, such as ada@example.com or Ada <ada@example.com>"
         case .invalidHeader(let field): "the \(field) field must be a single line"
         }
     }
 }
 
-/// A message `send_email` could not write into its mail drop: retryable, since a full disk or a
-/// directory's permissions may be fixed by the next attempt.
-public struct MailDropError: RetryableError, CustomStringConvertible {
-    public var path: String
-    /// What failed: "write the mail file", "create the mail directory", …
-    public var action: String
-    public var cause: String
+/// A delivery over SMTP that may pass on another attempt (``SMTPError/isPermanent`` is false):
+/// retryable.
+public struct SMTPUnavailable: RetryableError, CustomStringConvertible {
+    public var error: SMTPError
 
-    init(path: String, action: String, errno code: Int32) {
-        self.path = path
-        self.action = action
-        self.cause = String(cString: strerror(code))
-    }
-
-    public var description: String { "could not \(action) \(path): \(cause)" }
+    public var description: String { error.description }
 }
