@@ -28,6 +28,9 @@ public struct SMTPClient: Sendable {
     private static func deliver(
         _ message: [UInt8], from sender: String, to recipients: [String], endpoint: SMTPEndpoint
     ) throws(SMTPError) -> SMTPReply {
+        guard !recipients.isEmpty else {
+            throw SMTPError(server: endpoint.description, isPermanent: true, "a message needs at least one recipient")
+        }
         for address in [sender] + recipients where !isEnvelopeAddress(address) {
             throw SMTPError(
                 server: endpoint.description, isPermanent: true,
@@ -42,7 +45,21 @@ public struct SMTPClient: Sendable {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
         let connection = try SMTPConnection(endpoint: endpoint)
-        _ = try connection.reply(to: "the connection", expecting: [220])
+        do {
+            return try converse(connection, message: message, from: sender, to: recipients)
+        } catch  where connection.hasExpired {
+            throw SMTPError(
+                server: connection.server, isPermanent: false,
+                "the delivery to \(connection.server) did not finish within \(endpoint.deliveryLimit.components.seconds) s"
+            )
+        }
+    }
+
+    private static func converse(
+        _ connection: SMTPConnection, message: [UInt8], from sender: String, to recipients: [String]
+    ) throws(SMTPError) -> SMTPReply {
+        let endpoint = connection.endpoint
+        _ = try connection.reply(to: "the greeting", expecting: [220])
         var hello = try greet(connection)
         if !connection.isEncrypted, hello.offers("STARTTLS") != nil {
             try connection.command("STARTTLS", expecting: 220)
@@ -71,7 +88,7 @@ public struct SMTPClient: Sendable {
 
     /// EHLO, or HELO for a server that does not know EHLO; the reply lists the extensions.
     private static func greet(_ connection: SMTPConnection) throws(SMTPError) -> SMTPReply {
-        let name = hostName()
+        let name = connection.helloName()
         do {
             return try connection.command("EHLO \(name)", expecting: 250)
         } catch  where error.code == 500 || error.code == 502 {
@@ -108,27 +125,28 @@ public struct SMTPClient: Sendable {
             }
     }
 
-    /// The message as DATA sends it: every line ends in CRLF, a line that starts with a dot gets a
-    /// second one, and a line holding a lone dot ends it (RFC 5321 §4.5.2).
+    /// The message as DATA sends it: every line ends in CRLF (a lone CR or LF becomes one), a
+    /// line that starts with a dot gets a second one, and a line holding a lone dot ends it
+    /// (RFC 5321 §4.5.2).
     static func dotStuffed(_ message: [UInt8]) -> [UInt8] {
+        let carriageReturn = UInt8(ascii: "\r")
+        let lineFeed = UInt8(ascii: "\n")
         var data: [UInt8] = []
         data.reserveCapacity(message.count + 64)
         var atLineStart = true
         for (index, byte) in message.enumerated() {
+            if byte == lineFeed, index > 0, message[index - 1] == carriageReturn { continue }  // Written with its CR.
+            if byte == carriageReturn || byte == lineFeed {
+                data += [carriageReturn, lineFeed]
+                atLineStart = true
+                continue
+            }
             if atLineStart, byte == UInt8(ascii: ".") { data.append(byte) }
-            if byte == 0x0A, index == 0 || message[index - 1] != 0x0D { data.append(0x0D) }
             data.append(byte)
-            atLineStart = byte == 0x0A
+            atLineStart = false
         }
-        if !atLineStart { data += [0x0D, 0x0A] }
+        if !atLineStart { data += [carriageReturn, lineFeed] }
         data += Array(".\r\n".utf8)
         return data
-    }
-
-    private static func hostName() -> String {
-        var name = [CChar](repeating: 0, count: 256)
-        guard gethostname(&name, name.count - 1) == 0 else { return "localhost" }
-        let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return text.isEmpty ? "localhost" : text
     }
 }

@@ -5,10 +5,12 @@ import Foundation
 #endif
 
 /// One conversation with an SMTP server over a blocking socket: it runs on a thread of its own.
-/// Every wait (the connection, each reply, each write) is bounded by the endpoint's timeout.
+/// Each wait (the connection, each read, each write) is bounded by the endpoint's timeout, and the
+/// conversation as a whole by its ``SMTPEndpoint/deliveryLimit``.
 final class SMTPConnection {
     let endpoint: SMTPEndpoint
     private let descriptor: Int32
+    private let deadline: SocketDeadline
     private var tls: TLSSession?
     /// Bytes received and not yet read as reply lines.
     private var input: [UInt8] = []
@@ -18,32 +20,61 @@ final class SMTPConnection {
 
     var server: String { endpoint.description }
     var isEncrypted: Bool { tls != nil }
+    /// Whether the delivery limit passed, which shut the socket down.
+    var hasExpired: Bool { deadline.hasExpired }
 
     /// Connects to the endpoint's first address that answers, and starts TLS for `smtps://`.
     init(endpoint: SMTPEndpoint) throws(SMTPError) {
         self.endpoint = endpoint
         descriptor = try Self.connect(endpoint)
-        if endpoint.implicitTLS {
-            do {
-                try startTLS()
-            } catch {
-                close(descriptor)
-                throw error
-            }
-        }
+        // From here on the deadline owns the socket: it closes it, also when this init throws.
+        deadline = SocketDeadline(descriptor: descriptor, after: endpoint.deliveryLimit)
+        if endpoint.implicitTLS { try startTLS() }
     }
 
     deinit {
         tls = nil
-        close(descriptor)
+        deadline.close()
     }
 
     /// Switches the connection to TLS, after the greeting for `smtps://` or after STARTTLS.
     func startTLS() throws(SMTPError) {
         input.removeAll()  // Anything sent before the handshake is not to be trusted (RFC 3207 §4).
-        tls = try TLSSession(
-            descriptor: descriptor, host: endpoint.host, certificateAuthorities: endpoint.certificateAuthorities,
-            server: server)
+        tls = try TLSSession(descriptor: descriptor, endpoint: endpoint)
+    }
+
+    /// The name EHLO gives: the host's name when it is a domain, otherwise the connection's own
+    /// address as a literal (`[192.0.2.7]`), as RFC 5321 §4.1.4 asks; servers refuse a bare name.
+    func helloName() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        if gethostname(&name, name.count - 1) == 0 {
+            let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if host.contains("."), !host.hasSuffix(".") { return host }
+        }
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let found = withUnsafeMutablePointer(to: &address) { storage in
+            storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard found else { return "[127.0.0.1]" }
+        let family = Int32(address.ss_family)
+        let converted = withUnsafePointer(to: &address) { storage in
+            family == AF_INET6
+                ? storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    withUnsafePointer(to: address.pointee.sin6_addr) {
+                        inet_ntop(AF_INET6, $0, &text, socklen_t(text.count)) != nil
+                    }
+                }
+                : storage.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    withUnsafePointer(to: address.pointee.sin_addr) {
+                        inet_ntop(AF_INET, $0, &text, socklen_t(text.count)) != nil
+                    }
+                }
+        }
+        guard converted else { return "[127.0.0.1]" }
+        let literal = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return family == AF_INET6 ? "[IPv6:\(literal)]" : "[\(literal)]"
     }
 
     /// Sends `line` and reads the reply, which must have one of the `expected` codes.
@@ -59,30 +90,20 @@ final class SMTPConnection {
 
     /// Reads one reply, which answers `awaited`, and checks its code.
     func reply(to awaited: String, expecting expected: [Int]) throws(SMTPError) -> SMTPReply {
-        var lines: [String] = []
-        var code = 0
+        var reader = SMTPReplyReader()
         while true {
             let line = try readLine(waitingFor: awaited)
-            guard line.count >= 3, line.prefix(3).allSatisfy({ (0x30...0x39).contains($0) }),
-                line.count == 3 || line[3] == 0x20 || line[3] == 0x2D
-            else {
+            let reply: SMTPReply?
+            do {
+                reply = try reader.read(line)
+            } catch {
                 throw SMTPError(
-                    server: server, isPermanent: false,
-                    "\(server) answered \(awaited) with a line that is not an SMTP reply: "
-                        + String(decoding: line.prefix(80), as: UTF8.self).debugDescription)
+                    server: server, isPermanent: false, "\(server) answered \(awaited) with \(error.problem)")
             }
-            let lineCode = Int(String(decoding: line.prefix(3), as: UTF8.self))!
-            if lines.isEmpty { code = lineCode }
-            guard lineCode == code, lines.count < 1_000 else {
-                throw SMTPError(
-                    server: server, isPermanent: false, "\(server) answered \(awaited) with a malformed reply")
-            }
-            lines.append(String(decoding: line.dropFirst(4), as: UTF8.self))
-            if line.count == 3 || line[3] == 0x20 { break }
+            guard let reply else { continue }
+            guard expected.contains(reply.code) else { throw SMTPError(server: server, refused: awaited, reply) }
+            return reply
         }
-        let reply = SMTPReply(code: code, lines: lines)
-        guard expected.contains(code) else { throw SMTPError(server: server, refused: awaited, reply) }
-        return reply
     }
 
     func send(_ bytes: [UInt8], sending sent: String) throws(SMTPError) {
@@ -95,7 +116,8 @@ final class SMTPConnection {
             if count < 0, errno == EINTR { continue }
             guard count > 0 else {
                 throw SMTPError(
-                    server: server, isPermanent: false, "could not send \(sent) to \(server): \(Self.cause(errno))")
+                    server: server, isPermanent: false,
+                    "could not send \(sent) to \(server): \(endpoint.cause(ofFailed: errno))")
             }
             offset += count
         }
@@ -131,11 +153,9 @@ final class SMTPConnection {
                 count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             } while count < 0 && errno == EINTR
             if count < 0 {
-                let cause =
-                    errno == EAGAIN || errno == EWOULDBLOCK
-                    ? "no answer within \(endpoint.timeout.components.seconds) s" : Self.cause(errno)
                 throw SMTPError(
-                    server: server, isPermanent: false, "could not read \(server)'s answer to \(awaited): \(cause)")
+                    server: server, isPermanent: false,
+                    "could not read \(server)'s answer to \(awaited): \(endpoint.cause(ofFailed: errno))")
             }
         }
         guard count > 0 else {
@@ -148,7 +168,6 @@ final class SMTPConnection {
     /// A connected, blocking socket whose reads and writes time out, to the first address of the
     /// endpoint's host that accepts a connection within the timeout.
     private static func connect(_ endpoint: SMTPEndpoint) throws(SMTPError) -> Int32 {
-        let seconds = Int(endpoint.timeout.components.seconds)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -166,15 +185,15 @@ final class SMTPConnection {
             next = address.ai_next
             let descriptor = socket(address.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard descriptor >= 0 else {
-                cause = Self.cause(errno)
+                cause = endpoint.cause(ofFailed: errno)
                 continue
             }
-            if let failure = Self.connect(descriptor, to: address, within: seconds) {
+            if let failure = Self.connect(descriptor, to: address, endpoint: endpoint) {
                 cause = failure
                 close(descriptor)
                 continue
             }
-            var limit = timeval(tv_sec: seconds, tv_usec: 0)
+            var limit = timeval(tv_sec: Int(endpoint.timeout.components.seconds), tv_usec: 0)
             for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
                 setsockopt(descriptor, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size))
             }
@@ -184,24 +203,31 @@ final class SMTPConnection {
             server: endpoint.description, isPermanent: false, "could not connect to \(endpoint): \(cause)")
     }
 
-    /// Connects `descriptor` without blocking past `seconds`; the cause when it did not connect.
-    private static func connect(_ descriptor: Int32, to address: addrinfo, within seconds: Int) -> String? {
+    /// Connects `descriptor` without blocking past the timeout; the cause when it did not connect.
+    private static func connect(_ descriptor: Int32, to address: addrinfo, endpoint: SMTPEndpoint) -> String? {
         let flags = fcntl(descriptor, F_GETFL)
         _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
         if Glibc.connect(descriptor, address.ai_addr, address.ai_addrlen) != 0 {
-            guard errno == EINPROGRESS else { return cause(errno) }
+            guard errno == EINPROGRESS else { return endpoint.cause(ofFailed: errno) }
             var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+            let milliseconds = Int32(endpoint.timeout.components.seconds * 1_000)
             var ready: Int32
-            repeat { ready = poll(&waiting, 1, Int32(seconds * 1_000)) } while ready < 0 && errno == EINTR
-            guard ready > 0 else { return ready == 0 ? "no answer within \(seconds) s" : cause(errno) }
+            repeat { ready = poll(&waiting, 1, milliseconds) } while ready < 0 && errno == EINTR
+            guard ready > 0 else { return endpoint.cause(ofFailed: ready == 0 ? EAGAIN : errno) }
             var failure: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &failure, &length)
-            guard failure == 0 else { return cause(failure) }
+            guard failure == 0 else { return endpoint.cause(ofFailed: failure) }
         }
         _ = fcntl(descriptor, F_SETFL, flags)
         return nil
     }
+}
 
-    private static func cause(_ code: Int32) -> String { String(cString: strerror(code)) }
+extension SMTPEndpoint {
+    /// What a failed socket call's `errno` means, in words: a timeout names the endpoint's.
+    func cause(ofFailed code: Int32) -> String {
+        code == EAGAIN || code == EWOULDBLOCK
+            ? "no answer within \(timeout.components.seconds) s" : String(cString: strerror(code))
+    }
 }

@@ -8,20 +8,27 @@ import Foundation
 ///
 /// The user and password are optional and percent-encoded (`%40` for `@`); Warren sends them only
 /// over TLS. The server's certificate is checked against the system's certificate authorities, or
-/// against the PEM file `?ca=/path/ca.pem`; `?timeout=30` bounds the connection and each reply, in
-/// seconds.
+/// against the PEM file `?ca=/path/ca.pem`; `?timeout=30` bounds each wait (the connection, each
+/// read, each write) in seconds, and a delivery takes at most ten times that.
 public struct SMTPEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// The host name or address.
     public var host: String
+    /// The TCP port: 25 for `smtp` and 465 for `smtps` unless given.
     public var port: Int
     /// Whether TLS starts with the connection (`smtps://`) rather than after STARTTLS.
     public var implicitTLS: Bool
+    /// The user to log in as (AUTH PLAIN or LOGIN), when the URL names one.
     public var user: String?
+    /// The user's password, sent only over TLS.
     public var password: String?
     /// A PEM file of the certificate authorities to trust instead of the system's.
     public var certificateAuthorities: String?
-    /// How long the connection and each reply may take.
-    public var timeout: Duration
+    /// How long each wait may take: the connection, each read, each write. Set by the URL only,
+    /// from 1 s to an hour.
+    public private(set) var timeout: Duration
+
+    /// How long a delivery may take in all, however promptly the server answers each wait.
+    public var deliveryLimit: Duration { timeout * 10 }
 
     /// `host:port`, as error messages and logs name the server.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }

@@ -1,5 +1,6 @@
 /// One reply of an SMTP server: a three-digit code and its lines of text (RFC 5321 §4.2).
 public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
+    /// 250, 354, 451, 550…: the first digit says success (2), go on (3), try later (4) or never (5).
     public var code: Int
     /// The text of each line, without the code.
     public var lines: [String]

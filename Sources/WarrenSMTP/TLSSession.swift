@@ -9,24 +9,27 @@ internal import COpenSSL
 final class TLSSession {
     private let context: OpaquePointer
     private let session: OpaquePointer
-    private let server: String
+    private let endpoint: SMTPEndpoint
+
+    private var server: String { endpoint.description }
 
     /// Shakes hands over `descriptor`, which stays the caller's to close.
-    init(descriptor: Int32, host: String, certificateAuthorities: String?, server: String) throws(SMTPError) {
-        self.server = server
+    init(descriptor: Int32, endpoint: SMTPEndpoint) throws(SMTPError) {
+        self.endpoint = endpoint
+        let server = endpoint.description
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw SMTPError(server: server, isPermanent: true, "could not set up TLS: \(Self.queuedReason())")
         }
         let loaded =
-            if let certificateAuthorities {
-                SSL_CTX_load_verify_locations(context, certificateAuthorities, nil)
+            if let authorities = endpoint.certificateAuthorities {
+                SSL_CTX_load_verify_locations(context, authorities, nil)
             } else {
                 SSL_CTX_set_default_verify_paths(context)
             }
         guard loaded == 1 else {
             SSL_CTX_free(context)
-            let authorities = certificateAuthorities ?? "the system's certificate store"
+            let authorities = endpoint.certificateAuthorities ?? "the system's certificate store"
             throw SMTPError(
                 server: server, isPermanent: true,
                 "could not read the certificate authorities in \(authorities): \(Self.queuedReason())")
@@ -38,19 +41,24 @@ final class TLSSession {
         }
         self.context = context
         self.session = session
-        SSL_set_fd(session, descriptor)
-        if Self.isAddress(host) {
-            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session), host)
-        } else {
-            SSL_set1_host(session, host)
-            // SSL_set_tlsext_host_name, a macro: the name the server chooses its certificate by.
-            host.withCString {
-                _ = SSL_ctrl(
-                    session, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name),
-                    UnsafeMutableRawPointer(mutating: $0))
-            }
+        let host = endpoint.host
+        // Each must hold: without the name to check, any valid certificate would pass.
+        let prepared =
+            SSL_set_fd(session, descriptor) == 1
+            && (Self.isAddress(host)
+                ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session), host) == 1
+                : SSL_set1_host(session, host) == 1
+                    // SSL_set_tlsext_host_name, a macro: the name the server picks its certificate by.
+                    && host.withCString {
+                        SSL_ctrl(
+                            session, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name),
+                            UnsafeMutableRawPointer(mutating: $0)) == 1
+                    })
+        guard prepared else {
+            throw SMTPError(
+                server: server, isPermanent: true, "could not set up TLS for \(host): \(Self.queuedReason())")
         }
-        let result = SSL_connect(session)
+        let result = retrying { SSL_connect(session) }
         guard result == 1 else { throw failure(result, "the TLS handshake with \(server) failed") }
     }
 
@@ -62,8 +70,9 @@ final class TLSSession {
     /// Reads what has arrived into `chunk`, up to its size; 0 when the server closed the
     /// connection. `waitingFor` names what Warren waited for, in errors.
     func read(into chunk: inout [UInt8], waitingFor awaited: String) throws(SMTPError) -> Int {
-        ERR_clear_error()
-        let count = chunk.withUnsafeMutableBytes { SSL_read(session, $0.baseAddress, Int32($0.count)) }
+        let count = chunk.withUnsafeMutableBytes { buffer in
+            retrying { SSL_read(session, buffer.baseAddress, Int32(buffer.count)) }
+        }
         if count > 0 { return Int(count) }
         if SSL_get_error(session, count) == SSL_ERROR_ZERO_RETURN { return 0 }
         throw failure(count, "could not read \(server)'s answer to \(awaited)")
@@ -72,12 +81,26 @@ final class TLSSession {
     func write(_ bytes: [UInt8], sending sent: String) throws(SMTPError) {
         var offset = 0
         while offset < bytes.count {
-            ERR_clear_error()
-            let count = bytes.withUnsafeBytes {
-                SSL_write(session, $0.baseAddress! + offset, Int32(min(bytes.count - offset, 1 << 20)))
+            let count = bytes.withUnsafeBytes { buffer in
+                retrying {
+                    SSL_write(session, buffer.baseAddress! + offset, Int32(min(buffer.count - offset, 1 << 20)))
+                }
             }
             guard count > 0 else { throw failure(count, "could not send \(sent) to \(server)") }
             offset += Int(count)
+        }
+    }
+
+    /// Calls `operation` with OpenSSL's error queue and errno cleared, again while a signal
+    /// interrupts it.
+    private func retrying(_ operation: () -> Int32) -> Int32 {
+        while true {
+            ERR_clear_error()
+            errno = 0
+            let result = operation()
+            guard result <= 0, SSL_get_error(session, result) == SSL_ERROR_SYSCALL, errno == EINTR else {
+                return result
+            }
         }
     }
 
@@ -92,14 +115,11 @@ final class TLSSession {
             let reason = String(cString: X509_verify_cert_error_string(verdict))
             return SMTPError(server: server, isPermanent: false, "\(what): its certificate is refused (\(reason))")
         }
-        if kind == SSL_ERROR_SSL {
-            return SMTPError(server: server, isPermanent: false, "\(what): \(Self.queuedReason())")
-        }
         let cause =
-            switch code {
-            case EAGAIN, EWOULDBLOCK: "no answer within the timeout"
-            case 0: "the connection closed"
-            default: String(cString: strerror(code))
+            switch (kind, code) {
+            case (SSL_ERROR_SSL, _): Self.queuedReason()
+            case (_, 0): "the connection closed"
+            default: endpoint.cause(ofFailed: code)
             }
         return SMTPError(server: server, isPermanent: false, "\(what): \(cause)")
     }

@@ -7,9 +7,11 @@ public struct TestSMTPServer: Sendable {
     public enum Listener: String, Sendable {
         /// Plain SMTP: no STARTTLS, no AUTH.
         case plain
-        /// SMTP with STARTTLS, and AUTH once under TLS.
+        /// Plain SMTP that answers EHLO with 502, for HELO.
+        case helo
+        /// SMTP with STARTTLS, and AUTH PLAIN and LOGIN once under TLS.
         case starttls
-        /// TLS from the first byte, and AUTH.
+        /// TLS from the first byte, and AUTH LOGIN only.
         case smtps
     }
 
@@ -20,6 +22,9 @@ public struct TestSMTPServer: Sendable {
         public var rcptTos: [String]
         public var tls: Bool
         public var login: String?
+        /// The name the client gave in EHLO or HELO, and whether it was EHLO.
+        public var hello: String
+        public var extended: Bool
         /// The message as received, headers and body.
         public var data: String
     }

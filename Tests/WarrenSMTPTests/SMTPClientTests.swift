@@ -40,6 +40,16 @@ import WarrenTesting
         #expect(received.listener == "plain" && !received.tls && received.login == nil)
         #expect(received.mailFrom == "warren@example.com" && received.rcptTos == ["ada@example.com"])
         #expect(received.data.hasSuffix("\r\n\r\n.hidden\r\n.\r\nend\r\n"))
+        // EHLO names a domain, or the connection's address as a literal: never a bare host name.
+        #expect(received.extended)
+        #expect(received.hello == "[127.0.0.1]" || received.hello.contains("."))
+    }
+
+    @Test func aServerThatDoesNotKnowEHLOIsGreetedWithHELO() async throws {
+        let id = UUID()
+        _ = try await send(server.url(.helo), id: id)
+        let received = try server.message(id: id)
+        #expect(received.listener == "helo" && !received.extended)
     }
 
     @Test func startTLSIsUsedWhenOfferedAndTheUserLogsInUnderIt() async throws {
@@ -54,6 +64,7 @@ import WarrenTesting
         #expect(second.tls && second.login == TestSMTPServer.user)
     }
 
+    /// The smtps listener offers AUTH LOGIN only.
     @Test func smtpsSpeaksTLSFromTheFirstByte() async throws {
         let id = UUID()
         _ = try await send(server.url(.smtps, authenticated: true), id: id)
@@ -86,6 +97,14 @@ import WarrenTesting
         #expect(error.description.hasSuffix("answer to RCPT TO:<slow@example.com>: no answer within 1 s"))
     }
 
+    @Test func aServerThatAnswersALineAtATimeIsGivenUpAtTheDeliveryLimit() async throws {
+        let start = ContinuousClock.now
+        let error = try await failure(server.url(.plain, query: "timeout=1"), to: "drip@example.com")
+        #expect(!error.isPermanent)
+        #expect(error.description == "the delivery to \(server.server(.plain)) did not finish within 10 s")
+        #expect(ContinuousClock.now - start >= .seconds(10))
+    }
+
     @Test func anUntrustedCertificateIsRefusedAndSaysWhy() async throws {
         let error = try await failure(server.url(.smtps, trusted: false))
         #expect(!error.isPermanent)
@@ -94,11 +113,16 @@ import WarrenTesting
     }
 
     @Test func wrongCredentialsArePermanentAndAPasswordIsNeverSentInTheClear() async throws {
-        let url = server.url(.smtps, authenticated: true).replacingOccurrences(of: "secret", with: "wrong")
-        let refused = try await failure(url)
-        #expect(refused.isPermanent && refused.code == 535)
-        #expect(refused.description.contains("refused AUTH PLAIN for user warren: 535"))
-        #expect(!refused.description.contains("wrong"))
+        for (listener, command) in [
+            (TestSMTPServer.Listener.starttls, "AUTH PLAIN for user warren"),
+            (.smtps, "AUTH LOGIN's password for user warren"),
+        ] {
+            let url = server.url(listener, authenticated: true).replacingOccurrences(of: "secret", with: "wrong")
+            let refused = try await failure(url)
+            #expect(refused.isPermanent && refused.code == 535)
+            #expect(refused.description.contains("\(server.server(listener)) refused \(command): 535"))
+            #expect(!refused.description.contains("wrong"))
+        }
 
         let clear = try await failure(server.url(.plain, authenticated: true))
         #expect(clear.isPermanent)

@@ -8,6 +8,7 @@ import Testing
         #expect(plain.description == "mail.example.com:25")
         #expect(!plain.implicitTLS && plain.user == nil && plain.password == nil)
         #expect(plain.timeout == .seconds(30) && plain.certificateAuthorities == nil)
+        #expect(plain.deliveryLimit == .seconds(300))
 
         let secure = try SMTPEndpoint(url: "smtps://ada%40example.com:p%3Ass@[::1]?ca=/etc/ca.pem&timeout=5")
         #expect(secure.implicitTLS && secure.host == "::1" && secure.port == 465)
@@ -37,29 +38,5 @@ import Testing
                 #expect(!error.description.contains("hunter2"))
             }
         }
-    }
-
-    @Test func dataEndsEveryLineInCRLFAndDoublesALeadingDot() {
-        let message = Array("Subject: s\r\n\r\n.hidden\n.\r\nlast".utf8)
-        #expect(
-            String(decoding: SMTPClient.dotStuffed(message), as: UTF8.self)
-                == "Subject: s\r\n\r\n..hidden\r\n..\r\nlast\r\n.\r\n")
-        #expect(String(decoding: SMTPClient.dotStuffed(Array("a\r\n".utf8)), as: UTF8.self) == "a\r\n.\r\n")
-    }
-
-    @Test func anEnvelopeAddressIsPrintableASCIIThatCannotEndItsCommand() {
-        #expect(SMTPClient.isEnvelopeAddress("ada@example.com"))
-        for address in ["ada", "ada@example.com>\r\nRCPT TO:<x@y", "a da@example.com", "zoë@example.com", "<a@b>"] {
-            #expect(!SMTPClient.isEnvelopeAddress(address), "\(address)")
-        }
-    }
-
-    @Test func aReplyReadsAsOneLineAndListsItsExtensions() {
-        let hello = SMTPReply(code: 250, lines: ["mail.example.com", "STARTTLS", "auth plain LOGIN", "8BITMIME"])
-        #expect(hello.offers("STARTTLS") == [])
-        #expect(hello.offers("AUTH") == ["PLAIN", "LOGIN"])
-        #expect(hello.offers("SIZE") == nil)
-        #expect(SMTPReply(code: 550, lines: ["5.1.1 no such", "user"]).description == "550 5.1.1 no such user")
-        #expect(SMTPReply(code: 221, lines: [""]).description == "221")
     }
 }

@@ -50,14 +50,15 @@ struct EmailMessage {
     }
 
     /// A header value as is when it is printable ASCII of a reasonable length; otherwise encoded
-    /// words of at most 45 bytes of UTF-8 each, folded onto lines of their own.
+    /// words of at most 39 bytes of UTF-8 each, folded onto lines of their own: with `Subject: `
+    /// before it the first line is 73 characters, within RFC 2047's 76.
     private static func encodedHeader(_ value: String) -> String {
         if value.utf8.count <= 900, isPlainText(value) { return value }
         var words: [String] = []
         var chunk: [UInt8] = []
         for scalar in value.unicodeScalars {
             let bytes = Array(String(scalar).utf8)
-            if chunk.count + bytes.count > 45 {
+            if chunk.count + bytes.count > 39 {
                 words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
                 chunk = []
             }

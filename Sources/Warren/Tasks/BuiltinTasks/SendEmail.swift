@@ -98,7 +98,7 @@ public enum EmailError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidAddress(let address):
-            "\(address.prefix(100).debugDescription) is not an email address Warren can send to: "
+            "\(address.prefix(100).debugDescription) is not an email address Warren can use: "
                 + "it takes an ASCII one, such as ada@example.com or Ada <ada@example.com>"
         case .invalidHeader(let field): "the \(field) field must be a single line"
         }
