@@ -8,7 +8,7 @@ import WarrenTesting
 @Suite(.timeLimit(.minutes(5))) struct BenchmarkSmokeTests {
     @Test func aSmallBenchmarkRunCompletesWithWellFormedFigures() async throws {
         _ = try await Servers.configuration()
-        let (status, output) = try runProgram(
+        let (status, output) = try await runProgram(
             builtExecutable("WarrenBench"),
             [
                 "--tasks", "200", "--raw-messages", "500", "--latency-samples", "20", "--scaling", "1", "--history",

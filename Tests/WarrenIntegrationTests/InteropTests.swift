@@ -13,7 +13,8 @@ import WarrenTesting
             let client = try await servers.client(configuration)
             let handle = try await client.enqueue(
                 TestTasks.Echo.self, .init(value: ["k": "v"]), queue: queue, priority: 3)
-            let (status, output) = try runProgram("/usr/bin/amqp-get", ["--url", configuration.amqpURL, "-q", queue])
+            let (status, output) = try await runProgram(
+                "/usr/bin/amqp-get", ["--url", configuration.amqpURL, "-q", queue])
             #expect(status == 0)
             let body = try JSONValue(parsing: Array(output.utf8))
             #expect(body["v"] == 1)
@@ -39,7 +40,7 @@ import WarrenTesting
             let body =
                 #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(queue)","args":{"value":[1,2,3]},"created_at":"2026-11-25T10:00:00Z","retry":{"max_retries":7}\#(eta)}"#
             try await withWorker(queues: [queue], recordStartAfter: recordStartAfter, configuration: configuration) {
-                let (status, _) = try runProgram(
+                let (status, _) = try await runProgram(
                     "/usr/bin/amqp-publish",
                     [
                         "--url", configuration.amqpURL, "-e", Topology.taskExchange, "-r", queue, "-p", "-C",

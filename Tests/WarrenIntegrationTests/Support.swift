@@ -160,16 +160,33 @@ func eventually(
 }
 
 /// Runs a program to completion and returns its exit status and standard output.
-func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+///
+/// It waits without holding a thread of the cooperative pool (two here, shared by every test), and
+/// reads the output from a file once the program has exited: from a pipe, the read would end only
+/// when every copy of the pipe's write end is closed, and another child that a test started at the
+/// same moment (a worker that waits for its SIGTERM) may have inherited one.
+func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let outputPath = NSTemporaryDirectory() + "warren-program-\(UUID().uuidString)"
+    guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+        throw WarrenError(.internal, "could not create \(outputPath)")
+    }
+    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    process.standardOutput = output
+    let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+        }
+    }
+    try output.close()
+    return (status, String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputPath)), as: UTF8.self))
 }
 
 /// An executable built beside the test bundle (`.build/debug/<name>`).
