@@ -28,19 +28,25 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+        return Response(
+            status: status, headers: headers,
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(data: JSONValue.object(members(instance: request.uri.path)).jsonData)))
+    }
+
+    /// The problem document's members, for a request to `instance`.
+    func members(instance: String) -> [String: JSONValue] {
         var document: [String: JSONValue] = [
             "type": .string("urn:warren:problem:\(kind)"),
             "title": .string(title),
             "status": JSONValue(status.code),
             "detail": .string(detail),
-            "instance": .string(request.uri.path),
+            "instance": .string(instance),
         ]
         if !errors.isEmpty { document["errors"] = .array(errors.map(JSONValue.string)) }
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
-        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
-        return Response(
-            status: status, headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(data: JSONValue.object(document).jsonData)))
+        return document
     }
 
     /// Maps any error from Warren's layers to the problem a client sees, in one place.
@@ -59,6 +65,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
                 return Problem(
                     .unprocessableContent, kind: "invalid-arguments", title: "Invalid arguments", detail: error.message,
                     errors: error.message.components(separatedBy: "; "))
+            case .invalidParameter:
+                return Problem(
+                    .badRequest, kind: "invalid-parameter", title: "Invalid parameter", detail: error.message)
             case .invalidJSON:
                 return Problem(.badRequest, kind: "malformed-json", title: "Malformed JSON", detail: error.message)
             case .notFound:

@@ -19,3 +19,16 @@ func taskID(_ argument: String) throws -> UUID {
     guard let id = UUID(uuidString: argument) else { throw ValidationError("\(argument) is not a task id (a UUID)") }
     return id
 }
+
+/// Prints rows under a header, each column as wide as its widest cell.
+func printTable(_ header: [String], _ rows: [[String]]) {
+    let all = [header] + rows
+    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+    for row in all {
+        let cells = row.indices.map { column in
+            column == row.count - 1
+                ? row[column] : row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
+        }
+        print(cells.joined(separator: "  "))
+    }
+}

@@ -17,10 +17,12 @@ struct WarrenCommand: AsyncParsableCommand {
               warren submit send_email --args '{"to":"ada@example.com","subject":"Hi","body":"Hello"}' --wait
               warren status 5f0c2a9e-…
               warren revoke 5f0c2a9e-… --terminate
+              warren tasks --state FAILURE --since 1h
+              warren events 5f0c2a9e-…
             """,
         subcommands: [
             APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
-            RevokeCommand.self, QueueCommand.self,
+            RevokeCommand.self, TasksCommand.self, EventsCommand.self, QueueCommand.self,
         ]
     )
 }

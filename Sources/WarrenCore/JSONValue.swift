@@ -85,6 +85,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    public var arrayValue: [JSONValue]? {
+        if case .array(let values) = self { return values }
+        return nil
+    }
+
     /// True when a string or key anywhere in the value holds U+0000, which JSON allows (`\u0000`)
     /// and PostgreSQL cannot store in `jsonb` or `text`.
     public var containsNUL: Bool {

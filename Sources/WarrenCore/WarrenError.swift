@@ -19,6 +19,7 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
         private enum Name: String {
             case invalidJSON = "invalid JSON"
             case invalidArguments = "invalid arguments"
+            case invalidParameter = "invalid parameter"
             case unknownTask = "unknown task"
             case unknownQueue = "unknown queue"
             case invalidMessage = "invalid message"
@@ -37,6 +38,8 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
 
         public static let invalidJSON = Code(.invalidJSON)
         public static let invalidArguments = Code(.invalidArguments)
+        /// A query parameter (a listing's filter, limit or cursor) that cannot be read: the API's 400.
+        public static let invalidParameter = Code(.invalidParameter)
         public static let unknownTask = Code(.unknownTask)
         /// A submission named a queue no worker consumes and no operator declared.
         public static let unknownQueue = Code(.unknownQueue)

@@ -5,46 +5,72 @@ public import WarrenCore
 import WarrenPostgres
 
 extension WarrenClient {
-    /// Validates a submission against the advertised task types and submits it. It may name
-    /// only a queue that a worker consumes or an operator declared, or a task type's default queue.
+    /// Validates a submission against the advertised task types (see ``submit(batch:)``) and submits it.
     /// - Throws: ``WarrenError`` `unknownTask`, `unknownQueue` or `invalidArguments` (the API's
     ///   422s); broker and database errors otherwise.
     public func submit(_ submission: Submission) async throws -> SubmissionReceipt {
+        try await reportingServers { try await batcher.submit(try await validated(submission)) }
+    }
+
+    /// Submits many tasks as one batch: every valid one in one transaction and one confirm window,
+    /// whatever their number. An invalid submission fails only itself.
+    /// - Returns: each submission's receipt, or why it was refused (as ``submit(_:)`` throws it),
+    ///   in the order of `submissions`.
+    /// - Throws: the broker's or the database's error when the batch could not be written: then no
+    ///   task of it was accepted.
+    public func submit(batch submissions: [Submission]) async throws -> [Result<SubmissionReceipt, any Error>] {
         try await reportingServers {
-            guard let type = try await catalogCache.type(named: submission.task) else {
+            var results: [Result<SubmissionReceipt, any Error>?] = []
+            var tasks: [NewTask] = []
+            for submission in submissions {
+                do {
+                    tasks.append(try await validated(submission))
+                    results.append(nil)
+                } catch let error as WarrenError {
+                    results.append(.failure(error))
+                }
+            }
+            var written = try await Self.insertAndPublish(tasks, store: store, broker: broker, logger: logger)
+                .makeIterator()
+            return results.map { $0 ?? written.next()! }
+        }
+    }
+
+    /// The task a submission asks for, checked against the advertised task types: it may name
+    /// only a queue that a worker consumes or an operator declared, or a task type's default queue.
+    private func validated(_ submission: Submission) async throws -> NewTask {
+        guard let type = try await catalogCache.type(named: submission.task) else {
+            throw WarrenError(
+                .unknownTask,
+                "no worker has advertised a task named \(submission.task.prefix(200).debugDescription); start a worker that registers it"
+            )
+        }
+        if let queue = submission.queue {
+            do {
+                try Names.validate(queue: queue)
+            } catch let error as WarrenError {
+                throw WarrenError(.invalidArguments, "$.queue: \(error.message)")
+            }
+            guard try await catalogCache.isInvited(queue: queue) else {
                 throw WarrenError(
-                    .unknownTask,
-                    "no worker has advertised a task named \(submission.task.prefix(200).debugDescription); start a worker that registers it"
+                    .unknownQueue,
+                    "no worker consumes the queue \(queue.debugDescription) and no operator has declared it; start a worker with --queues \(queue), or run warren queue declare \(queue)"
                 )
             }
-            if let queue = submission.queue {
-                do {
-                    try Names.validate(queue: queue)
-                } catch let error as WarrenError {
-                    throw WarrenError(.invalidArguments, "$.queue: \(error.message)")
-                }
-                guard try await catalogCache.isInvited(queue: queue) else {
-                    throw WarrenError(
-                        .unknownQueue,
-                        "no worker consumes the queue \(queue.debugDescription) and no operator has declared it; start a worker with --queues \(queue), or run warren queue declare \(queue)"
-                    )
-                }
-            }
-            let problems = type.schema.violations(of: submission.args)
-            if !problems.isEmpty {
-                throw WarrenError(.invalidArguments, problems.prefix(20).joined(separator: "; "))
-            }
-            var retry: RetryPolicy?
-            if let json = submission.retry { retry = try RetryPolicy(json: json, over: type.retry) }
-            if let maxRetries = submission.maxRetries {
-                retry = try RetryPolicy(json: ["max_retries": JSONValue(maxRetries)], over: retry ?? type.retry)
-            }
-            return try await batcher.submit(
-                newTask(
-                    task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
-                    priority: submission.priority, idempotencyKey: submission.idempotencyKey,
-                    countdown: submission.countdown, eta: submission.eta, retry: retry))
         }
+        let problems = type.schema.violations(of: submission.args)
+        if !problems.isEmpty {
+            throw WarrenError(.invalidArguments, problems.prefix(20).joined(separator: "; "))
+        }
+        var retry: RetryPolicy?
+        if let json = submission.retry { retry = try RetryPolicy(json: json, over: type.retry) }
+        if let maxRetries = submission.maxRetries {
+            retry = try RetryPolicy(json: ["max_retries": JSONValue(maxRetries)], over: retry ?? type.retry)
+        }
+        return try newTask(
+            task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
+            priority: submission.priority, idempotencyKey: submission.idempotencyKey,
+            countdown: submission.countdown, eta: submission.eta, retry: retry)
     }
 
     /// Submits a task of a type this process knows; its arguments are checked by the compiler.
@@ -160,63 +186,75 @@ extension WarrenClient {
     /// is taken by this transaction), or, when its start reached the database before the INSERT,
     /// creates the row itself as for a foreign producer's message, and the INSERT leaves it alone.
     /// A task with a key is published only once the INSERT says the key is new.
+    ///
+    /// When the transaction fails, every task of the batch gets its error.
     static func submitBatch(
         _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, logger: Logger
     ) async -> [Result<SubmissionReceipt, any Error>] {
-        let unkeyed = tasks.filter { $0.idempotencyKey == nil }
         do {
-            return try await store.pool.transaction { connection in
-                async let unkeyedPublished = publish(unkeyed, broker: broker, logger: logger)
-                let inserted: Set<UUID>
-                do {
-                    inserted = try await store.insert(tasks, on: connection)
-                } catch {
-                    if await unkeyedPublished, !unkeyed.isEmpty {
-                        logger.warning(
-                            "the INSERT failed after the tasks were published; workers will create their rows",
-                            metadata: [LoggingKey.error: "\(error)"])
-                    }
-                    throw error
-                }
-                let keyedFresh = tasks.filter { $0.idempotencyKey != nil && inserted.contains($0.id) }
-                let repeated = tasks.filter { $0.idempotencyKey != nil && !inserted.contains($0.id) }
-                let existing =
-                    repeated.isEmpty ? [:] : try await store.tasks(holdingKeysOf: repeated, on: connection)
-                let keyedWasPublished = await publish(keyedFresh, broker: broker, logger: logger)
-                let unkeyedWasPublished = await unkeyedPublished
-                let unpublished = tasks.filter { task in
-                    let published = task.idempotencyKey == nil ? unkeyedWasPublished : keyedWasPublished
-                    return inserted.contains(task.id) && !published
-                }
-                if !unpublished.isEmpty {
-                    try await store.revertToPending(unpublished.map(\.id), on: connection)
-                }
-                let pending = Set(unpublished.map(\.id))
-                return tasks.map { task in
-                    // An unkeyed task that was not inserted had its row created by the worker that took its message.
-                    if task.idempotencyKey == nil || inserted.contains(task.id) {
-                        return .success(
-                            SubmissionReceipt(
-                                id: task.id, task: task.task, queue: task.queue,
-                                state: pending.contains(task.id) ? .pending : task.publishedState, created: true))
-                    }
-                    guard let key = task.idempotencyKey, let (record, sameRequest) = existing[task.id] else {
-                        return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
-                    }
-                    guard sameRequest else {
-                        return .failure(
-                            WarrenError(
-                                .idempotencyKeyReused,
-                                "the idempotency key \(key.prefix(200).debugDescription) was first used for another request (task \(record.id.uuidString.lowercased())); a repeated key must come with the same task, arguments and options"
-                            ))
-                    }
-                    return .success(
-                        SubmissionReceipt(
-                            id: record.id, task: record.task, queue: record.queue, state: record.state, created: false))
-                }
-            }
+            return try await insertAndPublish(tasks, store: store, broker: broker, logger: logger)
         } catch {
             return tasks.map { _ in .failure(error) }
+        }
+    }
+
+    /// ``submitBatch(_:store:broker:logger:)``'s transaction: each task's receipt, or its refusal
+    /// (a reused idempotency key).
+    /// - Throws: the error that failed the transaction; then no task of the batch was accepted.
+    static func insertAndPublish(
+        _ tasks: [NewTask], store: TaskStore, broker: BrokerLink, logger: Logger
+    ) async throws -> [Result<SubmissionReceipt, any Error>] {
+        guard !tasks.isEmpty else { return [] }
+        let unkeyed = tasks.filter { $0.idempotencyKey == nil }
+        return try await store.pool.transaction { connection in
+            async let unkeyedPublished = publish(unkeyed, broker: broker, logger: logger)
+            let inserted: Set<UUID>
+            do {
+                inserted = try await store.insert(tasks, on: connection)
+            } catch {
+                if await unkeyedPublished, !unkeyed.isEmpty {
+                    logger.warning(
+                        "the INSERT failed after the tasks were published; workers will create their rows",
+                        metadata: [LoggingKey.error: "\(error)"])
+                }
+                throw error
+            }
+            let keyedFresh = tasks.filter { $0.idempotencyKey != nil && inserted.contains($0.id) }
+            let repeated = tasks.filter { $0.idempotencyKey != nil && !inserted.contains($0.id) }
+            let existing =
+                repeated.isEmpty ? [:] : try await store.tasks(holdingKeysOf: repeated, on: connection)
+            let keyedWasPublished = await publish(keyedFresh, broker: broker, logger: logger)
+            let unkeyedWasPublished = await unkeyedPublished
+            let unpublished = tasks.filter { task in
+                let published = task.idempotencyKey == nil ? unkeyedWasPublished : keyedWasPublished
+                return inserted.contains(task.id) && !published
+            }
+            if !unpublished.isEmpty {
+                try await store.revertToPending(unpublished.map(\.id), on: connection)
+            }
+            let pending = Set(unpublished.map(\.id))
+            return tasks.map { task in
+                // An unkeyed task that was not inserted had its row created by the worker that took its message.
+                if task.idempotencyKey == nil || inserted.contains(task.id) {
+                    return .success(
+                        SubmissionReceipt(
+                            id: task.id, task: task.task, queue: task.queue,
+                            state: pending.contains(task.id) ? .pending : task.publishedState, created: true))
+                }
+                guard let key = task.idempotencyKey, let (record, sameRequest) = existing[task.id] else {
+                    return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
+                }
+                guard sameRequest else {
+                    return .failure(
+                        WarrenError(
+                            .idempotencyKeyReused,
+                            "the idempotency key \(key.prefix(200).debugDescription) was first used for another request (task \(record.id.uuidString.lowercased())); a repeated key must come with the same task, arguments and options"
+                        ))
+                }
+                return .success(
+                    SubmissionReceipt(
+                        id: record.id, task: record.task, queue: record.queue, state: record.state, created: false))
+            }
         }
     }
 

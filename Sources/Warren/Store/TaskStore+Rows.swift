@@ -40,10 +40,13 @@ extension TaskStore {
         return state
     }
 
+    /// A JSON column selected as text (`args::text AS args`), or nil for NULL.
+    static func json(_ row: PostgresRow, _ column: String) throws -> JSONValue? {
+        try row.decodeIfPresent(column, as: String.self).map { try JSONValue(parsing: Array($0.utf8)) }
+    }
+
     static func record(_ row: PostgresRow) throws -> TaskRecord {
-        func json(_ column: String) throws -> JSONValue? {
-            try row.decodeIfPresent(column, as: String.self).map { try JSONValue(parsing: Array($0.utf8)) }
-        }
+        func json(_ column: String) throws -> JSONValue? { try Self.json(row, column) }
         return TaskRecord(
             id: try row.decode("id"), task: try row.decode("task"), queue: try row.decode("queue"),
             state: try Self.state(row), args: try json("args") ?? .null,

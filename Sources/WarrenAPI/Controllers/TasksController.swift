@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import Warren
 
-/// `/v1/tasks`: submit a task, read its state.
+/// `/v1/tasks`: submit a task, read its state and history, list the history.
 struct TasksController: Sendable {
     let client: WarrenClient
     let maximumBodyBytes: Int
@@ -11,6 +11,9 @@ struct TasksController: Sendable {
 
     func add(to router: Router<some RequestContext>) {
         router.post("/v1/tasks") { request, _ in try await submit(request) }
+        router.post("/v1/tasks/batch") { request, _ in try await submitBatch(request) }
+        router.get("/v1/tasks") { request, _ in try await list(request) }
+        router.get("/v1/tasks/:id/events") { _, context in try await events(context.parameters.get("id") ?? "") }
         router.get("/v1/tasks/:id") { request, context in
             try await status(context.parameters.get("id") ?? "", wait: request.uri.queryParameters.get("wait"))
         }
@@ -28,7 +31,7 @@ struct TasksController: Sendable {
         let problems = Self.revokeSchema.violations(of: document)
         if !problems.isEmpty { throw WarrenError(.invalidArguments, problems.joined(separator: "; ")) }
         let terminate = document["terminate"] == .bool(true)
-        return try APIServer.json(.ok, Self.document(try await client.revoke(id, terminate: terminate)))
+        return try APIServer.json(.ok, try await client.revoke(id, terminate: terminate).document)
     }
 
     /// The body `POST /v1/tasks/{id}/revoke` takes: nothing, or `{"terminate": true|false}`.
@@ -40,14 +43,59 @@ struct TasksController: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes)
         let document = try JSONValue(parsing: body.readableBytesView)
-        let submission = try Submission(document: document)
-        let receipt = try await client.submit(submission)
+        let receipt = try await client.submit(try Submission(document: document))
+        return try APIServer.json(receipt.created ? .accepted : .ok, .object(Self.members(receipt)))
+    }
+
+    /// The most tasks `POST /v1/tasks/batch` takes.
+    static let maximumBatchSize = 1000
+
+    /// `POST /v1/tasks/batch` with `{"tasks": [submission, …]}`: every valid task in one transaction
+    /// and one confirm window. One invalid task fails only itself: the answer is 200 with a result
+    /// for each, in order, as `POST /v1/tasks` would answer it alone, with its `status`.
+    func submitBatch(_ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: maximumBodyBytes)
+        let document = try JSONValue(parsing: body.readableBytesView)
+        guard case .object(let fields) = document, fields.count == 1, let items = fields["tasks"]?.arrayValue else {
+            throw WarrenError(.invalidArguments, "$: the body must be {\"tasks\": [task, …]}")
+        }
+        guard items.count <= Self.maximumBatchSize else {
+            throw Problem(
+                .contentTooLarge, kind: "batch-too-large", title: "Batch too large",
+                detail:
+                    "the batch holds \(items.count) tasks, over the limit of \(Self.maximumBatchSize); send it in parts"
+            )
+        }
+        guard !items.isEmpty else { throw WarrenError(.invalidArguments, "$.tasks: must hold at least one task") }
+        let decoded = items.map { item in Result { try Submission(document: item) } }
+        var submitted = try await client.submit(batch: decoded.compactMap { try? $0.get() }).makeIterator()
+        var results: [JSONValue] = []
+        var accepted = 0
+        for (index, item) in decoded.enumerated() {
+            var result: [String: JSONValue]
+            switch item.map({ _ in submitted.next()! }) {
+            case .success(.success(let receipt)):
+                accepted += 1
+                result = Self.members(receipt)
+                result["status"] = JSONValue(receipt.created ? 202 : 200)
+            case .success(.failure(let error)), .failure(let error):
+                result = Problem.from(error).members(instance: request.uri.path)
+            }
+            result["index"] = JSONValue(index)
+            results.append(.object(result))
+        }
         return try APIServer.json(
-            receipt.created ? .accepted : .ok,
-            [
-                "id": .string(receipt.id.uuidString.lowercased()), "state": .string(receipt.state.rawValue),
-                "task": .string(receipt.task), "queue": .string(receipt.queue),
-            ])
+            .ok,
+            ["results": .array(results), "accepted": JSONValue(accepted), "refused": JSONValue(items.count - accepted)])
+    }
+
+    /// What `POST /v1/tasks` answers: `{"id", "state", "task", "queue"}`.
+    static func members(_ receipt: SubmissionReceipt) -> [String: JSONValue] {
+        [
+            "id": .string(receipt.id.uuidString.lowercased()), "state": .string(receipt.state.rawValue),
+            "task": .string(receipt.task), "queue": .string(receipt.queue),
+        ]
     }
 
     static func taskID(_ text: String) throws -> UUID {
@@ -76,24 +124,29 @@ struct TasksController: Sendable {
             wait > 0
             ? try await waiters.withPlace { try await client.status(of: id, waitingUpTo: .seconds(wait)) }
             : try await client.status(of: id)
-        guard let record else {
-            throw Problem(
-                .notFound, kind: "not-found", title: "Not found",
-                detail: "no task has the id \(id.uuidString.lowercased())")
-        }
-        return try APIServer.json(.ok, Self.document(record))
+        guard let record else { throw Self.notFound(id) }
+        return try APIServer.json(.ok, record.document)
     }
 
-    static func document(_ record: TaskRecord) -> JSONValue {
-        func time(_ date: Date?) -> JSONValue { date.map { .string(ISO8601Timestamp.format($0)) } ?? .null }
-        return [
-            "id": .string(record.id.uuidString.lowercased()), "task": .string(record.task),
-            "queue": .string(record.queue), "state": .string(record.state.rawValue), "args": record.args,
-            "result": record.result ?? .null, "error": record.error ?? .null,
-            "attempts": JSONValue(record.attempts), "priority": JSONValue(record.priority),
-            "worker": record.worker.map(JSONValue.string) ?? .null, "created_at": time(record.createdAt),
-            "queued_at": time(record.queuedAt), "started_at": time(record.startedAt),
-            "finished_at": time(record.finishedAt), "eta": time(record.eta),
-        ]
+    /// `GET /v1/tasks?state=&task=&queue=&since=&until=&limit=&cursor=`: the history, newest first,
+    /// a page at a time.
+    func list(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        let page = try await client.tasks(matching: try TaskQuery(parameters: parameters, now: Date()))
+        return try APIServer.json(.ok, page.document)
+    }
+
+    /// `GET /v1/tasks/{id}/events`: every state the task went through, in order.
+    func events(_ idText: String) async throws -> Response {
+        let id = try Self.taskID(idText)
+        guard let events = try await client.events(of: id) else { throw Self.notFound(id) }
+        return try APIServer.json(
+            .ok, ["id": .string(id.uuidString.lowercased()), "events": .array(events.map(\.document))])
+    }
+
+    static func notFound(_ id: UUID) -> Problem {
+        Problem(
+            .notFound, kind: "not-found", title: "Not found", detail: "no task has the id \(id.uuidString.lowercased())"
+        )
     }
 }

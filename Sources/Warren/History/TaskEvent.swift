@@ -1,0 +1,23 @@
+public import Foundation
+public import WarrenCore
+
+/// One entry of a task's history (`warren.task_events`): a state it entered, or what an operator did to it.
+public struct TaskEvent: Sendable, Equatable {
+    public var at: Date
+    /// A ``TaskState``'s raw value.
+    public var state: String
+    /// The attempt it belongs to; 0 before the first.
+    public var attempt: Int
+    /// The worker (`host:pid`) that wrote it, if a worker did.
+    public var worker: String?
+    /// What else is known: the error of a FAILURE or RETRY.
+    public var detail: JSONValue?
+
+    /// The event as the REST API shows it: `at, state, attempt, worker, detail`.
+    public var document: JSONValue {
+        [
+            "at": .time(at), "state": .string(state), "attempt": JSONValue(attempt),
+            "worker": worker.map(JSONValue.string) ?? .null, "detail": detail ?? .null,
+        ]
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+import Warren
+import WarrenAMQP
+import WarrenAPI
+import WarrenPostgres
+import WarrenTesting
+
+/// Serves the API on a free port for `body`.
+func withAPI(_ configuration: Configuration, _ body: @escaping @Sendable (APITestClient) async throws -> Void)
+    async throws
+{
+    var configuration = configuration
+    configuration.httpPort = 0
+    try await WarrenClient.withClient(configuration: configuration, logger: Servers.logger) { client in
+        let app = APIServer.application(client: client, configuration: configuration, logger: Servers.logger)
+        try await app.test(.live) { testClient in try await body(APITestClient(client: testClient)) }
+    }
+}
+
+struct APIResponse {
+    var status: HTTPResponse.Status
+    var contentType: String?
+    var retryAfter: String? = nil
+    var json: JSONValue
+}
+
+struct APITestClient {
+    let client: any TestClientProtocol
+
+    func postJSON(_ path: String, _ body: String) async throws -> APIResponse {
+        try await client.execute(
+            uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
+        ) { response in Self.read(response) }
+    }
+
+    func get(_ path: String, headers: HTTPFields = [:]) async throws -> APIResponse {
+        try await client.execute(uri: path, method: .get, headers: headers) { response in Self.read(response) }
+    }
+
+    /// Polls `GET /v1/tasks/{id}` until the task is SUCCESS or FAILURE.
+    func waitForTerminal(_ id: String) async throws -> JSONValue {
+        var last: JSONValue = .null
+        try await eventually("task \(id) finished") {
+            last = try await get("/v1/tasks/\(id)").json
+            return last["state"] == "SUCCESS" || last["state"] == "FAILURE"
+        }
+        return last
+    }
+
+    /// A `GET` on a connection of its own, so that it can run beside this client's requests.
+    func getAlongside(_ path: String) async throws -> APIResponse {
+        let port = try #require(client.port)
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { other in
+            let response = try await other.get(path)
+            let json = (try? JSONValue(parsing: (response.body ?? ByteBuffer()).readableBytesView)) ?? .null
+            return APIResponse(
+                status: response.status, contentType: response.headers[.contentType],
+                retryAfter: response.headers[.retryAfter], json: json)
+        }
+    }
+
+    private static func read(_ response: TestResponse) -> APIResponse {
+        let json = (try? JSONValue(parsing: response.body.readableBytesView)) ?? .null
+        return APIResponse(
+            status: response.status, contentType: response.headers[.contentType],
+            retryAfter: response.headers[.retryAfter], json: json)
+    }
+}
