@@ -19,10 +19,11 @@ struct WarrenCommand: AsyncParsableCommand {
               warren revoke 5f0c2a9e-… --terminate
               warren tasks --state FAILURE --since 1h
               warren events 5f0c2a9e-…
+              warren dlq list --queue emails
             """,
         subcommands: [
             APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
-            RevokeCommand.self, TasksCommand.self, EventsCommand.self, QueueCommand.self,
+            RevokeCommand.self, TasksCommand.self, EventsCommand.self, DeadLettersCommand.self, QueueCommand.self,
         ]
     )
 }

@@ -21,5 +21,10 @@ public struct DeadLetterReason: RawRepresentable, Hashable, Sendable, Codable, C
     /// The attempt was still running at its hard time limit.
     public static let timeLimit = DeadLetterReason(rawValue: "time_limit")
 
+    /// Every reason Warren writes.
+    public static let all: [DeadLetterReason] = [
+        .invalidMessage, .unknownTask, .retriesExhausted, .notRetryable, .poison, .unpublishable, .timeLimit,
+    ]
+
     public var description: String { rawValue }
 }

@@ -59,6 +59,22 @@ actor BrokerLink {
         declaredQueues.insert(queue)
     }
 
+    /// How many messages wait in `queue` and how many consumers it has; nil when there is no such
+    /// queue. The broker closes the connection over a queue that does not exist, so ask a link
+    /// that does not publish.
+    func inspect(_ queue: String) async throws -> AMQPQueueInfo? {
+        let connection = try await connected()
+        do {
+            return try await connection.declareQueue(queue, passive: true)
+        } catch let error as AMQPError where error.replyCode == 404 {
+            await dropIfDead(connection)
+            return nil
+        } catch {
+            await dropIfDead(connection)
+            throw error
+        }
+    }
+
     /// True when a connection is open or can be opened now.
     func isReachable() async -> Bool {
         (try? await connected()) != nil

@@ -17,6 +17,9 @@ public final class WarrenClient: Sendable {
     let store: TaskStore
     let pool: PostgresPool
     let broker: BrokerLink
+    /// Reads queues' depths (``BrokerLink/inspect(_:)``) on a connection of its own, opened on first
+    /// use: the broker closes the connection that asks about a queue that does not exist.
+    let inspector: BrokerLink
     let logger: Logger
     let catalogCache: CatalogCache
     let batcher: Batcher<NewTask, SubmissionReceipt>
@@ -49,6 +52,9 @@ public final class WarrenClient: Sendable {
         self.pool = pool
         self.store = store
         self.broker = broker
+        self.inspector = BrokerLink(
+            endpoint: endpoint, topology: Topology(queueType: configuration.queueType), name: "warren-inspect",
+            logger: logger)
         self.logger = logger
         self.catalogCache = CatalogCache(store: store)
         self.finishedTasks = FinishedTasks(databaseURL: configuration.databaseURL, logger: logger)
@@ -75,6 +81,7 @@ public final class WarrenClient: Sendable {
     public func shutdown() async {
         await finishedTasks.close()
         await broker.close()
+        await inspector.close()
         await pool.close()
         await waitingStore.pool.close()
     }
