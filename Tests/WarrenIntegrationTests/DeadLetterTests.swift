@@ -22,7 +22,8 @@ import WarrenTesting
                     failed.append(receipt.id)
                 }
                 let exhausted = try await client.submit(
-                    Submission(task: "test.flaky", args: ["failures": 1, "retryable": true], queue: queue, maxRetries: 0)
+                    Submission(
+                        task: "test.flaky", args: ["failures": 1, "retryable": true], queue: queue, maxRetries: 0)
                 ).id
                 // A body that is no task: a dead letter with no task.
                 try await broker.publish([

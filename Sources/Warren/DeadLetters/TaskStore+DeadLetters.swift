@@ -5,38 +5,22 @@ import WarrenPostgres
 extension TaskStore {
     /// A page of dead letters, newest first, walking `(at, id)` or `(queue, at, id)` backwards from
     /// the cursor (migration 0011); the other filters are checked on the rows the walk meets.
-    func deadLetters(matching query: DeadLetterQuery) async throws -> (letters: [DeadLetter], next: DeadLetterCursor?) {
-        var parameters: [any PostgresEncodable] = []
-        func bind(_ value: some PostgresEncodable) -> String {
-            parameters.append(value)
-            return "$\(parameters.count)"
-        }
-        var conditions: [String] = []
-        if let queue = query.queue { conditions.append("d.queue = \(bind(queue))") }
-        if let task = query.task { conditions.append("t.task = \(bind(task))") }
-        if let reason = query.reason { conditions.append("d.reason = \(bind(reason.rawValue))") }
-        if let since = query.since { conditions.append("d.at >= to_timestamp(\(bind(since))::float8)") }
+    func deadLetters(matching query: DeadLetterQuery) async throws -> (items: [DeadLetter], next: DeadLetterCursor?) {
+        var statement = ListingStatement(time: "d.at", id: "d.id")
+        if let queue = query.queue { statement.require("d.queue = ?", queue) }
+        if let task = query.task { statement.require("t.task = ?", task) }
+        if let reason = query.reason { statement.require("d.reason = ?", reason.rawValue) }
+        if let since = query.since { statement.require("d.at >= to_timestamp(?::float8)", since) }
         if let cursor = query.cursor {
-            conditions.append(
-                "(d.at, d.id) < (timestamptz 'epoch' + \(bind(cursor.atMicroseconds))::bigint"
-                    + " * interval '1 microsecond', \(bind(cursor.id))::bigint)")
+            statement.after(microseconds: cursor.atMicroseconds, id: cursor.id, idType: "bigint")
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let rows = try await pool.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT \(Self.deadLetterColumns), (extract(epoch FROM d.at) * 1000000)::bigint AS at_microseconds
-                    FROM warren.dead_letters d LEFT JOIN warren.tasks t ON t.id = d.task_id \(filter)
-                    ORDER BY d.at DESC, d.id DESC LIMIT \(bind(query.limit + 1))
-                    """, parameters: parameters))
-        var letters: [DeadLetter] = []
-        var lastCursor: DeadLetterCursor?
-        for row in rows.prefix(query.limit) {
-            let letter = try Self.deadLetter(row)
-            letters.append(letter)
-            lastCursor = DeadLetterCursor(atMicroseconds: try row.decode("at_microseconds"), id: letter.id)
+            statement.query(
+                Self.deadLetterColumns, from: "warren.dead_letters d LEFT JOIN warren.tasks t ON t.id = d.task_id",
+                limit: query.limit))
+        return try ListingStatement.page(rows, limit: query.limit, item: Self.deadLetter) {
+            DeadLetterCursor(atMicroseconds: $0, id: $1.id)
         }
-        return (letters, rows.count > query.limit ? lastCursor : nil)
     }
 
     /// One dead letter with its body, or nil.

@@ -7,39 +7,20 @@ extension TaskStore {
     /// id)`, or `(task, …)` / `(queue, …)` when those are filtered on (migration 0010), so a page
     /// costs the same at any depth. A state filter is checked on the rows the walk meets.
     func tasks(matching query: TaskQuery) async throws -> TaskPage {
-        var parameters: [any PostgresEncodable] = []
-        func bind(_ value: some PostgresEncodable) -> String {
-            parameters.append(value)
-            return "$\(parameters.count)"
-        }
-        var conditions: [String] = []
-        if !query.states.isEmpty { conditions.append("state = ANY(\(bind(query.states.map(\.rawValue)))::text[])") }
-        if let task = query.task { conditions.append("task = \(bind(task))") }
-        if let queue = query.queue { conditions.append("queue = \(bind(queue))") }
-        if let since = query.since { conditions.append("created_at >= to_timestamp(\(bind(since))::float8)") }
-        if let until = query.until { conditions.append("created_at < to_timestamp(\(bind(until))::float8)") }
+        var statement = ListingStatement(time: "created_at", id: "id")
+        if !query.states.isEmpty { statement.require("state = ANY(?::text[])", query.states.map(\.rawValue)) }
+        if let task = query.task { statement.require("task = ?", task) }
+        if let queue = query.queue { statement.require("queue = ?", queue) }
+        if let since = query.since { statement.require("created_at >= to_timestamp(?::float8)", since) }
+        if let until = query.until { statement.require("created_at < to_timestamp(?::float8)", until) }
         if let cursor = query.cursor {
-            conditions.append(
-                "(created_at, id) < (timestamptz 'epoch' + \(bind(cursor.createdAtMicroseconds))::bigint"
-                    + " * interval '1 microsecond', \(bind(cursor.id))::uuid)")
+            statement.after(microseconds: cursor.createdAtMicroseconds, id: cursor.id, idType: "uuid")
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try await pool.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT \(Self.recordColumns),
-                        (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_microseconds
-                    FROM warren.tasks \(filter)
-                    ORDER BY created_at DESC, id DESC LIMIT \(bind(query.limit + 1))
-                    """, parameters: parameters))
-        var tasks: [TaskRecord] = []
-        var lastCursor: TaskCursor?
-        for row in rows.prefix(query.limit) {
-            let record = try Self.record(row)
-            tasks.append(record)
-            lastCursor = TaskCursor(createdAtMicroseconds: try row.decode("created_at_microseconds"), id: record.id)
+        let rows = try await pool.query(statement.query(Self.recordColumns, from: "warren.tasks", limit: query.limit))
+        let (tasks, next) = try ListingStatement.page(rows, limit: query.limit, item: Self.record) {
+            TaskCursor(createdAtMicroseconds: $0, id: $1.id)
         }
-        return TaskPage(tasks: tasks, nextCursor: rows.count > query.limit ? lastCursor : nil)
+        return TaskPage(tasks: tasks, nextCursor: next)
     }
 
     /// A task's history in the order it happened; nil when no task has the id.
