@@ -21,19 +21,21 @@ import WarrenTesting
         }
     }
 
-    /// The ids on every page of `path` (which has no cursor yet), following `next_cursor`.
-    func allPages(_ path: String, _ api: APITestClient, between: () async throws -> Void = {}) async throws -> [String]
-    {
-        var ids: [String] = []
+    /// The tasks on every page of `path` (which has no cursor yet), following `next_cursor`, with
+    /// `between` run after each page.
+    func allPages(
+        _ path: String, _ api: APITestClient, between: () async throws -> Void = {}
+    ) async throws -> [JSONValue] {
+        var tasks: [JSONValue] = []
         var next: String? = nil
         repeat {
             let page = try await api.get(path + (next.map { "&cursor=\($0)" } ?? ""))
             #expect(page.status == .ok)
-            ids += (page.json["tasks"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+            tasks += page.json["tasks"]?.arrayValue ?? []
             next = page.json["next_cursor"]?.stringValue
             try await between()
         } while next != nil
-        return ids
+        return tasks
     }
 
     @Test func pagesStayStableWhileTasksAreSubmittedAndHoldAtMostFiveHundred() async throws {
@@ -54,7 +56,7 @@ import WarrenTesting
                 var submittedMeanwhile: [String] = []
                 let paged = try await allPages("/v1/tasks?queue=\(queue)&limit=40", api) {
                     submittedMeanwhile += try await submitEchoes(7, to: queue, client)
-                }
+                }.compactMap { $0["id"]?.stringValue }
                 #expect(paged.count == 505)
                 #expect(Set(paged) == Set(first))
                 #expect(Set(paged).isDisjoint(with: submittedMeanwhile))
@@ -108,16 +110,21 @@ import WarrenTesting
                 #expect(try await ids("queue=\(waiting)&until=\(betweenText)").isEmpty)
                 #expect(try await ids("queue=\(worked)&since=1h&until=\(betweenText)") == Set(succeeded + [failed]))
                 #expect(try await ids("queue=\(worked)&until=1h").isEmpty)
-                // Each filter alone: other tests' tasks may be there too, but none that does not match.
-                let failures = try await api.get(
-                    "/v1/tasks?limit=500&state=FAILURE&since=\(ISO8601Timestamp.format(start))")
-                let failureStates = (failures.json["tasks"]?.arrayValue ?? []).map { $0["state"] }
-                #expect(failureStates.allSatisfy { $0 == "FAILURE" })
-                #expect(try await ids("state=FAILURE&since=\(ISO8601Timestamp.format(start))").contains(failed))
-                let named = try await api.get("/v1/tasks?limit=500&task=test.fail")
-                #expect((named.json["tasks"]?.arrayValue ?? []).allSatisfy { $0["task"] == "test.fail" })
-                #expect(try await ids("since=\(betweenText)").isSuperset(of: queued))
-                #expect(try await ids("since=\(betweenText)").isDisjoint(with: succeeded + [failed]))
+                // Each filter alone, over every page: other tests' tasks are there too, and the
+                // whole suite submits thousands meanwhile, but none that does not match.
+                let startText = ISO8601Timestamp.format(start)
+                let failures = try await allPages("/v1/tasks?limit=500&state=FAILURE&since=\(startText)", api)
+                #expect(failures.allSatisfy { $0["state"] == "FAILURE" })
+                #expect(failures.contains { $0["id"]?.stringValue == failed })
+                let named = try await allPages("/v1/tasks?limit=500&task=test.fail&since=\(startText)", api)
+                #expect(named.allSatisfy { $0["task"] == "test.fail" })
+                #expect(named.contains { $0["id"]?.stringValue == failed })
+                let recent = try await allPages("/v1/tasks?limit=500&since=\(betweenText)", api)
+                // Times as the API writes them (to the millisecond) compare as text.
+                #expect(recent.allSatisfy { ($0["created_at"]?.stringValue ?? "") >= betweenText })
+                let recentIDs = Set(recent.compactMap { $0["id"]?.stringValue })
+                #expect(recentIDs.isSuperset(of: queued))
+                #expect(recentIDs.isDisjoint(with: succeeded + [failed]))
 
                 for (query, parameter) in [
                     ("state=DONE", "state"), ("since=yesterday", "since"), ("until=2026-13-01", "until"),
