@@ -62,7 +62,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
                 })
             if let next = page.nextCursor { print("more: --cursor \(next.text)") }
             for (queue, messages) in page.waiting {
-                print("\(queue).dead: \(messages.map { "\($0) messages" } ?? "no such queue")")
+                print("\(queue).dead: \(messages.map { "\($0) message\($0 == 1 ? "" : "s")" } ?? "no such queue")")
             }
         }
     }
