@@ -27,40 +27,21 @@ struct DeadLettersCommand: AsyncParsableCommand {
         @Option(help: "Only dead letters with this reason (retries_exhausted, not_retryable, time_limit, …).")
         var reason: String?
 
-        @Option(help: "Only dead letters since then: 1h, 7d, or an RFC 3339 time.")
-        var since: String?
-
-        @Option(help: "The most dead letters to list (at most \(Listing.maximumLimit)).")
-        var limit: Int = Listing.defaultLimit
-
-        @Option(help: "Where to start: the cursor the previous page printed.")
-        var cursor: String?
-
-        @Flag(help: "Print the page as the REST API answers it.")
-        var json = false
+        @OptionGroup var listing: ListingOptions
 
         func run() async throws {
-            var parameters = [(name: "limit", value: String(limit))]
-            for (name, value) in [
-                ("queue", queue), ("task", task), ("reason", reason), ("since", since), ("cursor", cursor),
-            ] {
-                if let value { parameters.append((name: name, value: value)) }
-            }
-            let query = try DeadLetterQuery(parameters: parameters, now: Date())
+            let filters = [("queue", queue), ("task", task), ("reason", reason)]
+            let query = try DeadLetterQuery(parameters: listing.parameters(filters), now: Date())
             let page = try await connection.withClient { client in try await client.deadLetters(matching: query) }
-            if json {
-                print(page.document.jsonText)
-                return
-            }
-            printTable(
-                ["ID", "QUEUE", "TASK", "REASON", "ATTEMPTS", "AT", "TASK ID"],
-                page.deadLetters.map {
+            listing.print(
+                page.document, header: ["ID", "QUEUE", "TASK", "REASON", "ATTEMPTS", "AT", "TASK ID"],
+                rows: page.deadLetters.map {
                     [
                         String($0.id), $0.queue, $0.task ?? "-", $0.reason, $0.attempts.map(String.init) ?? "-",
                         ISO8601Timestamp.format($0.at), $0.taskID?.uuidString.lowercased() ?? "-",
                     ]
-                })
-            if let next = page.nextCursor { print("more: --cursor \(next.text)") }
+                }, next: page.nextCursor?.text)
+            if listing.json { return }
             for (queue, messages) in page.waiting {
                 print("\(queue).dead: \(messages.map { "\($0) message\($0 == 1 ? "" : "s")" } ?? "no such queue")")
             }
