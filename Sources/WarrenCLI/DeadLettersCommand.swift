@@ -43,7 +43,9 @@ struct DeadLettersCommand: AsyncParsableCommand {
                 }, next: page.nextCursor?.text)
             if listing.json { return }
             for (queue, messages) in page.waiting {
-                print("\(queue).dead: \(messages.map { "\($0) message\($0 == 1 ? "" : "s")" } ?? "no such queue")")
+                print(
+                    "\(Topology.deadLetterQueue(of: queue)): \(messages.map { "\($0) message\($0 == 1 ? "" : "s")" } ?? "no such queue")"
+                )
             }
         }
     }
@@ -68,7 +70,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
                 print(letter.document.jsonText)
                 return
             }
-            print("queue: \(letter.queue) (its messages wait in \(letter.queue).dead)")
+            print("queue: \(letter.queue) (its messages wait in \(Topology.deadLetterQueue(of: letter.queue)))")
             print("task: \(letter.task ?? "-") \(letter.taskID?.uuidString.lowercased() ?? "(no readable id)")")
             print(
                 "reason: \(letter.reason), attempts: \(letter.attempts.map(String.init) ?? "-"), at: \(ISO8601Timestamp.format(letter.at))"

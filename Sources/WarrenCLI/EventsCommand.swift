@@ -21,7 +21,7 @@ struct EventsCommand: AsyncParsableCommand {
         guard let events else { throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())") }
         if json {
             print(
-                JSONValue.object(["id": .string(id.uuidString.lowercased()), "events": .array(events.map(\.document))])
+                TaskEvent.document(of: id, events)
                     .jsonText)
             return
         }

@@ -28,7 +28,8 @@ public struct DeadLetter: Sendable, Equatable {
     /// it is not JSON) and `body_base64`.
     public var document: JSONValue {
         var members: [String: JSONValue] = [
-            "id": JSONValue(id), "queue": .string(queue), "dead_letter_queue": .string("\(queue).dead"),
+            "id": JSONValue(id), "queue": .string(queue),
+            "dead_letter_queue": .string(Topology.deadLetterQueue(of: queue)),
             "task_id": taskID.map { .string($0.uuidString.lowercased()) } ?? .null,
             "task": task.map(JSONValue.string) ?? .null, "reason": .string(reason), "error": error ?? .null,
             "attempts": attempts.map { JSONValue($0) } ?? .null, "state": state.map { .string($0.rawValue) } ?? .null,
@@ -60,7 +61,8 @@ public struct DeadLetterPage: Sendable {
             "queues": .array(
                 waiting.map {
                     [
-                        "queue": .string($0.queue), "dead_letter_queue": .string("\($0.queue).dead"),
+                        "queue": .string($0.queue),
+                        "dead_letter_queue": .string(Topology.deadLetterQueue(of: $0.queue)),
                         "messages": $0.messages.map { JSONValue($0) } ?? .null,
                     ]
                 }),

@@ -20,4 +20,9 @@ public struct TaskEvent: Sendable, Equatable {
             "worker": worker.map(JSONValue.string) ?? .null, "detail": detail ?? .null,
         ]
     }
+
+    /// A task's events as the REST API shows them: `{"id", "events": [event, …]}`.
+    public static func document(of id: UUID, _ events: [TaskEvent]) -> JSONValue {
+        ["id": .string(id.uuidString.lowercased()), "events": .array(events.map(\.document))]
+    }
 }

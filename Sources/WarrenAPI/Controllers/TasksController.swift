@@ -141,7 +141,7 @@ struct TasksController: Sendable {
         let id = try Self.taskID(idText)
         guard let events = try await client.events(of: id) else { throw Self.notFound(id) }
         return try APIServer.json(
-            .ok, ["id": .string(id.uuidString.lowercased()), "events": .array(events.map(\.document))])
+            .ok, TaskEvent.document(of: id, events))
     }
 
     static func notFound(_ id: UUID) -> Problem {
