@@ -23,7 +23,7 @@ public enum APIServer {
             client: client, maximumBodyBytes: configuration.maximumBodyBytes,
             waiters: WaiterLimit(configuration.maximumWaiters))
         tasks.add(to: router)
-        DeadLettersController(client: client).add(to: router)
+        DeadLettersController(client: client, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
         router.get("/healthz") { _, _ in
             try json(.ok, ["status": "ok"])
         }

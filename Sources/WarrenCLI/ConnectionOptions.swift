@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import Warren
 
 /// Flags every command shares; each overrides its environment variable.
@@ -40,8 +41,14 @@ extension ConnectionOptions {
     }
 }
 
-/// Sends every log line to standard error at `level` and above. Each command calls it once, first.
+/// Sends every log line to standard error at `level` and above. The first call sets it up; a
+/// command that opens a client twice (to count, ask, then act) calls it again, to no effect.
 func bootstrapLogging(_ level: LogLevel) {
+    let first = loggingBootstrapped.withLock { done in
+        defer { done = true }
+        return !done
+    }
+    guard first else { return }
     let level = Logger.Level(rawValue: level.rawValue) ?? .info
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
@@ -49,5 +56,7 @@ func bootstrapLogging(_ level: LogLevel) {
         return handler
     }
 }
+
+private let loggingBootstrapped = Mutex(false)
 
 extension LogLevel: ExpressibleByArgument {}

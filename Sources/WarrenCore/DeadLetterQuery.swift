@@ -7,6 +7,8 @@ public struct DeadLetterQuery: Sendable, Equatable {
     public var queue: String?
     public var task: String?
     public var reason: DeadLetterReason?
+    /// Dead letters in this status; nil for all of them.
+    public var status: DeadLetterStatus?
     /// Dead letters written at or after this time.
     public var since: Date?
     /// The most dead letters on a page, 1 to ``Listing/maximumLimit``.
@@ -15,19 +17,22 @@ public struct DeadLetterQuery: Sendable, Equatable {
     public var cursor: DeadLetterCursor?
 
     public init(
-        queue: String? = nil, task: String? = nil, reason: DeadLetterReason? = nil, since: Date? = nil,
-        limit: Int = Listing.defaultLimit, cursor: DeadLetterCursor? = nil
+        queue: String? = nil, task: String? = nil, reason: DeadLetterReason? = nil,
+        status: DeadLetterStatus? = .dead, since: Date? = nil, limit: Int = Listing.defaultLimit,
+        cursor: DeadLetterCursor? = nil
     ) {
         self.queue = queue
         self.task = task
         self.reason = reason
+        self.status = status
         self.since = since
         self.limit = min(max(limit, 1), Listing.maximumLimit)
         self.cursor = cursor
     }
 
-    /// Reads the query parameters of `GET /v1/dead-letters`: `queue`, `task`, `reason`, `since` (a
-    /// duration back from `now`, or an RFC 3339 time), `limit` and `cursor`.
+    /// Reads the query parameters of `GET /v1/dead-letters`: `queue`, `task`, `reason`, `status`
+    /// (``DeadLetterStatus``, or `all`; `dead` when absent), `since` (a duration back from `now`, or
+    /// an RFC 3339 time), `limit` and `cursor`.
     /// - Throws: ``WarrenError`` `invalidParameter` naming the first parameter that cannot be read.
     public init(parameters: [(name: String, value: String)], now: Date) throws {
         self.init()
@@ -45,6 +50,17 @@ public struct DeadLetterQuery: Sendable, Equatable {
                             + DeadLetterReason.all.map(\.rawValue).joined(separator: ", "))
                 }
                 self.reason = reason
+            case "status":
+                if value == "all" {
+                    status = nil
+                } else if let status = DeadLetterStatus(rawValue: value) {
+                    self.status = status
+                } else {
+                    throw WarrenError(
+                        .invalidParameter,
+                        "status: \(value.prefix(60).debugDescription) is not a dead letter's status; one of dead, replayed, purged, all"
+                    )
+                }
             case "since":
                 since = try TimeText.date(value, now: now, parameter: name)
             case "limit":
@@ -53,10 +69,20 @@ public struct DeadLetterQuery: Sendable, Equatable {
                 guard let cursor = DeadLetterCursor(text: value) else { throw Listing.notACursor }
                 self.cursor = cursor
             default:
-                throw Listing.unknown(name, takes: "queue, task, reason, since, limit and cursor")
+                throw Listing.unknown(name, takes: "queue, task, reason, status, since, limit and cursor")
             }
         }
     }
+}
+
+/// What became of a dead letter.
+public enum DeadLetterStatus: String, Sendable, CaseIterable {
+    /// Its message waits in `<queue>.dead`.
+    case dead
+    /// Sent back to its queue, its task to run again.
+    case replayed
+    /// Discarded: its task stays FAILURE.
+    case purged
 }
 
 /// Where a page of dead letters ended: the last one's time, in microseconds since 1970, and its id.

@@ -18,6 +18,7 @@ public enum TestTasks {
         registry.register(Crash())
         registry.register(CountRun(databaseURL: databaseURL))
         registry.register(Paced())
+        registry.register(Gated())
         return registry
     }
 
@@ -219,6 +220,42 @@ public enum TestTasks {
         public func run(_ arguments: Arguments, context: TaskContext) async throws -> Result {
             try await Task.sleep(for: .milliseconds(Int(arguments.seconds * 1000)))
             return Result(slept: arguments.seconds)
+        }
+    }
+
+    /// Fails until its gate is open (a row in `warren_test.gates`), then returns its attempt: a task
+    /// that fails until an operator fixes what it needs, then replays it. Its failures are
+    /// retryable; its own policy tries twice, 1 s apart.
+    public struct Gated: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var gate: String
+            public init(gate: String) { self.gate = gate }
+        }
+        public struct Closed: RetryableError, CustomStringConvertible {
+            public var gate: String
+            public var description: String { "gate \(gate) is closed" }
+        }
+        public typealias Result = Int
+        public static let name = "test.gated"
+        public static let options = TaskOptions(retry: try! .fixed(1, maxRetries: 1))
+        public init() {}
+
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Int {
+            let rows = try await context.database.query(
+                "SELECT 1 FROM warren_test.gates WHERE name = \(arguments.gate)")
+            guard !rows.isEmpty else { throw Closed(gate: arguments.gate) }
+            return context.attempt
+        }
+
+        /// Opens a gate.
+        public static func open(_ gate: String, _ pool: PostgresPool) async throws {
+            _ = try await pool.query("INSERT INTO warren_test.gates (name) VALUES (\(gate)) ON CONFLICT DO NOTHING")
+        }
+
+        /// Creates `warren_test.gates` if needed.
+        public static func prepare(_ pool: PostgresPool) async throws {
+            _ = try await pool.query("CREATE SCHEMA IF NOT EXISTS warren_test")
+            _ = try await pool.query("CREATE TABLE IF NOT EXISTS warren_test.gates (name text PRIMARY KEY)")
         }
     }
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Testing
 import Warren
+
 @testable import WarrenAPI
 
 /// Every error leaves the API as a problem document with the status its cause calls for.

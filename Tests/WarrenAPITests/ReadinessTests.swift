@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import WarrenAPI
 
 /// `/readyz` checks the servers at most once a second, however often it is asked.

@@ -33,8 +33,16 @@ struct APITestClient {
     let client: any TestClientProtocol
 
     func postJSON(_ path: String, _ body: String) async throws -> APIResponse {
+        try await send(.post, path, body)
+    }
+
+    func deleteJSON(_ path: String, _ body: String) async throws -> APIResponse {
+        try await send(.delete, path, body)
+    }
+
+    private func send(_ method: HTTPRequest.Method, _ path: String, _ body: String) async throws -> APIResponse {
         try await client.execute(
-            uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
+            uri: path, method: method, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
         ) { response in Self.read(response) }
     }
 

@@ -22,6 +22,7 @@ enum Servers {
             .migrate(try Migration.load(from: TestEnvironment.migrationsDirectory))
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
         try await TestTasks.CountRun.prepare(pool)
+        try await TestTasks.Gated.prepare(pool)
         await pool.close()
     }
 

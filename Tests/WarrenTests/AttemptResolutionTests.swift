@@ -9,8 +9,10 @@ import Testing
     static let policy = try! RetryPolicy.fixed(7, maxRetries: 2)
     static let limits = TaskOptions(softTimeLimit: .seconds(3), timeLimit: .seconds(10))
 
-    func resolution(attempt: Int, policy: RetryPolicy = policy) -> AttemptResolution {
-        AttemptResolution(attempt: attempt, policy: policy, limits: Self.limits)
+    func resolution(attempt: Int, attemptsAtReplay: Int = 0, policy: RetryPolicy = policy) -> AttemptResolution {
+        AttemptResolution(
+            attempt: AttemptNumber(number: attempt, attemptsAtReplay: attemptsAtReplay), policy: policy,
+            limits: Self.limits)
     }
 
     func failed(_ error: any Error, afterSoftLimit: Bool = false) -> AttemptResolution.End {
@@ -84,6 +86,28 @@ import Testing
         #expect(
             resolution(attempt: 4).action(ended: nil, start: .unwritten, stopping: false, random: 0)
                 == .record(.failure(.poison(attempt: 4, maximum: 3)), recordsStart: true))
+    }
+
+    @Test func aReplayedTaskGetsThePoliciesAttemptsAgain() {
+        let error = TaskError(describing: Flaky())
+        // Three attempts failed, then a replay: attempt 4 is the first of a new count of 3.
+        #expect(
+            resolution(attempt: 4, attemptsAtReplay: 3).action(
+                ended: failed(Flaky()), start: .writtenBefore, stopping: false, random: 0.5)
+                == .record(.retry(error, afterSeconds: 7), recordsStart: false))
+        var exhausted = error
+        exhausted.reason = .retriesExhausted
+        #expect(
+            resolution(attempt: 6, attemptsAtReplay: 3).action(
+                ended: failed(Flaky()), start: .writtenBefore, stopping: false, random: 0.5)
+                == .record(.failure(exhausted), recordsStart: false))
+        #expect(resolution(attempt: 6, attemptsAtReplay: 3).poison == nil)
+        #expect(resolution(attempt: 7, attemptsAtReplay: 3).poison == .poison(attempt: 4, maximum: 3))
+        // The start's fence is the attempt's own number, not the count.
+        #expect(
+            resolution(attempt: 5, attemptsAtReplay: 3).action(
+                ended: .finished(.null), start: .writtenWhileRunning(attempt: 2), stopping: false, random: 0)
+                == .ackUnrecorded(.fencedOff))
     }
 
     @Test func aRevokedAttemptIsAckedUnrecordedWhateverBecameOfItsStart() {

@@ -103,7 +103,8 @@ import Testing
         var error = TaskError(type: "SMTPError", message: String(repeating: "x", count: 2_000))
         error.reason = .retriesExhausted
         let at = Date(timeIntervalSince1970: 1_700_000_300)
-        let letter = TaskMessages.deadLetter(delivery(), queue: "emails", error: error, attempts: 3, at: at)
+        let key = UUID()
+        let letter = TaskMessages.deadLetter(delivery(), queue: "emails", error: error, attempts: 3, key: key, at: at)
         #expect(letter.exchange == Topology.deadLetterExchange)
         #expect(letter.routingKey == "emails")
         #expect(letter.body == delivery().body)
@@ -113,10 +114,11 @@ import Testing
         #expect(headers[TaskMessages.Header.attempts] == .int(3))
         #expect(headers[TaskMessages.Header.originalQueue] == .string("emails"))
         #expect(headers[TaskMessages.Header.deadLetteredAt] == .timestamp(1_700_000_300))
+        #expect(headers[TaskMessages.Header.deadLetterKey] == .string(key.uuidString.lowercased()))
         #expect(headers[TaskMessages.Header.turn] == nil && headers["x-death"] == nil)
         #expect(headers["traceparent"] == .string("00-abc-def-01"))
         let unstarted = TaskMessages.deadLetter(
-            delivery(), queue: "emails", error: .invalidMessage("not JSON"), attempts: nil, at: at)
+            delivery(), queue: "emails", error: .invalidMessage("not JSON"), attempts: nil, key: UUID(), at: at)
         #expect(unstarted.properties.headers[TaskMessages.Header.attempts] == nil)
         #expect(unstarted.properties.headers[TaskMessages.Header.reason] == .string("invalid_message"))
     }

@@ -25,6 +25,8 @@ enum TaskMessages {
         static let originalQueue = "x-warren-original-queue"
         /// When it was dead-lettered.
         static let deadLetteredAt = "x-warren-dead-lettered-at"
+        /// The key of its row in `warren.dead_letters`: what a replay or purge finds it by.
+        static let deadLetterKey = "x-warren-dead-letter-key"
     }
 
     static let maximumErrorLength = 1_000
@@ -76,11 +78,13 @@ enum TaskMessages {
         return Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
     }
 
-    /// The message for `<queue>.dead`: `delivery`'s body and properties, with why in its headers.
+    /// The message for `<queue>.dead`: `delivery`'s body and properties, with why in its headers
+    /// and the `key` of its row in `warren.dead_letters`.
     static func deadLetter(
-        _ delivery: AMQPDelivery, queue: String, error: TaskError, attempts: Int?, at time: Date = Date()
+        _ delivery: AMQPDelivery, queue: String, error: TaskError, attempts: Int?, key: UUID, at time: Date = Date()
     ) -> AMQPOutgoingMessage {
         var properties = republished(delivery.properties)
+        properties.headers[Header.deadLetterKey] = .string(key.uuidString.lowercased())
         properties.headers[Header.reason] = .string(error.reason?.rawValue ?? "unknown")
         properties.headers[Header.error] = .string(String(error.description.prefix(maximumErrorLength)))
         properties.headers[Header.originalQueue] = .string(queue)
@@ -88,6 +92,11 @@ enum TaskMessages {
         if let attempts { properties.headers[Header.attempts] = .int(Int64(attempts)) }
         return AMQPOutgoingMessage(
             exchange: Topology.deadLetterExchange, routingKey: queue, properties: properties, body: delivery.body)
+    }
+
+    /// The key a message in `<queue>.dead` carries, if Warren dead-lettered it (see ``deadLetter(_:queue:error:attempts:key:at:)``).
+    static func deadLetterKey(of delivery: AMQPDelivery) -> UUID? {
+        delivery.properties.headers[Header.deadLetterKey]?.stringValue.flatMap(UUID.init(uuidString:))
     }
 
     /// The properties a message keeps when Warren publishes it again: what describes the task and

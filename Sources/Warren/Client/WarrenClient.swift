@@ -16,6 +16,7 @@ import WarrenPostgres
 public final class WarrenClient: Sendable {
     let store: TaskStore
     let pool: PostgresPool
+    let endpoint: AMQPEndpoint
     let broker: BrokerLink
     /// Reads queues' depths (``BrokerLink/inspect(_:)``) on a connection of its own, opened on first
     /// use: the broker closes the connection that asks about a queue that does not exist.
@@ -49,6 +50,7 @@ public final class WarrenClient: Sendable {
             endpoint: endpoint, topology: Topology(queueType: configuration.queueType), name: "warren-publish",
             logger: logger)
         self.maximumArgumentBytes = configuration.maximumBodyBytes
+        self.endpoint = endpoint
         self.pool = pool
         self.store = store
         self.broker = broker

@@ -16,6 +16,9 @@ public struct DeadLetter: Sendable, Equatable {
     public var error: JSONValue?
     /// Attempts the task had, when its row exists.
     public var attempts: Int?
+    /// Whether it still waits, or was replayed or purged (at `resolvedAt`).
+    public var status: DeadLetterStatus
+    public var resolvedAt: Date?
     /// The task's state now (FAILURE, unless it was replayed since).
     public var state: TaskState?
     public var args: JSONValue?
@@ -24,7 +27,7 @@ public struct DeadLetter: Sendable, Equatable {
     public var body: [UInt8]?
 
     /// The dead letter as the REST API shows it: `id, queue, dead_letter_queue, task_id, task, reason,
-    /// error, attempts, state, args, at`, and with its body, `message` (the body as JSON, or null when
+    /// error, attempts, state, args, at, status, resolved_at`, and with its body, `message` (the body as JSON, or null when
     /// it is not JSON) and `body_base64`.
     public var document: JSONValue {
         var members: [String: JSONValue] = [
@@ -33,7 +36,8 @@ public struct DeadLetter: Sendable, Equatable {
             "task_id": taskID.map { .string($0.uuidString.lowercased()) } ?? .null,
             "task": task.map(JSONValue.string) ?? .null, "reason": .string(reason), "error": error ?? .null,
             "attempts": attempts.map { JSONValue($0) } ?? .null, "state": state.map { .string($0.rawValue) } ?? .null,
-            "args": args ?? .null, "at": .time(at),
+            "args": args ?? .null, "at": .time(at), "status": .string(status.rawValue),
+            "resolved_at": resolvedAt.map(JSONValue.time) ?? .null,
         ]
         if let body {
             members["message"] = (try? JSONValue(parsing: body)) ?? .null

@@ -4,7 +4,7 @@ public import WarrenCore
 /// One entry of a task's history (`warren.task_events`): a state it entered, or what an operator did to it.
 public struct TaskEvent: Sendable, Equatable {
     public var at: Date
-    /// A ``TaskState``'s raw value.
+    /// A ``TaskState``'s raw value, or ``replayed`` or ``purged``.
     public var state: String
     /// The attempt it belongs to; 0 before the first.
     public var attempt: Int
@@ -12,6 +12,11 @@ public struct TaskEvent: Sendable, Equatable {
     public var worker: String?
     /// What else is known: the error of a FAILURE or RETRY.
     public var detail: JSONValue?
+
+    /// The event of a task sent back to its queue from a dead letter.
+    public static let replayed = "REPLAYED"
+    /// The event of a task whose dead letter was discarded.
+    public static let purged = "PURGED"
 
     /// The event as the REST API shows it: `at, state, attempt, worker, detail`.
     public var document: JSONValue {

@@ -18,26 +18,31 @@ extension WarrenClient {
     ///   stay for the next try.
     public func relayDueTasks(limit: Int = 500) async throws -> Int {
         try await reportingServers {
-            let due = try await store.claimDueOutboxTasks(limit: limit)
-            if due.isEmpty { return 0 }
-            let tasks = due.map {
-                NewTask(
-                    id: $0.id, task: $0.task, queue: $0.queue, args: $0.args, priority: $0.priority,
-                    idempotencyKey: nil, createdAt: $0.createdAt, eta: $0.eta, retry: $0.retryPolicy)
-            }
-            do {
-                try await broker.publish(tasks)
-                try await store.relayed(tasks.map(\.id))
-                return tasks.count
-            } catch let error where Self.isRefusal(error) && tasks.count > 1 {
-                return try await relayOneByOne(tasks)
-            } catch let error where Self.isRefusal(error) {
-                try await recordRefusal(of: tasks[0], error)
-                return 0
-            } catch {
-                try? await store.releaseClaims(tasks.map(\.id))
-                throw error
-            }
+            try await relay(try await store.claimDueOutboxTasks(limit: limit))
+        }
+    }
+
+    /// Publishes these tasks, whose outbox entries the caller claimed, as ``relayDueTasks(limit:)``
+    /// does.
+    func relay(_ claimed: [TaskRecord]) async throws -> Int {
+        if claimed.isEmpty { return 0 }
+        let tasks = claimed.map {
+            NewTask(
+                id: $0.id, task: $0.task, queue: $0.queue, args: $0.args, priority: $0.priority,
+                idempotencyKey: nil, createdAt: $0.createdAt, eta: $0.eta, retry: $0.retryPolicy)
+        }
+        do {
+            try await broker.publish(tasks)
+            try await store.relayed(tasks.map(\.id))
+            return tasks.count
+        } catch let error where Self.isRefusal(error) && tasks.count > 1 {
+            return try await relayOneByOne(tasks)
+        } catch let error where Self.isRefusal(error) {
+            try await recordRefusal(of: tasks[0], error)
+            return 0
+        } catch {
+            try? await store.releaseClaims(tasks.map(\.id))
+            throw error
         }
     }
 

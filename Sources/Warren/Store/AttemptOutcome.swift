@@ -11,9 +11,17 @@ struct AttemptOutcome: Sendable {
     var error: TaskError?
     /// When the next attempt is due (RETRY).
     var eta: Date?
-    /// The message body kept in `warren.dead_letters` (FAILURE).
-    var deadLetterBody: [UInt8]?
+    /// The dead letter it leaves (FAILURE), kept in `warren.dead_letters`.
+    var deadLetter: KeptDeadLetter?
     /// Set when the attempt's start was never written (it ended within the worker's
     /// `recordStartAfter`): the outcome then records the start too.
     var unrecordedStart: UnrecordedStart?
+}
+
+/// What `warren.dead_letters` keeps of a message sent to `<queue>.dead`.
+struct KeptDeadLetter: Sendable {
+    /// The message's `x-warren-dead-letter-key` header: what finds it in `<queue>.dead` again.
+    var key: UUID
+    /// The message's body as it was received.
+    var body: [UInt8]
 }

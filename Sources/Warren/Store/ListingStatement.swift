@@ -41,14 +41,20 @@ struct ListingStatement {
     /// `SELECT columns, <time in microseconds> AS cursor_microseconds FROM source WHERE … ORDER BY
     /// time DESC, id DESC` with a limit of `limit + 1`.
     func query(_ columns: String, from source: String, limit: Int) -> PostgresQuery {
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return PostgresQuery(
+        PostgresQuery(
             unsafeSQL: """
                 SELECT \(columns), (extract(epoch FROM \(time)) * 1000000)::bigint AS cursor_microseconds
                 FROM \(source) \(filter)
                 ORDER BY \(time) DESC, \(id) DESC LIMIT $\(parameters.count + 1)
                 """, parameters: parameters + [limit + 1])
     }
+
+    /// `SELECT count(*) AS count FROM source WHERE …`.
+    func count(from source: String) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: "SELECT count(*) AS count FROM \(source) \(filter)", parameters: parameters)
+    }
+
+    private var filter: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
 
     /// The page of `rows` (which ``query(_:from:limit:)`` selected) and where the next one starts,
     /// nil when this is the last.

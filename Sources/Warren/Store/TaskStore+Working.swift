@@ -17,7 +17,7 @@ extension TaskStore {
     /// Absent as well is a message older than the row's ETA: a retry's row carries the ETA of the
     /// message that runs the next attempt, so the previous attempt's message, redelivered because
     /// its ack was lost, is not run again ahead of its backoff (its delayed copy carries the retry).
-    func start(_ requests: [StartRequest], worker: String) async throws -> [UUID: Int] {
+    func start(_ requests: [StartRequest], worker: String) async throws -> [UUID: AttemptNumber] {
         let envelopes = requests.map(\.envelope)
         let ids = envelopes.map(\.id)
         let tasks = envelopes.map(\.task)
@@ -53,8 +53,8 @@ extension TaskStore {
                          FROM input i WHERE i.id = excluded.id LIMIT 1)
                 -- xmax is 0 on a row this statement inserted, set on one it updated. A row still PENDING
                 -- (its message came before the relay recorded publishing it) is queued by this statement.
-                RETURNING t.id, t.attempts, t.started_at, t.queued_at, t.eta, t.xmax = 0 AS created,
-                          t.xmax <> 0 AND t.queued_at = now() AS queued_now
+                RETURNING t.id, t.attempts, t.attempts_at_replay, t.started_at, t.queued_at, t.eta,
+                          t.xmax = 0 AS created, t.xmax <> 0 AND t.queued_at = now() AS queued_now
             ), events AS (
                 INSERT INTO warren.task_events (task_id, at, state, attempt, worker)
                 SELECT id, queued_at,
@@ -67,27 +67,29 @@ extension TaskStore {
             ), unlisted AS (
                 DELETE FROM warren.outbox o USING started s WHERE o.task_id = s.id
             )
-            SELECT id, attempts FROM started
+            SELECT id, attempts, attempts_at_replay FROM started
             """)
-        var attempts: [UUID: Int] = [:]
+        var attempts: [UUID: AttemptNumber] = [:]
         for row in rows {
-            attempts[try row.decode("id", as: UUID.self)] = try row.decode("attempts", as: Int.self)
+            attempts[try row.decode("id", as: UUID.self)] = try Self.attemptNumber(row)
         }
         return attempts
     }
 
     /// How each of these tasks stands before a worker runs it: its state and attempts so far.
     /// Tasks without a row are absent.
-    func standing(of ids: [UUID]) async throws -> [UUID: (state: TaskState, attempts: Int)] {
+    func standing(of ids: [UUID]) async throws -> [UUID: (state: TaskState, attempts: AttemptNumber)] {
         let rows = try await pool.query(
-            "SELECT id, state, attempts FROM warren.tasks WHERE id = ANY(\(ids)::uuid[])")
-        var standing: [UUID: (state: TaskState, attempts: Int)] = [:]
+            "SELECT id, state, attempts, attempts_at_replay FROM warren.tasks WHERE id = ANY(\(ids)::uuid[])")
+        var standing: [UUID: (state: TaskState, attempts: AttemptNumber)] = [:]
         for row in rows {
-            standing[try row.decode("id", as: UUID.self)] = (
-                try Self.state(row), try row.decode("attempts", as: Int.self)
-            )
+            standing[try row.decode("id", as: UUID.self)] = (try Self.state(row), try Self.attemptNumber(row))
         }
         return standing
+    }
+
+    private static func attemptNumber(_ row: PostgresRow) throws -> AttemptNumber {
+        AttemptNumber(number: try row.decode("attempts"), attemptsAtReplay: try row.decode("attempts_at_replay"))
     }
 
     /// Records outcomes, each only if its attempt is still the current one and still STARTED
@@ -107,7 +109,8 @@ extension TaskStore {
         let results = outcomes.map { $0.result?.jsonText }
         let errors = try outcomes.map { try $0.error.map(Self.json) }
         let etas = outcomes.map { $0.eta?.timeIntervalSince1970 }
-        let bodies = outcomes.map { $0.deadLetterBody.map(Self.byteaText) }
+        let letterKeys = outcomes.map { $0.deadLetter?.key }
+        let bodies = outcomes.map { $0.deadLetter.map { Self.byteaText($0.body) } }
         // Of outcomes whose start was never written: what creates the row from the message.
         let starts = outcomes.map(\.unrecordedStart)
         let tasks = starts.map { $0?.envelope.task }
@@ -127,11 +130,12 @@ extension TaskStore {
                 """
                 WITH input AS (
                     SELECT * FROM unnest(\(ids)::uuid[], \(attempts)::int[], \(states)::text[], \(results)::jsonb[],
-                                         \(errors)::jsonb[], \(etas)::float8[], \(bodies)::bytea[], \(ranFor)::float8[],
-                                         \(tasks)::text[], \(queues)::text[], \(args)::jsonb[], \(created)::float8[],
-                                         \(messageETAs)::float8[], \(retryPolicies)::jsonb[], \(priorities)::int[])
-                        AS i(id, attempt, state, result, error, eta, body, ran_for, task, queue, args, created, message_eta,
-                             retry_policy, priority)
+                                         \(errors)::jsonb[], \(etas)::float8[], \(letterKeys)::uuid[], \(bodies)::bytea[],
+                                         \(ranFor)::float8[], \(tasks)::text[], \(queues)::text[], \(args)::jsonb[],
+                                         \(created)::float8[], \(messageETAs)::float8[], \(retryPolicies)::jsonb[],
+                                         \(priorities)::int[])
+                        AS i(id, attempt, state, result, error, eta, letter_key, body, ran_for, task, queue, args, created,
+                             message_eta, retry_policy, priority)
                 ), updated AS (
                     UPDATE warren.tasks t
                     SET state = i.state, result = i.result, error = i.error, eta = coalesce(to_timestamp(i.eta), t.eta),
@@ -175,8 +179,8 @@ extension TaskStore {
                 ), unlisted AS (
                     DELETE FROM warren.outbox o USING upserted u WHERE o.task_id = u.id AND u.state <> \(retry)
                 ), letters AS (
-                    INSERT INTO warren.dead_letters (queue, task_id, reason, error, body)
-                    SELECT f.queue, f.id, f.error ->> 'reason', f.error, i.body
+                    INSERT INTO warren.dead_letters (queue, task_id, reason, error, key, body)
+                    SELECT f.queue, f.id, f.error ->> 'reason', f.error, i.letter_key, i.body
                     FROM finished f JOIN input i ON i.id = f.id
                     WHERE i.body IS NOT NULL
                 ), listed AS (
@@ -205,7 +209,8 @@ extension TaskStore {
     /// dead letter names `taskID`, and the task it names (if any) goes on as it was. A task failed
     /// here is announced as ``finish(_:worker:)`` announces its own.
     func recordDeadLetter(
-        queue: String, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError, body: [UInt8], worker: String
+        queue: String, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError, letter: KeptDeadLetter,
+        worker: String
     ) async throws {
         let id = taskID ?? envelope?.id
         let reason = error.reason?.rawValue ?? "unknown"
@@ -217,10 +222,11 @@ extension TaskStore {
             WITH input AS (
                 SELECT \(id)::uuid AS id, \(envelope?.task)::text AS task, \(queue)::text AS queue,
                        \(envelope?.args.jsonText)::jsonb AS args, \(reason)::text AS reason, \(errorJSON)::jsonb AS error,
-                       \(Self.byteaText(body))::bytea AS body, \(worker)::text AS worker
+                       \(letter.key)::uuid AS key, \(Self.byteaText(letter.body))::bytea AS body,
+                       \(worker)::text AS worker
             ), letter AS (
-                INSERT INTO warren.dead_letters (queue, task_id, reason, error, body)
-                SELECT queue, id, reason, error, body FROM input
+                INSERT INTO warren.dead_letters (queue, task_id, reason, error, key, body)
+                SELECT queue, id, reason, error, key, body FROM input
             ), created AS (
                 INSERT INTO warren.tasks AS t (id, task, queue, state, args, error, worker, finished_at)
                 SELECT id, task, queue, \(failure), args, error, worker, now() FROM input WHERE task IS NOT NULL

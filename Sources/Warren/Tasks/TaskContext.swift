@@ -10,7 +10,8 @@ public struct TaskContext: Sendable {
     public var name: String
     /// The queue it came from.
     public var queue: String
-    /// The attempt number, starting at 1.
+    /// The attempt number, starting at 1. It goes on counting after a replay from a dead letter,
+    /// as `warren.tasks.attempts` does, though the retry policy counts afresh from there.
     public var attempt: Int
     /// A logger with the task's id, name and attempt in its metadata.
     public var logger: Logger

@@ -73,14 +73,15 @@ struct AttemptResolution: Equatable {
         case revoked
     }
 
-    var attempt: Int
+    var attempt: AttemptNumber
     var policy: RetryPolicy
     var limits: TaskOptions
 
     /// The failure of an attempt that must not run at all: one numbered past the policy's last,
     /// whose earlier attempts started and never finished (their workers died running it).
     var poison: TaskError? {
-        attempt > policy.maximumAttempts ? .poison(attempt: attempt, maximum: policy.maximumAttempts) : nil
+        attempt.counted > policy.maximumAttempts
+            ? .poison(attempt: attempt.counted, maximum: policy.maximumAttempts) : nil
     }
 
     /// The action for an attempt that ended as `end` (nil for a ``poison`` one, which never ran).
@@ -91,7 +92,7 @@ struct AttemptResolution: Equatable {
         let outcome: Outcome
         switch end {
         case nil:
-            outcome = .failure(poison ?? .poison(attempt: attempt, maximum: policy.maximumAttempts))
+            outcome = .failure(poison ?? .poison(attempt: attempt.counted, maximum: policy.maximumAttempts))
         case .finished(let result) where result.containsNUL:
             outcome = .failure(.invalidResult)
         case .finished(let result):
@@ -110,7 +111,7 @@ struct AttemptResolution: Equatable {
             return .record(outcome, recordsStart: false)
         case .unwritten:
             return .record(outcome, recordsStart: true)
-        case .writtenWhileRunning(let started) where started == attempt:
+        case .writtenWhileRunning(let started) where started == attempt.number:
             return .record(outcome, recordsStart: false)
         case .writtenWhileRunning:
             return .ackUnrecorded(.fencedOff)
@@ -125,7 +126,7 @@ struct AttemptResolution: Equatable {
             error = .softTimeLimit(softLimit, error: error)
         }
         let decision = policy.decision(
-            afterAttempt: attempt, retryable: !failure.afterSoftLimit && failure.retryable,
+            afterAttempt: attempt.counted, retryable: !failure.afterSoftLimit && failure.retryable,
             requestedDelay: failure.requestedDelay, random: random)
         switch decision {
         case .retry(let seconds):

@@ -12,7 +12,7 @@ final class DeferredStarts: Sendable {
         case unwritten
         /// The start was written: the attempt it got, or nil when its fence failed (the task was
         /// revoked, or another worker took it, while it ran).
-        case written(Int?)
+        case written(AttemptNumber?)
         /// Writing the start failed.
         case failed(any Error)
     }
@@ -31,9 +31,9 @@ final class DeferredStarts: Sendable {
 
     private let state = Mutex(DeferredStartsState<Entry, Settled, CheckedContinuation<Settled, Never>>())
     private let delay: Duration
-    private let starts: Batcher<StartRequest, Int?>
+    private let starts: Batcher<StartRequest, AttemptNumber?>
 
-    init(delay: Duration, starts: Batcher<StartRequest, Int?>) {
+    init(delay: Duration, starts: Batcher<StartRequest, AttemptNumber?>) {
         self.delay = delay
         self.starts = starts
     }

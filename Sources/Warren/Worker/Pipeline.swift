@@ -23,9 +23,9 @@ final class Pipeline: Sendable {
     private let worker: String
     private let logger: Logger
     private let turns: Batcher<String, Double>
-    private let starts: Batcher<StartRequest, Int?>
+    private let starts: Batcher<StartRequest, AttemptNumber?>
     private let deferredStarts: DeferredStarts
-    private let standings: Batcher<UUID, (state: TaskState, attempts: Int)?>
+    private let standings: Batcher<UUID, (state: TaskState, attempts: AttemptNumber)?>
     private let settlements: Batcher<Settlement, Bool>
     private let watchdog: TimeLimitWatchdog
     private let recordStartAfter: Duration
@@ -59,7 +59,7 @@ final class Pipeline: Sendable {
                 return tasks.map { _ in .failure(error) }
             }
         }
-        let starts = Batcher<StartRequest, Int?>(maximumBatchSize: concurrency) { requests in
+        let starts = Batcher<StartRequest, AttemptNumber?>(maximumBatchSize: concurrency) { requests in
             // One task may not be started twice in one statement; a second copy in the same batch
             // is treated as already running.
             var seen: Set<UUID> = []
@@ -169,22 +169,23 @@ final class Pipeline: Sendable {
         // When an unwritten start is stored as having happened: as the worker takes the task up
         // (after any turn under its rate limit), as a START statement would have been sent.
         let began = ContinuousClock.now
-        let attempt: Int
+        let attempt: AttemptNumber
         // Set while the start is not yet written: the attempt is numbered from the row as read.
         var deferredStart: DeferredStarts.Entry?
         do {
-            let started: Int?
+            var started: AttemptNumber?
             if delivery.redelivered || recordStartAfter == .zero {
                 started = try await starts.submit(
                     StartRequest(envelope: envelope, priority: priority, redelivered: delivery.redelivered))
             } else {
                 let standing = try await standings.submit(envelope.id)
-                let runnable = standing.map { TaskState.waiting.contains($0.state) } ?? true
-                started = runnable ? (standing?.attempts ?? 0) + 1 : nil
-                if let started {
+                if standing.map({ TaskState.waiting.contains($0.state) }) ?? true {
+                    let before = standing?.attempts ?? AttemptNumber(number: 0)
+                    started = AttemptNumber(number: before.number + 1, attemptsAtReplay: before.attemptsAtReplay)
                     deferredStart = deferredStarts.add(
                         StartRequest(
-                            envelope: envelope, priority: priority, redelivered: false, expectedAttempts: started - 1))
+                            envelope: envelope, priority: priority, redelivered: false,
+                            expectedAttempts: before.number))
                 }
             }
             guard let started else {
@@ -197,7 +198,7 @@ final class Pipeline: Sendable {
             await giveBack(delivery, error, logger)
             return
         }
-        logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt)"
+        logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt.number)"
         let resolution = AttemptResolution(
             attempt: attempt, policy: envelope.retry ?? entry.options.retry, limits: entry.options)
         let end: AttemptResolution.End?
@@ -206,7 +207,7 @@ final class Pipeline: Sendable {
             end = nil
         } else {
             let context = TaskContext(
-                id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt, logger: logger,
+                id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt.number, logger: logger,
                 database: store.pool)
             let running = RunningAttempt(
                 taskID: envelope.id, softLimit: entry.options.softTimeLimit, hardLimit: entry.options.timeLimit)
@@ -221,7 +222,7 @@ final class Pipeline: Sendable {
             case .unwritten:
                 start = .unwritten
             case .written(let started):
-                start = .writtenWhileRunning(attempt: started)
+                start = .writtenWhileRunning(attempt: started?.number)
             case .failed(let error):
                 start = .writeFailed
                 startError = error
@@ -232,7 +233,7 @@ final class Pipeline: Sendable {
         let action = resolution.action(
             ended: end, start: start, stopping: Task.isCancelled, random: Double.random(in: 0..<1))
         var settlement = Settlement(
-            outcome: AttemptOutcome(id: envelope.id, attempt: attempt, state: .success),
+            outcome: AttemptOutcome(id: envelope.id, attempt: attempt.number, state: .success),
             deliveryTag: delivery.deliveryTag)
         switch action {
         case .ackUnrecorded(.revoked):
@@ -270,9 +271,10 @@ final class Pipeline: Sendable {
                     metadata: [LoggingKey.error: "\(error)", LoggingKey.reason: "\(error.reason?.rawValue ?? "")"])
                 settlement.outcome.state = .failure
                 settlement.outcome.error = error
-                settlement.outcome.deadLetterBody = delivery.body
+                let letter = KeptDeadLetter(key: UUID(), body: delivery.body)
+                settlement.outcome.deadLetter = letter
                 settlement.followUp = TaskMessages.deadLetter(
-                    delivery, queue: envelope.queue, error: error, attempts: attempt)
+                    delivery, queue: envelope.queue, error: error, attempts: attempt.number, key: letter.key)
             }
             if recordsStart {
                 settlement.outcome.unrecordedStart = UnrecordedStart(
@@ -346,8 +348,10 @@ final class Pipeline: Sendable {
         }
     }
 
-    /// Dead-letters a message that cannot be run at all (unreadable, or an unknown task): publishes
-    /// it to `<queue>.dead`, records it, then acks.
+    /// Dead-letters a message that cannot be run at all (unreadable, or an unknown task): records
+    /// it, publishes it to `<queue>.dead`, then acks. Recorded first, as a failed attempt's dead
+    /// letter is: every message in a dead-letter queue has its row, which a replay or purge finds
+    /// it by.
     private func deadLetter(_ delivery: AMQPDelivery, taskID: UUID?, envelope: TaskEnvelope?, error: TaskError) async {
         let queue = envelope?.queue ?? DelayRoute.queue(fromRoutingKey: delivery.routingKey)
         logger.warning(
@@ -356,10 +360,12 @@ final class Pipeline: Sendable {
                 LoggingKey.queue: "\(queue)", LoggingKey.reason: "\(error.reason?.rawValue ?? "")",
                 LoggingKey.error: "\(error.message)",
             ])
+        let letter = KeptDeadLetter(key: UUID(), body: delivery.body)
         do {
-            try await connection.publish(TaskMessages.deadLetter(delivery, queue: queue, error: error, attempts: nil))
             try await store.recordDeadLetter(
-                queue: queue, taskID: taskID, envelope: envelope, error: error, body: delivery.body, worker: worker)
+                queue: queue, taskID: taskID, envelope: envelope, error: error, letter: letter, worker: worker)
+            try await connection.publish(
+                TaskMessages.deadLetter(delivery, queue: queue, error: error, attempts: nil, key: letter.key))
             await acks.done([delivery.deliveryTag])
         } catch {
             await giveBack(delivery, error, logger)

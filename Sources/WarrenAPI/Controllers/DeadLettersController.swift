@@ -2,13 +2,30 @@ import Foundation
 import Hummingbird
 import Warren
 
-/// `/v1/dead-letters`: the messages workers sent to the dead-letter queues, with why.
+/// `/v1/dead-letters`: the messages workers sent to the dead-letter queues, with why; replayed
+/// back to their queues or purged.
 struct DeadLettersController: Sendable {
     let client: WarrenClient
+    let maximumBodyBytes: Int
 
     func add(to router: Router<some RequestContext>) {
         router.get("/v1/dead-letters") { request, _ in try await list(request) }
         router.get("/v1/dead-letters/:id") { _, context in try await show(context.parameters.get("id") ?? "") }
+        router.post("/v1/dead-letters/replay") { request, _ in
+            try APIServer.json(.ok, try await client.replay(try await selection(request)).document)
+        }
+        router.delete("/v1/dead-letters") { request, _ in
+            try APIServer.json(.ok, try await client.purge(try await selection(request)).document)
+        }
+    }
+
+    /// The body of `POST /v1/dead-letters/replay` and `DELETE /v1/dead-letters`: `{"ids": […]}`,
+    /// or `{"queue", "task", "reason", "since", "all"}` (``DeadLetterSelection``). The answer is
+    /// 200 with a result for each dead letter met.
+    func selection(_ request: Request) async throws -> DeadLetterSelection {
+        var request = request
+        let body = try await request.collectBody(upTo: maximumBodyBytes)
+        return try DeadLetterSelection(document: try JSONValue(parsing: body.readableBytesView), now: Date())
     }
 
     /// `GET /v1/dead-letters?queue=&task=&reason=&since=&limit=&cursor=`: newest first, a page at a
