@@ -29,6 +29,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Submitting again with the same key returns the first task.")
     var idempotencyKey: String?
 
+    @Option(help: "How many times a failed attempt is retried, instead of the task type's policy's number.")
+    var maxRetries: Int?
+
     @Flag(help: "Wait for the task to finish and print its result.")
     var wait = false
 
@@ -40,7 +43,8 @@ struct SubmitCommand: AsyncParsableCommand {
         let record = try await connection.withClient(maximumConnections: 2) { client -> TaskRecord? in
             let receipt = try await client.submit(
                 Submission(
-                    task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey))
+                    task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey,
+                    maxRetries: maxRetries))
             print(receipt.id.uuidString.lowercased())
             guard wait else { return nil }
             return try await client.waitForCompletion(of: receipt.id, timeout: .seconds(timeout))
