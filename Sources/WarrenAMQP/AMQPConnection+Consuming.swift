@@ -7,21 +7,37 @@ import WarrenPosix
 
 extension AMQPConnection {
     /// Starts consuming from `queues` with manual acks and at most `prefetch` unacked deliveries.
-    /// Call once per connection; the stream ends with an error when the connection is lost.
+    /// Call once per connection; the stream ends with an error when the connection is lost. Each
+    /// queue's consumer tag is the queue's name, and so is each of its deliveries' ``AMQPDelivery/consumerTag``.
     public func consume(queues: [String], prefetch: UInt16) async throws -> AsyncThrowingStream<AMQPDelivery, any Error>
     {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: AMQPDelivery.self, throwing: (any Error).self)
         try await call("consume \(queues.joined(separator: ","))") { [self] state, arena in
             _ = amqp_basic_qos(state, Self.channel, 0, prefetch, 0)
             try check(amqp_get_rpc_reply(state), "set prefetch")
-            for queue in queues {
-                _ = amqp_basic_consume(
-                    state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table)
-                try check(amqp_get_rpc_reply(state), "consume \(queue)")
-            }
+            for queue in queues { try startConsumer(state, arena, queue) }
             deliveries = continuation
         }
         return stream
+    }
+
+    /// Starts consuming `queue` too, into the stream ``consume(queues:prefetch:)`` returned.
+    public func consume(queue: String) async throws {
+        try await call("consume \(queue)") { [self] state, arena in try startConsumer(state, arena, queue) }
+    }
+
+    /// Stops consuming `queue`: no delivery from it arrives after those the broker sent before
+    /// it heard this. They stay unacked until acked or given back.
+    public func cancelConsuming(queue: String) async throws {
+        try await call("stop consuming \(queue)") { [self] state, arena in
+            _ = amqp_basic_cancel(state, Self.channel, arena.bytes(queue))
+            try check(amqp_get_rpc_reply(state), "stop consuming \(queue)")
+        }
+    }
+
+    private func startConsumer(_ state: amqp_connection_state_t, _ arena: CArena, _ queue: String) throws {
+        _ = amqp_basic_consume(state, Self.channel, arena.bytes(queue), arena.bytes(queue), 0, 0, 0, amqp_empty_table)
+        try check(amqp_get_rpc_reply(state), "consume \(queue)")
     }
 
     /// Fetches one message with `basic.get` (manual ack), or nil when the queue is empty.

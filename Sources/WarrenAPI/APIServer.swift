@@ -24,6 +24,7 @@ public enum APIServer {
             waiters: WaiterLimit(configuration.maximumWaiters))
         tasks.add(to: router)
         DeadLettersController(client: client, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
+        QueuesController(client: client).add(to: router)
         router.get("/healthz") { _, _ in
             try json(.ok, ["status": "ok"])
         }

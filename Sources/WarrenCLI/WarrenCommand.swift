@@ -23,7 +23,7 @@ struct WarrenCommand: AsyncParsableCommand {
             """,
         subcommands: [
             APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
-            RevokeCommand.self, TasksCommand.self, EventsCommand.self, DeadLettersCommand.self, QueueCommand.self,
+            RevokeCommand.self, TasksCommand.self, EventsCommand.self, DeadLettersCommand.self, QueuesCommand.self,
         ]
     )
 }

@@ -114,11 +114,13 @@ func withServers<Result: Sendable>(_ body: (Opened) async throws -> Result) asyn
 }
 
 /// Runs an in-process worker with the test tasks (or `registry`'s) on `queues` for the duration of `body`, then
-/// shuts it down gracefully.
+/// shuts it down gracefully. `body` starts once the worker consumes `consumed` (all of `queues` unless
+/// some are paused).
 func withWorker<T: Sendable>(
     queues: [String], concurrency: Int = 4, prefetch: Int? = nil,
     recordStartAfter: Duration = Worker.Options().recordStartAfter, ackDelay: Duration = Worker.Options().ackDelay,
-    registry: TaskRegistry? = nil, configuration: Configuration, _ body: () async throws -> T
+    registry: TaskRegistry? = nil, configuration: Configuration, consumed: [String]? = nil,
+    _ body: () async throws -> T
 ) async throws -> T {
     let worker = Worker(
         configuration: configuration, registry: registry ?? TestTasks.registry(databaseURL: configuration.databaseURL),
@@ -130,7 +132,7 @@ func withWorker<T: Sendable>(
     let group = ServiceGroup(configuration: .init(services: [worker], logger: Servers.logger))
     let running = Task { try await group.run() }
     do {
-        for queue in queues { try await waitForConsumer(on: queue) }
+        for queue in consumed ?? queues { try await waitForConsumer(on: queue) }
         let result = try await body()
         await group.triggerGracefulShutdown()
         try await running.value

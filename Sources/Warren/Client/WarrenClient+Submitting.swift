@@ -54,7 +54,7 @@ extension WarrenClient {
             guard try await catalogCache.isInvited(queue: queue) else {
                 throw WarrenError(
                     .unknownQueue,
-                    "no worker consumes the queue \(queue.debugDescription) and no operator has declared it; start a worker with --queues \(queue), or run warren queue declare \(queue)"
+                    "no worker consumes the queue \(queue.debugDescription) and no operator has declared it; start a worker with --queues \(queue), or run warren queues declare \(queue)"
                 )
             }
         }

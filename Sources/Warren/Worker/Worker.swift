@@ -16,6 +16,10 @@ import WarrenPostgres
 /// outcome if it ends sooner. Starts and outcomes of concurrent tasks are written in batches, and
 /// acks go out with `multiple`.
 ///
+/// A paused queue (`warren queues pause`) is not consumed: within a second of the pause the worker
+/// cancels its consumer, and gives back the deliveries from it that have not started
+/// (``QueueConsumers``); within a second of the resume it consumes it again.
+///
 /// On graceful shutdown (SIGTERM, SIGINT) it stops taking deliveries, lets running tasks finish
 /// within `gracePeriod`, and returns; deliveries it never started go back to the queue.
 ///
@@ -77,9 +81,11 @@ public final class Worker: Service {
                     metadata: [LoggingKey.count: "\(count)"])
                 exit(70)
             })
+        let consumers = QueueConsumers(queues: queues, store: store, logger: logger)
         var live: (connection: AMQPConnection, pipeline: Pipeline)?
         await withDiscardingTaskGroup { group in
             group.addTask { await watchdog.run() }
+            group.addTask { await consumers.run() }
             var connected = false
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let connection: AMQPConnection
@@ -89,8 +95,7 @@ public final class Worker: Service {
                     do {
                         try await topology.declareDelays(on: connection)
                         for queue in queues { try await topology.declare(queue: queue, on: connection) }
-                        deliveries = try await connection.consume(
-                            queues: queues, prefetch: UInt16(prefetch))
+                        deliveries = try await consumers.start(on: connection, prefetch: UInt16(prefetch))
                     } catch {
                         await connection.close()
                         throw error
@@ -120,6 +125,11 @@ public final class Worker: Service {
                         // not run (it would run twice), and the stream's error comes next.
                         guard await slots.acquire(unless: { !connection.isOpen }) else { continue }
                         await pipeline.acks.received(delivery.deliveryTag)
+                        if consumers.isPaused(delivery.consumerTag) {
+                            await pipeline.acks.requeue(delivery.deliveryTag)
+                            await slots.release()
+                            continue
+                        }
                         let waited = ContinuousClock.now - delivery.receivedAt
                         if waited > options.consumerTimeout / 2 {
                             logger.notice(
