@@ -65,10 +65,12 @@ start_rabbitmq() {
     rabbit_env
     local dir="$LOCAL/rabbitmq"
     mkdir -p "$dir/mnesia" "$dir/log"
-    [ -f "$dir/enabled_plugins" ] || echo '[].' > "$dir/enabled_plugins"
+    # The management plugin's HTTP API tells GET /v1/queues what AMQP cannot: unacknowledged
+    # messages, and the age of the oldest waiting one.
+    echo '[rabbitmq_management].' > "$dir/enabled_plugins"
     chown -R rabbitmq:rabbitmq "$dir"
     if [ -f "$dir/ports" ]; then
-        read -r AMQP_PORT RABBITMQ_DIST_PORT < "$dir/ports"
+        read -r AMQP_PORT RABBITMQ_DIST_PORT MANAGEMENT_PORT < "$dir/ports"
         rabbit_ports
         if rabbitmqctl_local -q status >/dev/null 2>&1; then
             log "RabbitMQ already running on 127.0.0.1:$AMQP_PORT (node $RABBITMQ_NODENAME)"
@@ -79,12 +81,20 @@ start_rabbitmq() {
     # system RabbitMQ and its rabbitmqctl never collide with ours.
     AMQP_PORT=$(free_port "${WARREN_LOCAL_AMQP_PORT:-45672}")
     RABBITMQ_DIST_PORT=$(free_port $((AMQP_PORT + 100)))
+    MANAGEMENT_PORT=$(free_port $((AMQP_PORT + 200)))
     rabbit_ports
-    echo "$AMQP_PORT $RABBITMQ_DIST_PORT" > "$dir/ports"
+    echo "$AMQP_PORT $RABBITMQ_DIST_PORT $MANAGEMENT_PORT" > "$dir/ports"
     # Tasks may run for a long time; keep RabbitMQ's consumer timeout at its 30-minute default.
     # New classic queues use version 2 storage (opt-in in RabbitMQ 3.10): under load it confirms
     # persistent publishes about a quarter sooner (docs/performance.md).
-    printf 'loopback_users = none\nclassic_queue.default_version = 2\n' > "$dir/rabbitmq.conf"
+    # Its queue statistics (what the management API reports) are refreshed every second, not 5.
+    cat > "$dir/rabbitmq.conf" <<CONF
+loopback_users = none
+classic_queue.default_version = 2
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $MANAGEMENT_PORT
+collect_statistics_interval = 1000
+CONF
     # RabbitMQ budgets file handles from its open-file limit, and each version 2 classic queue
     # reserves some for good: at the 1,024 that `su rabbitmq` leaves it, a few hundred queues use
     # them up and the node accepts no more connections. Its scripts source this file as the
@@ -164,6 +174,7 @@ warren_stack_up() {
             vhost=$scratch
         fi
         export WARREN_AMQP_URL=$(local_amqp_url "$AMQP_PORT" "$vhost")
+        export WARREN_RABBITMQ_API_URL="http://guest:guest@127.0.0.1:$MANAGEMENT_PORT"
     fi
     if [ -z "${WARREN_DATABASE_URL:-}" ]; then
         start_postgres
@@ -212,6 +223,7 @@ warren_write_env() {
     {
         echo "export WARREN_AMQP_URL='$WARREN_AMQP_URL'"
         echo "export WARREN_DATABASE_URL='$WARREN_DATABASE_URL'"
+        [ -n "${WARREN_RABBITMQ_API_URL:-}" ] && echo "export WARREN_RABBITMQ_API_URL='$WARREN_RABBITMQ_API_URL'"
         [ -n "${WARREN_HTTP_PORT:-}" ] && echo "export WARREN_HTTP_PORT='$WARREN_HTTP_PORT'"
         echo "export PATH=\"$ROOT/.build/debug:\$PATH\""
     } > "$LOCAL/env"

@@ -5,8 +5,49 @@ import Warren
 struct QueuesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queues",
-        abstract: "Declare, pause and resume queues.",
-        subcommands: [Declare.self, Pause.self, Resume.self])
+        abstract: "Show the queues; declare, pause and resume them.",
+        subcommands: [List.self, Declare.self, Pause.self, Resume.self],
+        defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Show each queue: waiting, unacked, consumers, dead letters, oldest wait, tasks per minute and hour.",
+            discussion: """
+                  warren queues
+                  warren queues --json
+                Unacked messages and the oldest wait come from RabbitMQ's management API
+                (WARREN_RABBITMQ_API_URL); "-" where it could not say.
+                """)
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Flag(help: "Print them as the REST API answers.")
+        var json = false
+
+        func run() async throws {
+            let overview = try await connection.withClient { client in try await client.queues() }
+            if json {
+                print(overview.document.jsonText)
+                return
+            }
+            func text(_ value: Int?) -> String { value.map(String.init) ?? "-" }
+            func rate(_ counts: QueueCounts) -> String {
+                "\(counts.succeeded + counts.failed) (\(counts.failureRate.map { String(format: "%.0f%% failed", $0 * 100) } ?? "-"))"
+            }
+            printTable(
+                ["QUEUE", "STATE", "READY", "UNACKED", "CONSUMERS", "DEAD", "OLDEST", "LAST MINUTE", "LAST HOUR"],
+                overview.queues.map {
+                    [
+                        $0.queue, $0.pausedAt == nil ? "consumed" : "paused", text($0.ready), text($0.unacknowledged),
+                        text($0.consumers), text($0.deadLetters),
+                        $0.oldestWaitingSeconds.map { String(format: "%.0fs", $0) } ?? "-", rate($0.lastMinute),
+                        rate($0.lastHour),
+                    ]
+                })
+            if let error = overview.managementError { print("RabbitMQ's management API: \(error)") }
+        }
+    }
 
     struct Declare: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

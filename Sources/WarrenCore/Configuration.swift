@@ -34,6 +34,10 @@ public struct Configuration: Sendable, Equatable {
     public var smtpURL: String?
     /// `WARREN_MIGRATIONS_DIR`: where `warren migrate` finds its SQL files.
     public var migrationsDirectory: String?
+    /// `WARREN_RABBITMQ_API_URL`: RabbitMQ's management HTTP API, `http://user:pass@host:15672`,
+    /// which `GET /v1/queues` asks for what AMQP does not tell. None means the broker's host on
+    /// port 15672 (https with `amqps://`), with the broker's user and password.
+    public var rabbitmqAPIURL: String? = nil
 
     public static let defaults = Configuration(
         amqpURL: "amqp://guest:guest@127.0.0.1:5672/%2f",
@@ -109,5 +113,6 @@ public struct Configuration: Sendable, Equatable {
         mailDirectory = text("WARREN_MAIL_DIR") ?? mailDirectory
         smtpURL = text("WARREN_SMTP_URL")
         migrationsDirectory = text("WARREN_MIGRATIONS_DIR")
+        rabbitmqAPIURL = text("WARREN_RABBITMQ_API_URL")
     }
 }

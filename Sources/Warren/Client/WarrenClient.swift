@@ -21,6 +21,7 @@ public final class WarrenClient: Sendable {
     /// Reads queues' depths (``BrokerLink/inspect(_:)``) on a connection of its own, opened on first
     /// use: the broker closes the connection that asks about a queue that does not exist.
     let inspector: BrokerLink
+    let management: ManagementAPI
     let logger: Logger
     let catalogCache: CatalogCache
     let batcher: Batcher<NewTask, SubmissionReceipt>
@@ -36,7 +37,7 @@ public final class WarrenClient: Sendable {
     ///   - configuration: the broker and database to use.
     ///   - maximumConnections: database connections for submissions and reads; the client also
     ///     opens two for requests that wait on a task and one that listens for finished tasks.
-    /// - Throws: ``WarrenError`` `invalidConfiguration` for a bad `amqpURL`.
+    /// - Throws: ``WarrenError`` `invalidConfiguration` for a bad `amqpURL` or `rabbitmqAPIURL`.
     public init(configuration: Configuration, maximumConnections: Int = 4, logger: Logger) throws {
         let endpoint: AMQPEndpoint
         do {
@@ -57,6 +58,7 @@ public final class WarrenClient: Sendable {
         self.inspector = BrokerLink(
             endpoint: endpoint, topology: Topology(queueType: configuration.queueType), name: "warren-inspect",
             logger: logger)
+        self.management = try ManagementAPI(url: configuration.rabbitmqAPIURL, endpoint: endpoint)
         self.logger = logger
         self.catalogCache = CatalogCache(store: store)
         self.finishedTasks = FinishedTasks(databaseURL: configuration.databaseURL, logger: logger)

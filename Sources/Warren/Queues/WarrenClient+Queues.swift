@@ -1,4 +1,5 @@
 public import Foundation
+import WarrenAMQP
 import WarrenCore
 
 extension WarrenClient {
@@ -30,6 +31,58 @@ extension WarrenClient {
         try await reportingServers {
             try await requireKnown(queue)
             try await store.resume(queue: queue)
+        }
+    }
+
+    /// Every queue Warren knows, with what RabbitMQ counts in it and its dead-letter queue now, the
+    /// age of its oldest waiting task, whether it is paused, and the tasks it finished over the
+    /// last minute and hour (`warren.queue_stats`: no read of `warren.tasks`). When the management
+    /// API cannot be reached, its figures are nil and ``QueuesOverview/managementError`` says why.
+    public func queues() async throws -> QueuesOverview {
+        try await reportingServers {
+            async let managed = managementFigures()
+            let names = try await store.knownQueues()
+            let pauses = try await store.pauses(among: names)
+            let counts = try await store.queueCounts()
+            var overviews: [QueueOverview] = []
+            for name in names {
+                var overview = QueueOverview(queue: name, pausedAt: pauses[name])
+                if let info = try await inspector.inspect(name) {
+                    overview.ready = info.messageCount
+                    overview.consumers = info.consumerCount
+                }
+                overview.deadLetters = try await inspector.inspect(Topology.deadLetterQueue(of: name))?.messageCount
+                if let (lastMinute, lastHour) = counts[name] {
+                    overview.lastMinute = lastMinute
+                    overview.lastHour = lastHour
+                }
+                overviews.append(overview)
+            }
+            var overview = QueuesOverview(queues: overviews)
+            switch await managed {
+            case .success(let figures):
+                let now = Date()
+                for index in overview.queues.indices {
+                    guard let queue = figures[overview.queues[index].queue] else { continue }
+                    overview.queues[index].unacknowledged = queue.unacknowledged
+                    if overview.queues[index].ready == 0 {
+                        overview.queues[index].oldestWaitingSeconds = 0
+                    } else if let head = queue.headTimestamp {
+                        overview.queues[index].oldestWaitingSeconds = max(0, now.timeIntervalSince(head))
+                    }
+                }
+            case .failure(let error):
+                overview.managementError = "\(error)"
+            }
+            return overview
+        }
+    }
+
+    private func managementFigures() async -> Result<[String: ManagementAPI.QueueFigures], any Error> {
+        do {
+            return .success(try await management.queues())
+        } catch {
+            return .failure(error)
         }
     }
 

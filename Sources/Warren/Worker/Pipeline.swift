@@ -30,13 +30,15 @@ final class Pipeline: Sendable {
     private let watchdog: TimeLimitWatchdog
     private let recordStartAfter: Duration
     private let maximumMessageBytes: Int
+    private let tally: QueueTally
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
         concurrency: Int, prefetch: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration, ackDelay: Duration,
-        maximumMessageBytes: Int
+        maximumMessageBytes: Int, tally: QueueTally
     ) {
         self.maximumMessageBytes = maximumMessageBytes
+        self.tally = tally
         self.watchdog = watchdog
         self.recordStartAfter = recordStartAfter
         let acks = Acknowledger(
@@ -282,8 +284,11 @@ final class Pipeline: Sendable {
             }
         }
         do {
-            let recorded = try await settlements.submit(settlement)
-            if !recorded { logger.notice("outcome not recorded: a newer attempt owns the task") }
+            if try await settlements.submit(settlement) {
+                tally.count(settlement.outcome.state, in: envelope.queue)
+            } else {
+                logger.notice("outcome not recorded: a newer attempt owns the task")
+            }
         } catch {
             await giveBack(delivery, error, logger)
         }
@@ -366,6 +371,7 @@ final class Pipeline: Sendable {
                 queue: queue, taskID: taskID, envelope: envelope, error: error, letter: letter, worker: worker)
             try await connection.publish(
                 TaskMessages.deadLetter(delivery, queue: queue, error: error, attempts: nil, key: letter.key))
+            tally.count(.failure, in: queue)
             await acks.done([delivery.deliveryTag])
         } catch {
             await giveBack(delivery, error, logger)

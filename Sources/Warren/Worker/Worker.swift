@@ -82,10 +82,12 @@ public final class Worker: Service {
                 exit(70)
             })
         let consumers = QueueConsumers(queues: queues, store: store, logger: logger)
+        let tally = QueueTally()
         var live: (connection: AMQPConnection, pipeline: Pipeline)?
         await withDiscardingTaskGroup { group in
             group.addTask { await watchdog.run() }
             group.addTask { await consumers.run() }
+            group.addTask { await tally.run(store: store, logger: logger) }
             var connected = false
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let connection: AMQPConnection
@@ -117,7 +119,7 @@ public final class Worker: Service {
                     connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
                     concurrency: options.concurrency, prefetch: prefetch, watchdog: watchdog,
                     recordStartAfter: options.recordStartAfter, ackDelay: options.ackDelay,
-                    maximumMessageBytes: configuration.maximumMessageBytes)
+                    maximumMessageBytes: configuration.maximumMessageBytes, tally: tally)
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
                         // Once the connection has failed, the broker has requeued all it had not
@@ -165,6 +167,7 @@ public final class Worker: Service {
             await live.pipeline.acks.flush()
             await live.connection.close()
         }
+        await tally.flush(store: store, logger: logger)
         await pool.close()
         logger.info("worker stopped")
     }

@@ -2,11 +2,12 @@ import Foundation
 import Hummingbird
 import Warren
 
-/// `/v1/queues`: pause and resume queues.
+/// `/v1/queues`: the queues at a glance; pause and resume them.
 struct QueuesController: Sendable {
     let client: WarrenClient
 
     func add(to router: Router<some RequestContext>) {
+        router.get("/v1/queues") { _, _ in try APIServer.json(.ok, try await client.queues().document) }
         router.post("/v1/queues/:name/pause") { _, context in
             let queue = context.parameters.get("name") ?? ""
             let since = try await client.pause(queue: queue)
