@@ -14,6 +14,14 @@ final class WaiterLimit: Sendable {
     /// Runs `body` holding a place, given back when it returns or throws.
     /// - Throws: a 503 `too-many-waiters` problem when every place is taken; `body`'s error.
     func withPlace<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        try enter()
+        defer { leave() }
+        return try await body()
+    }
+
+    /// Takes a place, for a response that waits while it streams; ``leave()`` gives it back.
+    /// - Throws: a 503 `too-many-waiters` problem when every place is taken.
+    func enter() throws {
         let entered = waiting.withLock { count in
             guard count < maximum else { return false }
             count += 1
@@ -25,7 +33,9 @@ final class WaiterLimit: Sendable {
                 detail: "\(maximum) status requests are already waiting (WARREN_MAX_WAITERS); try again",
                 retryAfter: 1)
         }
-        defer { waiting.withLock { $0 -= 1 } }
-        return try await body()
+    }
+
+    func leave() {
+        waiting.withLock { $0 -= 1 }
     }
 }

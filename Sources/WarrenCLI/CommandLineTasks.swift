@@ -9,6 +9,10 @@ import Warren
 func printRecord(_ record: TaskRecord) throws {
     print("state: \(record.state.rawValue)")
     print("task: \(record.task) on \(record.queue), attempts: \(record.attempts)")
+    if let progress = record.progress {
+        print(
+            "progress: \(String(format: "%.0f%%", progress.fraction * 100))\(progress.message.map { ", \($0)" } ?? "")")
+    }
     if let result = record.result { print("result: \(result.jsonText)") }
     if let error = record.error { print("error: \(error.jsonText)") }
     if record.state == .failure { throw ExitCode(1) }

@@ -19,6 +19,7 @@ public enum TestTasks {
         registry.register(CountRun(databaseURL: databaseURL))
         registry.register(Paced())
         registry.register(Gated())
+        registry.register(Progressing())
         return registry
     }
 
@@ -256,6 +257,29 @@ public enum TestTasks {
         public static func prepare(_ pool: PostgresPool) async throws {
             _ = try await pool.query("CREATE SCHEMA IF NOT EXISTS warren_test")
             _ = try await pool.query("CREATE TABLE IF NOT EXISTS warren_test.gates (name text PRIMARY KEY)")
+        }
+    }
+
+    /// Reports its progress `steps` times, `milliseconds` apart ("3 of 20"), then returns `steps`.
+    public struct Progressing: TaskDefinition {
+        public struct Arguments: Codable, Sendable {
+            public var steps: Int
+            public var milliseconds: Int
+            public init(steps: Int, milliseconds: Int) {
+                self.steps = steps
+                self.milliseconds = milliseconds
+            }
+        }
+        public typealias Result = Int
+        public static let name = "test.progress"
+        public init() {}
+
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Int {
+            for step in 1...max(arguments.steps, 1) {
+                try await Task.sleep(for: .milliseconds(arguments.milliseconds))
+                context.progress(Double(step) / Double(arguments.steps), "\(step) of \(arguments.steps)")
+            }
+            return arguments.steps
         }
     }
 

@@ -50,6 +50,13 @@ struct APITestClient {
         try await client.execute(uri: path, method: .get, headers: headers) { response in Self.read(response) }
     }
 
+    /// A `GET` whose body is read as text, whole: for a stream, once the server ends it.
+    func getText(_ path: String) async throws -> (status: HTTPResponse.Status, contentType: String?, text: String) {
+        try await client.execute(uri: path, method: .get) { response in
+            (response.status, response.headers[.contentType], String(buffer: response.body))
+        }
+    }
+
     /// Polls `GET /v1/tasks/{id}` until the task is SUCCESS or FAILURE.
     func waitForTerminal(_ id: String) async throws -> JSONValue {
         var last: JSONValue = .null

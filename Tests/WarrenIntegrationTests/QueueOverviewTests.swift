@@ -82,7 +82,7 @@ import WarrenTesting
         }
     }
 
-    @Test func finishedTasksAreCountedPerQueueOverTheLastMinuteAndHour() async throws {
+    @Test func taskChangesAreCountedPerQueueOverTheLastMinuteAndHour() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue("overview-counts")
         try await withServers { servers in

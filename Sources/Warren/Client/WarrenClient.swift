@@ -28,7 +28,7 @@ public final class WarrenClient: Sendable {
     /// The most bytes a task's arguments may take as JSON (`WARREN_MAX_BODY_BYTES`): with what a
     /// message adds, the workers' limit (``Configuration/maximumMessageBytes``).
     let maximumArgumentBytes: Int
-    private let finishedTasks: FinishedTasks
+    private let taskChanges: TaskChanges
     /// Reads for requests that wait on a task, on connections of their own: however many wait,
     /// submissions never queue behind them for a connection.
     private let waitingStore: TaskStore
@@ -61,7 +61,7 @@ public final class WarrenClient: Sendable {
         self.management = try ManagementAPI(url: configuration.rabbitmqAPIURL, endpoint: endpoint)
         self.logger = logger
         self.catalogCache = CatalogCache(store: store)
-        self.finishedTasks = FinishedTasks(databaseURL: configuration.databaseURL, logger: logger)
+        self.taskChanges = TaskChanges(databaseURL: configuration.databaseURL, logger: logger)
         self.waitingStore = TaskStore(pool: PostgresPool(uri: configuration.databaseURL, maximumConnections: 2))
         // Two batches in flight: one commits while the next fills. More would split the same load
         // into smaller batches, and so into more commits.
@@ -83,7 +83,7 @@ public final class WarrenClient: Sendable {
 
     /// Closes the client's connections.
     public func shutdown() async {
-        await finishedTasks.close()
+        await taskChanges.close()
         await broker.close()
         await inspector.close()
         await pool.close()
@@ -97,32 +97,85 @@ public final class WarrenClient: Sendable {
         }
     }
 
-    /// The task's row once it is finished (SUCCESS, FAILURE or REVOKED), or as it is when `timeout`
-    /// passes first; nil for an unknown id. It is read again the moment the task is announced
-    /// finished (see ``FinishedTasks``), and at least once a second; more often while
-    /// announcements cannot be heard.
+    /// The task's row once it is finished (SUCCESS, FAILURE or REVOKED), with `orProgress` as soon
+    /// as it reports progress too, or as it is when `timeout` passes first; nil for an unknown id.
     /// - Throws: `CancellationError` when the waiting task is cancelled.
-    public func status(of id: UUID, waitingUpTo timeout: Duration) async throws -> TaskRecord? {
+    public func status(
+        of id: UUID, waitingUpTo timeout: Duration, orProgress: Bool = false
+    ) async throws -> TaskRecord? {
+        var first: TaskRecord?
+        return try await watch(id, upTo: timeout) { record in
+            guard let seen = first else {
+                first = record
+                return record.state.isTerminal
+            }
+            return record.state.isTerminal || (orProgress && record.progress != seen.progress)
+        }
+    }
+
+    /// The task's row each time its state or progress changes, the first as it is now, until it is
+    /// finished; nil between them whenever `quietAfter` passes with no change (`GET
+    /// /v1/tasks/{id}/stream` sends a keep-alive then).
+    /// - Throws: ``WarrenError`` `notFound` for an unknown id.
+    public func changes(of id: UUID, quietAfter: Duration = .seconds(15)) async throws -> AsyncThrowingStream<
+        TaskRecord?, any Error
+    > {
+        guard let current = try await status(of: id) else {
+            throw WarrenError(.notFound, "no task has the id \(id)")
+        }
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TaskRecord?.self)
+        let watching = Task {
+            var last = current
+            continuation.yield(last)
+            do {
+                while !last.state.isTerminal {
+                    let changed = try await watch(id, upTo: quietAfter) {
+                        $0.state != last.state || $0.progress != last.progress
+                    }
+                    guard let changed, changed.state != last.state || changed.progress != last.progress else {
+                        continuation.yield(nil)
+                        continue
+                    }
+                    last = changed
+                    continuation.yield(last)
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in watching.cancel() }
+        return stream
+    }
+
+    /// Reads the task's row until `done` holds for it or `timeout` passes, and returns it as last
+    /// read; nil for an unknown id. It is read again the moment the task is announced changed (see
+    /// ``TaskChanges``), and at least once a second; more often while announcements cannot be
+    /// heard.
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    private func watch(
+        _ id: UUID, upTo timeout: Duration, until done: (TaskRecord) -> Bool
+    ) async throws -> TaskRecord? {
         try await reportingServers {
             guard timeout > .zero else { return try await store.task(id) }
             let deadline = ContinuousClock.now + timeout
             var unheardInterval = Duration.milliseconds(2)
             while true {
-                let (token, live) = await finishedTasks.register(id)
+                let (token, live) = await taskChanges.register(id)
                 let record: TaskRecord?
                 do {
                     try Task.checkCancellation()
                     record = try await waitingStore.task(id)
                 } catch {
-                    await finishedTasks.forget(token)
+                    await taskChanges.forget(token)
                     throw error
                 }
                 let left = deadline - .now
-                guard let record, !record.state.isTerminal, left > .zero else {
-                    await finishedTasks.forget(token)
+                guard let record, !done(record), left > .zero else {
+                    await taskChanges.forget(token)
                     return record
                 }
-                await finishedTasks.wait(token, upTo: min(left, live ? .seconds(1) : unheardInterval))
+                await taskChanges.wait(token, upTo: min(left, live ? .seconds(1) : unheardInterval))
                 if !live { unheardInterval = min(unheardInterval * 2, .milliseconds(200)) }
             }
         }

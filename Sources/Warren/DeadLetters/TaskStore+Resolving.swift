@@ -43,7 +43,8 @@ extension TaskStore {
                     WITH replayed AS (
                         UPDATE warren.tasks t
                         SET state = \(TaskState.pending.rawValue), attempts_at_replay = t.attempts, result = NULL,
-                            error = NULL, eta = NULL, queued_at = NULL, finished_at = NULL
+                            error = NULL, eta = NULL, queued_at = NULL, finished_at = NULL, progress = NULL,
+                            progress_message = NULL, progress_at = NULL
                         WHERE t.id IN (SELECT task_id FROM warren.dead_letters
                                        WHERE id = ANY(\(ids)::bigint[]) AND resolution IS NULL)
                             AND t.state = \(failure)

@@ -13,6 +13,8 @@ struct AttemptOutcome: Sendable {
     var eta: Date?
     /// The dead letter it leaves (FAILURE), kept in `warren.dead_letters`.
     var deadLetter: KeptDeadLetter?
+    /// The attempt's last progress report, not yet written.
+    var lastProgress: ProgressReports.Report?
     /// Set when the attempt's start was never written (it ended within the worker's
     /// `recordStartAfter`): the outcome then records the start too.
     var unrecordedStart: UnrecordedStart?

@@ -4,7 +4,7 @@ public import WarrenCore
 extension TaskRecord {
     /// The task as the REST API shows it, and `warren … --json` prints it: `id, task, queue, state,
     /// args, result, error, attempts, priority, worker, created_at, queued_at, started_at,
-    /// finished_at, eta`.
+    /// finished_at, eta, progress` (`{"fraction", "message", "at"}`, or null).
     public var document: JSONValue {
         [
             "id": .string(id.uuidString.lowercased()), "task": .string(task), "queue": .string(queue),
@@ -12,7 +12,7 @@ extension TaskRecord {
             "attempts": JSONValue(attempts), "priority": JSONValue(priority),
             "worker": worker.map(JSONValue.string) ?? .null, "created_at": .time(createdAt),
             "queued_at": .time(queuedAt), "started_at": .time(startedAt), "finished_at": .time(finishedAt),
-            "eta": .time(eta),
+            "eta": .time(eta), "progress": progress?.document ?? .null,
         ]
     }
 }

@@ -21,4 +21,20 @@ public struct TaskRecord: Sendable, Equatable {
     public var eta: Date?
     /// The submission's retry policy, when it overrode the task type's.
     public var retryPolicy: RetryPolicy?
+    /// What its running attempt last reported of its progress, if it did.
+    public var progress: TaskProgress? = nil
+}
+
+/// How far a running task says it has got (``TaskContext/progress(_:_:)``).
+public struct TaskProgress: Sendable, Equatable {
+    /// From 0 to 1.
+    public var fraction: Double
+    public var message: String?
+    /// When it was written.
+    public var at: Date
+
+    /// `{"fraction", "message", "at"}`.
+    public var document: JSONValue {
+        ["fraction": JSONValue(fraction), "message": message.map(JSONValue.string) ?? .null, "at": .time(at)]
+    }
 }

@@ -79,7 +79,7 @@ extension TaskStore {
                 WHERE t.id = e.task_id AND e.refusals >= \(Self.maximumRefusals) AND t.state = ANY(\(waiting)::text[])
                 RETURNING t.id, t.attempts, t.finished_at
             ), announced AS (
-                SELECT pg_notify(\(FinishedTasks.channel), id::text) FROM ended
+                SELECT pg_notify(\(TaskChanges.channel), id::text) FROM ended
             )
             INSERT INTO warren.task_events (task_id, at, state, attempt, detail)
             SELECT id, finished_at, \(failed), attempts, \(failureJSON)::jsonb FROM ended

@@ -22,7 +22,7 @@ extension TaskStore {
             ), unlisted AS (
                 DELETE FROM warren.outbox o USING revoked r WHERE o.task_id = r.id
             ), announced AS (
-                SELECT pg_notify(\(FinishedTasks.channel), id::text) FROM revoked
+                SELECT pg_notify(\(TaskChanges.channel), id::text) FROM revoked
             )
             SELECT coalesce((SELECT \(revoked)::text FROM revoked), (SELECT state FROM warren.tasks WHERE id = \(id))) AS state
             WHERE (SELECT count(*) FROM announced) >= 0

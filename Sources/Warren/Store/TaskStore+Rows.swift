@@ -26,7 +26,8 @@ extension TaskStore {
 
     static let recordColumns = """
         id, task, queue, state, args::text AS args, result::text AS result, error::text AS error, attempts, priority, \
-        worker, created_at, queued_at, started_at, finished_at, eta, retry_policy::text AS retry_policy
+        worker, created_at, queued_at, started_at, finished_at, eta, retry_policy::text AS retry_policy, \
+        progress::float8 AS progress, progress_message, progress_at
         """
 
     /// A row's task state.
@@ -57,6 +58,10 @@ extension TaskStore {
             eta: try row.decodeIfPresent("eta"),
             retryPolicy: try row.decodeIfPresent("retry_policy", as: String.self).map {
                 try RetryPolicy(json: try JSONValue(parsing: Array($0.utf8)), over: .default)
+            },
+            progress: try row.decodeIfPresent("progress_at", as: Date.self).map {
+                TaskProgress(
+                    fraction: try row.decode("progress"), message: try row.decodeIfPresent("progress_message"), at: $0)
             })
     }
 }

@@ -6,13 +6,14 @@ extension TaskStore {
     /// Starts an attempt of each task that is not finished: creates the row from the message if
     /// it has none (a foreign producer's message, or one that got here before its submission's
     /// INSERT), with a QUEUED event (SCHEDULED with an ETA) at the message's creation, as a
-    /// submission records; increments `attempts`, sets STARTED, records a STARTED event and takes
-    /// the task off the outbox. Returns the attempt number of each task started; tasks already
-    /// finished are absent, and so are STARTED ones whose message is not a redelivery: that is a
-    /// second copy (a relay's, or a producer's) of a task another worker is running, while a
-    /// redelivery means the worker that had it is gone. A request with `expectedAttempts` is
-    /// absent too when the row's attempts differ. A row still PENDING, its message having come
-    /// before the relay recorded publishing it, gets its `queued_at` and QUEUED event here.
+    /// submission records; increments `attempts`, sets STARTED, records a STARTED event, takes the
+    /// task off the outbox and announces it (``TaskChanges``). Returns the attempt number of each
+    /// task started; tasks already finished are absent, and so are STARTED ones whose message is
+    /// not a redelivery: that is a second copy (a relay's, or a producer's) of a task another
+    /// worker is running, while a redelivery means the worker that had it is gone. A request with
+    /// `expectedAttempts` is absent too when the row's attempts differ. A row still PENDING, its
+    /// message having come before the relay recorded publishing it, gets its `queued_at` and
+    /// QUEUED event here.
     ///
     /// Absent as well is a message older than the row's ETA: a retry's row carries the ETA of the
     /// message that runs the next attempt, so the previous attempt's message, redelivered because
@@ -45,7 +46,8 @@ extension TaskStore {
                        to_timestamp(created), to_timestamp(eta), retry_policy, priority
                 FROM input ORDER BY id
                 ON CONFLICT (id) DO UPDATE SET state = \(started), attempts = t.attempts + 1, worker = \(worker),
-                                               started_at = now(), queued_at = coalesce(t.queued_at, now())
+                                               started_at = now(), queued_at = coalesce(t.queued_at, now()),
+                                               progress = NULL, progress_message = NULL, progress_at = NULL
                 WHERE t.state = ANY(\(startable)::text[])
                     AND (SELECT (t.state <> \(started) OR i.redelivered)
                                 AND t.attempts = coalesce(i.expected_attempts, t.attempts)
@@ -66,8 +68,10 @@ extension TaskStore {
                 SELECT id, started_at, \(started), attempts, \(worker) FROM started
             ), unlisted AS (
                 DELETE FROM warren.outbox o USING started s WHERE o.task_id = s.id
+            ), announced AS (
+                \(unsafeSQL: TaskChanges.announcing("started"))
             )
-            SELECT id, attempts, attempts_at_replay FROM started
+            SELECT id, attempts, attempts_at_replay FROM started WHERE (SELECT count(*) FROM announced) >= 0
             """)
         var attempts: [UUID: AttemptNumber] = [:]
         for row in rows {
@@ -94,7 +98,7 @@ extension TaskStore {
 
     /// Records outcomes, each only if its attempt is still the current one and still STARTED
     /// (a fenced completion), with an event each and a `warren.dead_letters` row for each FAILURE
-    /// that leaves a dead letter, and announces the finished ones (``FinishedTasks``). Returns the ids
+    /// that leaves a dead letter, and announces them all (``TaskChanges``). Returns the ids
     /// whose outcome was recorded.
     ///
     /// An outcome with an ``UnrecordedStart`` records its attempt's start as well (attempts, start
@@ -111,6 +115,8 @@ extension TaskStore {
         let etas = outcomes.map { $0.eta?.timeIntervalSince1970 }
         let letterKeys = outcomes.map { $0.deadLetter?.key }
         let bodies = outcomes.map { $0.deadLetter.map { Self.byteaText($0.body) } }
+        let progress = outcomes.map { $0.lastProgress?.fraction }
+        let progressMessages = outcomes.map { $0.lastProgress?.message }
         // Of outcomes whose start was never written: what creates the row from the message.
         let starts = outcomes.map(\.unrecordedStart)
         let tasks = starts.map { $0?.envelope.task }
@@ -133,28 +139,34 @@ extension TaskStore {
                                          \(errors)::jsonb[], \(etas)::float8[], \(letterKeys)::uuid[], \(bodies)::bytea[],
                                          \(ranFor)::float8[], \(tasks)::text[], \(queues)::text[], \(args)::jsonb[],
                                          \(created)::float8[], \(messageETAs)::float8[], \(retryPolicies)::jsonb[],
-                                         \(priorities)::int[])
+                                         \(priorities)::int[], \(progress)::float8[], \(progressMessages)::text[])
                         AS i(id, attempt, state, result, error, eta, letter_key, body, ran_for, task, queue, args, created,
-                             message_eta, retry_policy, priority)
+                             message_eta, retry_policy, priority, progress, progress_message)
                 ), updated AS (
                     UPDATE warren.tasks t
                     SET state = i.state, result = i.result, error = i.error, eta = coalesce(to_timestamp(i.eta), t.eta),
-                        finished_at = CASE WHEN i.state = \(retry) THEN NULL ELSE now() END
+                        finished_at = CASE WHEN i.state = \(retry) THEN NULL ELSE now() END,
+                        progress = coalesce(i.progress, t.progress),
+                        progress_message = CASE WHEN i.progress IS NULL THEN t.progress_message ELSE i.progress_message END,
+                        progress_at = CASE WHEN i.progress IS NULL THEN t.progress_at ELSE now() END
                     FROM input i
                     WHERE i.ran_for IS NULL AND t.id = i.id AND t.attempts = i.attempt AND t.state = \(started)
                     RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta
                 ), upserted AS (
                     INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, created_at, queued_at,
-                                                   started_at, finished_at, eta, retry_policy, priority, result, error)
+                                                   started_at, finished_at, eta, retry_policy, priority, result, error,
+                                                   progress, progress_message, progress_at)
                     SELECT id, task, queue, state, args, attempt, \(worker), to_timestamp(created), to_timestamp(created),
                            now() - ran_for * interval '1 second', CASE WHEN state = \(retry) THEN NULL ELSE now() END,
-                           coalesce(to_timestamp(eta), to_timestamp(message_eta)), retry_policy, priority, result, error
+                           coalesce(to_timestamp(eta), to_timestamp(message_eta)), retry_policy, priority, result, error,
+                           progress, progress_message, CASE WHEN progress IS NULL THEN NULL ELSE now() END
                     FROM input WHERE ran_for IS NOT NULL ORDER BY id
                     ON CONFLICT (id) DO UPDATE
                     SET state = excluded.state, attempts = excluded.attempts, worker = excluded.worker,
                         started_at = excluded.started_at, finished_at = excluded.finished_at, result = excluded.result,
                         error = excluded.error, eta = coalesce(excluded.eta, t.eta),
-                        queued_at = coalesce(t.queued_at, excluded.started_at)
+                        queued_at = coalesce(t.queued_at, excluded.started_at), progress = excluded.progress,
+                        progress_message = excluded.progress_message, progress_at = excluded.progress_at
                     WHERE t.state = ANY(\(TaskState.waiting.map(\.rawValue))::text[]) AND t.attempts = excluded.attempts - 1
                     -- xmax is 0 on a row this statement inserted, set on one it updated.
                     RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at, t.queued_at,
@@ -189,12 +201,8 @@ extension TaskStore {
                     FROM finished WHERE state = \(retry)
                     ON CONFLICT (task_id) DO UPDATE SET due = excluded.due
                 ), announced AS (
-                    -- Sent at commit; a payload holds at most 8000 bytes, so 200 ids each.
-                    SELECT pg_notify(\(FinishedTasks.channel), string_agg(id::text, ',')) FROM (
-                        SELECT id, (row_number() OVER () - 1) / 200 AS chunk FROM finished WHERE state <> \(retry)
-                    ) AS done GROUP BY chunk
+                    \(unsafeSQL: TaskChanges.announcing("finished"))
                 )
-                -- A plain CTE runs only when read: the count makes the announcements happen.
                 SELECT id FROM finished WHERE (SELECT count(*) FROM announced) >= 0
                 """)
         }
@@ -237,7 +245,7 @@ extension TaskStore {
             ), unlisted AS (
                 DELETE FROM warren.outbox o USING created c WHERE o.task_id = c.id
             ), announced AS (
-                SELECT pg_notify(\(FinishedTasks.channel), id::text) FROM created
+                SELECT pg_notify(\(TaskChanges.channel), id::text) FROM created
             )
             INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
             SELECT f.id, f.finished_at, \(failure), f.attempts, i.worker, i.error

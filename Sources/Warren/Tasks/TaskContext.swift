@@ -18,6 +18,9 @@ public struct TaskContext: Sendable {
     /// The worker's connections to Warren's database, for a task that reads it (`generate_report`
     /// reads `warren.tasks`). The worker closes them when it stops.
     public var database: PostgresPool
+    /// Where ``progress(_:_:)`` goes: the worker's ``ProgressReports``; nowhere in a context a
+    /// test made.
+    var progressSink: (@Sendable (_ fraction: Double, _ message: String?) -> Void)? = nil
 
     /// Creates a context; workers make one per attempt, and tests can make their own to call
     /// a task's `run` directly.
@@ -28,5 +31,14 @@ public struct TaskContext: Sendable {
         self.attempt = attempt
         self.logger = logger
         self.database = database
+    }
+
+    /// Reports how far the task has got: `fraction` from 0 to 1 (clamped; not a number is
+    /// ignored) and, if given, what it is doing now. Call it as often as is handy: the worker
+    /// writes at most one report a task every 250 ms, always the last one, and the task's readers
+    /// see it in `GET /v1/tasks/{id}`, `warren status` and `GET /v1/tasks/{id}/stream`.
+    public func progress(_ fraction: Double, _ message: String? = nil) {
+        guard !fraction.isNaN else { return }
+        progressSink?(min(max(fraction, 0), 1), message)
     }
 }

@@ -31,14 +31,16 @@ final class Pipeline: Sendable {
     private let recordStartAfter: Duration
     private let maximumMessageBytes: Int
     private let tally: QueueTally
+    private let progress: ProgressReports
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
         concurrency: Int, prefetch: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration, ackDelay: Duration,
-        maximumMessageBytes: Int, tally: QueueTally
+        maximumMessageBytes: Int, tally: QueueTally, progress: ProgressReports
     ) {
         self.maximumMessageBytes = maximumMessageBytes
         self.tally = tally
+        self.progress = progress
         self.watchdog = watchdog
         self.recordStartAfter = recordStartAfter
         let acks = Acknowledger(
@@ -208,13 +210,16 @@ final class Pipeline: Sendable {
             logger.warning("poison message; dead-lettering it", metadata: [LoggingKey.error: "\(poison)"])
             end = nil
         } else {
-            let context = TaskContext(
+            var context = TaskContext(
                 id: envelope.id, name: envelope.task, queue: envelope.queue, attempt: attempt.number, logger: logger,
                 database: store.pool)
+            context.progressSink = { [progress] fraction, message in
+                progress.report(envelope.id, attempt: attempt.number, fraction: fraction, message: message)
+            }
             let running = RunningAttempt(
                 taskID: envelope.id, softLimit: entry.options.softTimeLimit, hardLimit: entry.options.timeLimit)
             watchdog.watch(running)
-            end = await running.run({ try await entry.run(envelope.args, context) })
+            end = await running.run({ [context] in try await entry.run(envelope.args, context) })
         }
         // Decided before anything returns, so that no start is written once the attempt has ended.
         let start: AttemptResolution.Start
@@ -278,6 +283,7 @@ final class Pipeline: Sendable {
                 settlement.followUp = TaskMessages.deadLetter(
                     delivery, queue: envelope.queue, error: error, attempts: attempt.number, key: letter.key)
             }
+            settlement.outcome.lastProgress = progress.take(envelope.id, attempt: attempt.number)
             if recordsStart {
                 settlement.outcome.unrecordedStart = UnrecordedStart(
                     envelope: envelope, priority: priority, began: began)

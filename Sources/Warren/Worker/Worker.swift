@@ -83,11 +83,13 @@ public final class Worker: Service {
             })
         let consumers = QueueConsumers(queues: queues, store: store, logger: logger)
         let tally = QueueTally()
+        let progress = ProgressReports(store: store, logger: logger)
         var live: (connection: AMQPConnection, pipeline: Pipeline)?
         await withDiscardingTaskGroup { group in
             group.addTask { await watchdog.run() }
             group.addTask { await consumers.run() }
             group.addTask { await tally.run(store: store, logger: logger) }
+            group.addTask { await progress.run() }
             var connected = false
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let connection: AMQPConnection
@@ -119,7 +121,7 @@ public final class Worker: Service {
                     connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
                     concurrency: options.concurrency, prefetch: prefetch, watchdog: watchdog,
                     recordStartAfter: options.recordStartAfter, ackDelay: options.ackDelay,
-                    maximumMessageBytes: configuration.maximumMessageBytes, tally: tally)
+                    maximumMessageBytes: configuration.maximumMessageBytes, tally: tally, progress: progress)
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
                         // Once the connection has failed, the broker has requeued all it had not

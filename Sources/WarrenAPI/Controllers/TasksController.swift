@@ -14,8 +14,11 @@ struct TasksController: Sendable {
         router.post("/v1/tasks/batch") { request, _ in try await submitBatch(request) }
         router.get("/v1/tasks") { request, _ in try await list(request) }
         router.get("/v1/tasks/:id/events") { _, context in try await events(context.parameters.get("id") ?? "") }
+        router.get("/v1/tasks/:id/stream") { _, context in try await stream(context.parameters.get("id") ?? "") }
         router.get("/v1/tasks/:id") { request, context in
-            try await status(context.parameters.get("id") ?? "", wait: request.uri.queryParameters.get("wait"))
+            try await status(
+                context.parameters.get("id") ?? "", wait: request.uri.queryParameters.get("wait"),
+                progress: request.uri.queryParameters.get("progress"))
         }
         router.post("/v1/tasks/:id/revoke") { request, context in
             try await revoke(context.parameters.get("id") ?? "", request)
@@ -109,8 +112,9 @@ struct TasksController: Sendable {
     static let maximumWait = 60.0
 
     /// `GET /v1/tasks/{id}`, with `?wait=<seconds>` answering once the task is finished or that
-    /// time has passed, whichever comes first (a long poll).
-    func status(_ idText: String, wait waitText: String?) async throws -> Response {
+    /// time has passed, whichever comes first (a long poll); with `&progress=true` also as soon as
+    /// it reports progress.
+    func status(_ idText: String, wait waitText: String?, progress progressText: String?) async throws -> Response {
         let id = try Self.taskID(idText)
         var wait = 0.0
         if let waitText {
@@ -120,9 +124,15 @@ struct TasksController: Sendable {
             }
             wait = seconds
         }
+        guard progressText == nil || progressText == "true" || progressText == "false" else {
+            throw WarrenError(.invalidParameter, "progress: true or false")
+        }
+        let orProgress = progressText == "true"
         let record =
             wait > 0
-            ? try await waiters.withPlace { try await client.status(of: id, waitingUpTo: .seconds(wait)) }
+            ? try await waiters.withPlace {
+                try await client.status(of: id, waitingUpTo: .seconds(wait), orProgress: orProgress)
+            }
             : try await client.status(of: id)
         guard let record else { throw Self.notFound(id) }
         return try APIServer.json(.ok, record.document)
@@ -142,6 +152,39 @@ struct TasksController: Sendable {
         guard let events = try await client.events(of: id) else { throw Self.notFound(id) }
         return try APIServer.json(
             .ok, TaskEvent.document(of: id, events))
+    }
+
+    /// `GET /v1/tasks/{id}/stream`: Server-Sent Events, an `event: state` with the task's document
+    /// at once and at each change of state, an `event: progress` at each report of progress, and a
+    /// comment every 15 s while nothing changes; it ends once the task is finished. It holds a
+    /// waiter's place (`WARREN_MAX_WAITERS`) while it lasts.
+    func stream(_ idText: String) async throws -> Response {
+        let id = try Self.taskID(idText)
+        try waiters.enter()
+        let changes: AsyncThrowingStream<TaskRecord?, any Error>
+        do {
+            changes = try await client.changes(of: id)
+        } catch {
+            waiters.leave()
+            throw error
+        }
+        let waiters = self.waiters
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                defer { waiters.leave() }
+                var state: TaskState?
+                for try await change in changes {
+                    guard let change else {
+                        try await writer.write(ByteBuffer(string: ": nothing new\n\n"))
+                        continue
+                    }
+                    let event = change.state == state ? "progress" : "state"
+                    state = change.state
+                    try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(change.document.jsonText)\n\n"))
+                }
+                try await writer.finish(nil)
+            })
     }
 
     static func notFound(_ id: UUID) -> Problem {

@@ -3,13 +3,13 @@ import Testing
 
 @testable import Warren
 
-@Suite struct FinishedTasksStateTests {
+@Suite struct TaskChangesStateTests {
     let start = ContinuousClock.now
     let task = UUID()
     let other = UUID()
 
     @Test func theFirstWaiterOpensTheConnectionAndLaterOnesWaitForIt() {
-        var state = FinishedTasksState()
+        var state = TaskChangesState()
         let first = state.register(task, now: start)
         #expect(first.live == false && first.startListening != nil)
         #expect(state.listening == .connecting(first.startListening!))
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func aNoticeWakesTheWaitersOfEveryTaskItNamesAndNoOthers() {
-        var state = FinishedTasksState()
+        var state = TaskChangesState()
         let a = state.register(task, now: start).token
         let b = state.register(task, now: start).token
         let c = state.register(other, now: start).token
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func afterAFailureTheConnectionIsTriedAgainOnlyFiveSecondsLater() {
-        var state = FinishedTasksState()
+        var state = TaskChangesState()
         let attempt = state.register(task, now: start).startListening!
         state.failed(attempt, now: start)
         #expect(state.listening == .failed(at: start))
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func aLostConnectionIsReopenedByTheNextWaiterAfterTheDelay() {
-        var state = FinishedTasksState()
+        var state = TaskChangesState()
         let attempt = state.register(task, now: start).startListening!
         let kept = state.listened(attempt, usable: true, now: start)
         #expect(kept)
@@ -63,12 +63,12 @@ import Testing
     }
 
     @Test func aConnectionLostWhileLISTENWasSetUpIsNotKept() {
-        var state = FinishedTasksState()
+        var state = TaskChangesState()
         let attempt = state.register(task, now: start).startListening!
         state.lost(attempt, now: start)
         let keptAfterLoss = state.listened(attempt, usable: true, now: start)
         #expect(keptAfterLoss == false)
-        var broken = FinishedTasksState()
+        var broken = TaskChangesState()
         let second = broken.register(task, now: start).startListening!
         let keptBroken = broken.listened(second, usable: false, now: start)
         #expect(keptBroken == false)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func newsOfAnOlderAttemptChangesNothing() {
-        var state = FinishedTasksState()
+        var state = TaskChangesState()
         let old = state.register(task, now: start).startListening!
         state.failed(old, now: start)
         let current = state.register(task, now: start + .seconds(5)).startListening!
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func onceClosedNothingListensAgain() {
-        var state = FinishedTasksState()
+        var state = TaskChangesState()
         let attempt = state.register(task, now: start).startListening!
         state.close()
         let keptAfterClose = state.listened(attempt, usable: true, now: start)

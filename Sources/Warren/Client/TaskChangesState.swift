@@ -1,9 +1,9 @@
 import Foundation
 
-/// The decisions behind ``FinishedTasks``: who waits for which task, which waiters a notice
+/// The decisions behind ``TaskChanges``: who waits for which task, which waiters a notice
 /// wakes, and whether the listening connection is up, being opened, or to be opened again. Events
 /// go in and what to do comes out; the actor holds the connection, the continuations and the timers.
-struct FinishedTasksState {
+struct TaskChangesState {
     /// A waiter's handle.
     typealias Token = Int
     /// One attempt at opening the listening connection.

@@ -2,16 +2,28 @@ import Foundation
 import Logging
 import WarrenPostgres
 
-/// Wakes whoever waits for a task to finish as soon as it is recorded: the statements that finish
-/// tasks (a worker's outcomes, dead letters, revokes) announce their ids on PostgreSQL channel
-/// ``channel`` when they commit, and one listening connection per client hears them.
+/// Wakes whoever waits on a task as soon as it changes: the statements that change running tasks
+/// (a worker's starts, outcomes, dead letters and progress reports, revokes) announce their ids
+/// on PostgreSQL channel ``channel`` when they commit, and one listening connection per client
+/// hears them.
 ///
 /// Notices only save time: a waiter still reads the task's row itself, at least once a second
 /// while the listening connection is up and more often while it is not, so a notice missed costs
 /// latency, never correctness.
-actor FinishedTasks {
+actor TaskChanges {
     /// The channel; each payload is up to 200 task ids, comma-separated.
-    static let channel = "warren_finished"
+    static let channel = "warren_task_changes"
+
+    /// A statement's query that announces the tasks whose ids are in column `id` of `relation`
+    /// (a CTE), 200 ids a notice: a payload holds at most 8000 bytes. A plain CTE runs only when
+    /// read, so the statement must read this one.
+    static func announcing(_ relation: String) -> String {
+        """
+        SELECT pg_notify('\(channel)', string_agg(id::text, ',')) FROM (
+            SELECT id, (row_number() OVER () - 1) / 200 AS chunk FROM \(relation)
+        ) AS changed GROUP BY chunk
+        """
+    }
 
     private struct Waiter {
         var woken = false
@@ -21,8 +33,8 @@ actor FinishedTasks {
 
     private let databaseURL: String
     private let logger: Logger
-    private var state = FinishedTasksState()
-    private var waiters: [FinishedTasksState.Token: Waiter] = [:]
+    private var state = TaskChangesState()
+    private var waiters: [TaskChangesState.Token: Waiter] = [:]
     private var connection: PostgresConnection?
 
     init(databaseURL: String, logger: Logger) {
@@ -87,7 +99,7 @@ actor FinishedTasks {
     }
 
     /// Opens the listening connection in the background, as `attempt`.
-    private func listen(_ attempt: FinishedTasksState.Attempt) {
+    private func listen(_ attempt: TaskChangesState.Attempt) {
         Task { [databaseURL, logger] in
             var opened: PostgresConnection?
             do {
@@ -108,7 +120,7 @@ actor FinishedTasks {
         }
     }
 
-    private func listened(_ attempt: FinishedTasksState.Attempt, on connection: PostgresConnection) async {
+    private func listened(_ attempt: TaskChangesState.Attempt, on connection: PostgresConnection) async {
         if state.listened(attempt, usable: connection.isUsable, now: .now) {
             self.connection = connection
         } else {
@@ -116,11 +128,11 @@ actor FinishedTasks {
         }
     }
 
-    private func failed(_ attempt: FinishedTasksState.Attempt) {
+    private func failed(_ attempt: TaskChangesState.Attempt) {
         state.failed(attempt, now: .now)
     }
 
-    private func lost(_ attempt: FinishedTasksState.Attempt, _ connection: PostgresConnection) async {
+    private func lost(_ attempt: TaskChangesState.Attempt, _ connection: PostgresConnection) async {
         state.lost(attempt, now: .now)
         if self.connection === connection { self.connection = nil }
         await connection.close()

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import Synchronization
+import Testing
+import Warren
+import WarrenPostgres
+import WarrenTesting
+
+/// Progress reports (`TaskContext.progress`), their readers (`GET /v1/tasks/{id}`, `?wait=…&progress=true`,
+/// `GET /v1/tasks/{id}/stream`), against the real broker and database.
+@Suite(.timeLimit(.minutes(2))) struct ProgressTests {
+    @Test func reportsAreWrittenAtMostEveryQuarterSecondAndTheLastAlwaysLands() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue("progress")
+        try await withServers { servers in
+            let client = try await servers.client(configuration)
+            // Every announcement of a change: starts, progress writes, outcomes.
+            let listener = try await PostgresConnection.connect(uri: configuration.databaseURL, name: "test-listen")
+            defer { Task { await listener.close() } }
+            let heard = Mutex<[String]>([])
+            try await listener.listen(
+                to: "warren_task_changes", onNotification: { payload in heard.withLock { $0.append(payload) } },
+                onLost: {})
+            let record = try await withWorker(queues: [queue], configuration: configuration) {
+                let id = try await client.submit(
+                    Submission(task: "test.progress", args: ["steps": 60, "milliseconds": 10], queue: queue)
+                ).id
+                return try await client.waitForCompletion(of: id, timeout: .seconds(15))
+            }
+            #expect(record.state == .success)
+            let last = try #require(record.progress)
+            #expect(last.fraction == 1 && last.message == "60 of 60")
+            let ran = try #require(record.finishedAt).timeIntervalSince(try #require(record.startedAt))
+            try await Task.sleep(for: .milliseconds(200))
+            let announcements = heard.withLock { $0 }.filter { $0.contains(record.id.uuidString.lowercased()) }.count
+            // Its start and its outcome are announced once each; the rest are progress writes, one
+            // each quarter second at most, though the task reported 60 times.
+            let writes = announcements - 2
+            #expect(writes >= 1)
+            #expect(writes <= Int(ran / 0.25) + 1, "\(writes) writes in \(ran) s")
+        }
+    }
+
+    @Test func aWaitThatAsksForProgressEndsAtTheFirstReport() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue("progress-wait")
+        try await withServers { servers in
+            let client = try await servers.client(configuration)
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let id = try await client.submit(
+                    Submission(task: "test.progress", args: ["steps": 4, "milliseconds": 500], queue: queue)
+                ).id
+                let early = try #require(try await client.status(of: id, waitingUpTo: .seconds(10), orProgress: true))
+                #expect(early.state == .started || early.progress != nil)
+                let reported = try #require(
+                    try await client.status(of: id, waitingUpTo: .seconds(10), orProgress: true))
+                #expect(reported.state == .started && reported.progress?.fraction ?? 0 > 0)
+                try await withAPI(configuration) { api in
+                    let polled = try await api.get("/v1/tasks/\(id.uuidString.lowercased())?wait=10&progress=true")
+                    #expect(polled.status == .ok)
+                    #expect(polled.json["progress"]?["message"]?.stringValue?.hasSuffix("of 4") == true)
+                    let waited = try await api.get("/v1/tasks/\(id.uuidString.lowercased())?wait=10")
+                    #expect(waited.json["state"] == "SUCCESS")
+                    #expect(
+                        waited.json["progress"] == [
+                            "fraction": 1, "message": "4 of 4", "at": waited.json["progress"]?["at"] ?? .null,
+                        ])
+                    #expect(
+                        try await api.get("/v1/tasks/\(id.uuidString.lowercased())?progress=maybe").status
+                            == .badRequest)
+                }
+            }
+        }
+    }
+
+    @Test func theStreamSendsStatesAndProgressThenEnds() async throws {
+        let configuration = try await Servers.configuration()
+        let queue = TestEnvironment.uniqueQueue("progress-stream")
+        try await withServers { servers in
+            let client = try await servers.client(configuration)
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let id = try await client.submit(
+                    Submission(task: "test.progress", args: ["steps": 4, "milliseconds": 400], queue: queue)
+                ).id
+                try await withAPI(configuration) { api in
+                    let streamed = try await api.getText("/v1/tasks/\(id.uuidString.lowercased())/stream")
+                    #expect(streamed.status == .ok && streamed.contentType == "text/event-stream")
+                    let events = streamed.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: ") }.map {
+                        event in
+                        let lines = event.split(separator: "\n")
+                        let name = String(lines[0].dropFirst("event: ".count))
+                        let data = try? JSONValue(parsing: Array(lines[1].dropFirst("data: ".count).utf8))
+                        return (name, data ?? .null)
+                    }
+                    #expect(events.first?.0 == "state")
+                    #expect(events.last?.0 == "state" && events.last?.1["state"] == "SUCCESS")
+                    let progress = events.filter { $0.0 == "progress" }.compactMap { $0.1["progress"]?["fraction"] }
+                    #expect(!progress.isEmpty, "\(streamed.text)")
+                    #expect(events.contains { $0.0 == "state" && $0.1["state"] == "STARTED" })
+                    let unknown = try await api.get("/v1/tasks/\(UUID().uuidString.lowercased())/stream")
+                    #expect(unknown.status == .notFound)
+                }
+            }
+        }
+    }
+
+    @Test func generateReportReportsItsProgress() async throws {
+        let configuration = try await Servers.configuration()
+        try await withServers { servers in
+            let client = try await servers.client(configuration)
+            let queue = TestEnvironment.uniqueQueue("progress-report")
+            var registry = TaskRegistry()
+            registry.register(GenerateReport())
+            try await withWorker(queues: [queue], registry: registry, configuration: configuration) {
+                let id = try await client.submit(Submission(task: "generate_report", args: ["hours": 1], queue: queue))
+                    .id
+                let record = try await client.waitForCompletion(of: id, timeout: .seconds(15))
+                #expect(record.state == .success)
+                #expect(record.progress?.fraction == 1)
+                #expect(
+                    record.progress?.message?.hasSuffix("task types") == true, "\(String(describing: record.progress))")
+            }
+        }
+    }
+}
