@@ -9,13 +9,15 @@ import Warren
 func printRecord(_ record: TaskRecord) throws {
     print("state: \(record.state.rawValue)")
     print("task: \(record.task) on \(record.queue), attempts: \(record.attempts)")
-    if let progress = record.progress {
-        print(
-            "progress: \(String(format: "%.0f%%", progress.fraction * 100))\(progress.message.map { ", \($0)" } ?? "")")
-    }
+    if let progress = record.progress { print("progress: \(progressText(progress))") }
     if let result = record.result { print("result: \(result.jsonText)") }
     if let error = record.error { print("error: \(error.jsonText)") }
     if record.state == .failure { throw ExitCode(1) }
+}
+
+/// `42% 12 of 30 pages`.
+func progressText(_ progress: TaskProgress) -> String {
+    String(format: "%.0f%%", progress.fraction * 100) + (progress.message.map { " \($0)" } ?? "")
 }
 
 /// A task id given on the command line.

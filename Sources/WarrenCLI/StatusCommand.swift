@@ -37,8 +37,6 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     private func progressLine(_ record: TaskRecord) -> String {
-        guard let progress = record.progress else { return record.state.rawValue }
-        return "\(record.state.rawValue) \(String(format: "%.0f%%", progress.fraction * 100))"
-            + (progress.message.map { " \($0)" } ?? "")
+        record.state.rawValue + (record.progress.map { " \(progressText($0))" } ?? "")
     }
 }

@@ -36,7 +36,7 @@ public struct Configuration: Sendable, Equatable {
     public var migrationsDirectory: String?
     /// `WARREN_RABBITMQ_API_URL`: RabbitMQ's management HTTP API, `http://user:pass@host:15672`,
     /// which `GET /v1/queues` asks for what AMQP does not tell. None means the broker's host on
-    /// port 15672 (https with `amqps://`), with the broker's user and password.
+    /// port 15672 (`https` on 15671 with `amqps://`), with the broker's user and password.
     public var rabbitmqAPIURL: String? = nil
 
     public static let defaults = Configuration(

@@ -114,29 +114,32 @@ public final class WarrenClient: Sendable {
     }
 
     /// The task's row each time its state or progress changes, the first as it is now, until it is
-    /// finished; nil between them whenever `quietAfter` passes with no change (`GET
-    /// /v1/tasks/{id}/stream` sends a keep-alive then).
+    /// finished (or its row is deleted); nil between them whenever `quietAfter` passes with no
+    /// change (`GET /v1/tasks/{id}/stream` sends a keep-alive then). Dropping the stream stops the
+    /// watching.
     /// - Throws: ``WarrenError`` `notFound` for an unknown id.
     public func changes(of id: UUID, quietAfter: Duration = .seconds(15)) async throws -> AsyncThrowingStream<
         TaskRecord?, any Error
     > {
         guard let current = try await status(of: id) else {
-            throw WarrenError(.notFound, "no task has the id \(id)")
+            throw WarrenError(.notFound, "no task has the id \(id.uuidString.lowercased())")
         }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: TaskRecord?.self)
+        func changed(_ record: TaskRecord, since last: TaskRecord) -> Bool {
+            record.state != last.state || record.progress != last.progress
+        }
         let watching = Task {
             var last = current
             continuation.yield(last)
             do {
                 while !last.state.isTerminal {
-                    let changed = try await watch(id, upTo: quietAfter) {
-                        $0.state != last.state || $0.progress != last.progress
-                    }
-                    guard let changed, changed.state != last.state || changed.progress != last.progress else {
+                    guard let record = try await watch(id, upTo: quietAfter, until: { changed($0, since: last) })
+                    else { break }
+                    guard changed(record, since: last) else {
                         continuation.yield(nil)
                         continue
                     }
-                    last = changed
+                    last = record
                     continuation.yield(last)
                 }
                 continuation.finish()

@@ -18,6 +18,7 @@ public struct DeadLetter: Sendable, Equatable {
     public var attempts: Int?
     /// Whether it still waits, or was replayed or purged (at `resolvedAt`).
     public var status: DeadLetterStatus
+    /// When it was replayed or purged.
     public var resolvedAt: Date?
     /// The task's state now (FAILURE, unless it was replayed since).
     public var state: TaskState?

@@ -19,12 +19,15 @@ public struct DeadLetterResult: Sendable, Equatable {
         case taskNotFailed = "task_not_failed"
         /// Its message could not be read, so it holds no task to run; it can be purged.
         case unreadable
+        /// No dead letter has the id.
         case notFound = "not_found"
     }
 
+    /// The dead letter's id (`warren.dead_letters.id`).
     public var id: Int
     /// The queue its message came from; nil when no dead letter has the id.
     public var queue: String?
+    /// The task its message carried; nil when it had no readable id.
     public var taskID: UUID?
     public var outcome: Outcome
     /// The task's state now, when it has a row.

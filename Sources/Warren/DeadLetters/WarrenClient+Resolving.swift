@@ -13,7 +13,7 @@ extension WarrenClient {
     /// Work goes in batches of ``Listing/maximumLimit`` dead letters, one transaction each, whose
     /// tasks are published before the next; `progress` hears how many dead letters were done, of
     /// how many (as counted at the start). Should the broker fail midway, the tasks of the
-    /// batches done are published by the relay of `warren api` within a minute.
+    /// batches done are published by the relay of `warren api` within 30 seconds.
     public func replay(
         _ selection: DeadLetterSelection, progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> DeadLetterReport {
@@ -51,11 +51,8 @@ extension WarrenClient {
             }
             switch selection {
             case .ids(let ids):
-                var seen: Set<Int> = []
-                let unique = ids.filter { seen.insert($0).inserted }
-                for start in stride(from: 0, to: unique.count, by: Listing.maximumLimit) {
-                    try await resolveBatch(Array(unique[start..<min(start + Listing.maximumLimit, unique.count)]))
-                }
+                // At most 1,000 ids, each resolved once however often it is named.
+                try await resolveBatch(ids)
             case .matching(var query):
                 // Newest first, from a cursor: what this walk resolves never moves what it has yet to meet.
                 while true {

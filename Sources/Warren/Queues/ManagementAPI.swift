@@ -24,11 +24,12 @@ struct ManagementAPI: Sendable {
     let redacted: String
 
     /// - Parameters:
-    ///   - url: `WARREN_RABBITMQ_API_URL`, or nil for the broker's host on port 15672.
+    ///   - url: `WARREN_RABBITMQ_API_URL`, or nil for the broker's host on port 15672 (15671 with
+    ///     https, for a broker reached with TLS).
     ///   - endpoint: the broker, whose virtual host it asks about and whose user it logs in as
     ///     when `url` names none.
     init(url: String?, endpoint: AMQPEndpoint) throws {
-        let text = url ?? "\(endpoint.tls ? "https" : "http")://\(endpoint.host):15672"
+        let text = url ?? (endpoint.tls ? "https://\(endpoint.host):15671" : "http://\(endpoint.host):15672")
         guard var components = URLComponents(string: text), let scheme = components.scheme,
             ["http", "https"].contains(scheme), components.host?.isEmpty == false
         else {

@@ -20,11 +20,15 @@ final class QueueTally: Sendable {
         }
     }
 
-    /// Adds the counts to `warren.queue_stats` every second until cancelled, then once more.
+    /// Adds the counts to `warren.queue_stats` every second until cancelled, and once an hour
+    /// deletes its rows older than a day (which no one reads).
     func run(store: TaskStore, logger: Logger) async {
+        var flushes = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             await flush(store: store, logger: logger)
+            flushes += 1
+            if flushes % 3_600 == 1 { try? await store.deleteQueueCounts(olderThan: .seconds(86_400)) }
         }
     }
 

@@ -25,8 +25,13 @@ extension TaskStore {
             """)
     }
 
-    /// Each queue's counts over the last minute and the last hour (by their buckets' starts: the
-    /// current bucket, part of a window, is counted whole), from at most 360 rows a queue.
+    func deleteQueueCounts(olderThan age: Duration) async throws {
+        _ = try await pool.query(
+            "DELETE FROM warren.queue_stats WHERE at < now() - \(age.seconds)::float8 * interval '1 second'")
+    }
+
+    /// Each queue's counts over the last minute and the last hour: the buckets that began within
+    /// each (50 to 60 seconds, 59 min 50 s to an hour), from at most 360 rows a queue.
     func queueCounts() async throws -> [String: (lastMinute: QueueCounts, lastHour: QueueCounts)] {
         let rows = try await pool.query(
             """

@@ -37,16 +37,16 @@ extension WarrenClient {
     /// Every queue Warren knows, with what RabbitMQ counts in it and its dead-letter queue now, the
     /// age of its oldest waiting task, whether it is paused, and the tasks it finished over the
     /// last minute and hour (`warren.queue_stats`: no read of `warren.tasks`). When the management
-    /// API cannot be reached, its figures are nil and ``QueuesOverview/managementError`` says why.
-    public func queues() async throws -> QueuesOverview {
+    /// API cannot be reached, its figures are nil and ``QueueOverview/managementError`` says why.
+    public func queues() async throws -> QueueOverview {
         try await reportingServers {
             async let managed = managementFigures()
             let names = try await store.knownQueues()
             let pauses = try await store.pauses(among: names)
             let counts = try await store.queueCounts()
-            var overviews: [QueueOverview] = []
+            var overviews: [QueueSummary] = []
             for name in names {
-                var overview = QueueOverview(queue: name, pausedAt: pauses[name])
+                var overview = QueueSummary(queue: name, pausedAt: pauses[name])
                 if let info = try await inspector.inspect(name) {
                     overview.ready = info.messageCount
                     overview.consumers = info.consumerCount
@@ -58,7 +58,7 @@ extension WarrenClient {
                 }
                 overviews.append(overview)
             }
-            var overview = QueuesOverview(queues: overviews)
+            var overview = QueueOverview(queues: overviews)
             switch await managed {
             case .success(let figures):
                 let now = Date()

@@ -13,7 +13,7 @@ struct AttemptOutcome: Sendable {
     var eta: Date?
     /// The dead letter it leaves (FAILURE), kept in `warren.dead_letters`.
     var deadLetter: KeptDeadLetter?
-    /// The attempt's last progress report, not yet written.
+    /// The attempt's last progress report.
     var lastProgress: ProgressReports.Report?
     /// Set when the attempt's start was never written (it ended within the worker's
     /// `recordStartAfter`): the outcome then records the start too.

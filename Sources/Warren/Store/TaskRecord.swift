@@ -29,6 +29,7 @@ public struct TaskRecord: Sendable, Equatable {
 public struct TaskProgress: Sendable, Equatable {
     /// From 0 to 1.
     public var fraction: Double
+    /// What the task said it was doing, if it said.
     public var message: String?
     /// When it was written.
     public var at: Date

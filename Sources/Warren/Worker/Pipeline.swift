@@ -237,6 +237,8 @@ final class Pipeline: Sendable {
         } else {
             start = .writtenBefore
         }
+        // The attempt has ended: its last report goes with its outcome, or nowhere.
+        let lastProgress = progress.take(envelope.id, attempt: attempt.number)
         let action = resolution.action(
             ended: end, start: start, stopping: Task.isCancelled, random: Double.random(in: 0..<1))
         var settlement = Settlement(
@@ -283,7 +285,7 @@ final class Pipeline: Sendable {
                 settlement.followUp = TaskMessages.deadLetter(
                     delivery, queue: envelope.queue, error: error, attempts: attempt.number, key: letter.key)
             }
-            settlement.outcome.lastProgress = progress.take(envelope.id, attempt: attempt.number)
+            settlement.outcome.lastProgress = lastProgress
             if recordsStart {
                 settlement.outcome.unrecordedStart = UnrecordedStart(
                     envelope: envelope, priority: priority, began: began)

@@ -3,13 +3,13 @@ import Logging
 import Synchronization
 import WarrenCore
 
-/// The progress reports of the attempts a worker runs (``TaskContext/progress(_:_:)``): each task's
-/// latest is kept, and written every ``interval`` with those of the other tasks in one statement,
-/// so a task's reports reach PostgreSQL at most once an interval however often it makes them; its
-/// last, if not yet written, goes with its attempt's outcome (``take(_:attempt:)``), so that
-/// whoever sees the outcome sees it too. A write is fenced by the attempt number: a report of an
-/// attempt whose start is not yet written waits for it, and one of an attempt no longer the
-/// task's is dropped.
+/// The progress reports of the attempts a worker runs (``TaskContext/progress(_:_:)``): each
+/// task's latest is kept, and those that changed are written every ``interval`` in one
+/// statement, so a task's reports reach PostgreSQL at most once an interval however often it
+/// makes them. As its attempt ends, its latest report is taken to go with the outcome
+/// (``take(_:attempt:)``), so that whoever sees the outcome sees it too. A write is fenced like an
+/// outcome: it lands only while its attempt is the task's running one; a report made before its
+/// attempt's start was written waits for it.
 final class ProgressReports: Sendable {
     static let interval = Duration.milliseconds(250)
     /// The most characters of a message kept.
@@ -21,12 +21,20 @@ final class ProgressReports: Sendable {
         var message: String?
     }
 
-    private let pending = Mutex<[UUID: Report]>([:])
+    private struct Entry {
+        var report: Report
+        /// Not yet written.
+        var changed: Bool
+    }
+
+    private let latest = Mutex<[UUID: Entry]>([:])
     private let store: TaskStore
+    private let worker: String
     private let logger: Logger
 
-    init(store: TaskStore, logger: Logger) {
+    init(store: TaskStore, worker: String, logger: Logger) {
         self.store = store
+        self.worker = worker
         self.logger = logger
     }
 
@@ -35,38 +43,42 @@ final class ProgressReports: Sendable {
         let message = message.map {
             String($0.prefix(Self.maximumMessageLength)).replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
         }
-        pending.withLock { $0[id] = Report(attempt: attempt, fraction: fraction, message: message) }
+        let report = Report(attempt: attempt, fraction: fraction, message: message)
+        latest.withLock { $0[id] = Entry(report: report, changed: true) }
     }
 
-    /// Writes the pending reports every ``interval`` until cancelled.
+    /// Writes the reports that changed every ``interval`` until cancelled.
     func run() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.interval)
-            let taken = pending.withLock { pending in
-                defer { pending.removeAll() }
-                return pending
+            let changed = latest.withLock { latest in
+                var changed: [UUID: Report] = [:]
+                for (id, entry) in latest where entry.changed {
+                    changed[id] = entry.report
+                    latest[id]?.changed = false
+                }
+                return changed
             }
-            guard !taken.isEmpty else { continue }
+            guard !changed.isEmpty else { continue }
             let again: Set<UUID>
             do {
-                again = try await store.writeProgress(taken).waiting
+                again = try await store.writeProgress(changed, worker: worker)
             } catch {
                 logger.debug("could not write progress; trying again", metadata: [LoggingKey.error: "\(error)"])
-                again = Set(taken.keys)
+                again = Set(changed.keys)
             }
-            // Kept for the next interval, unless a newer report came meanwhile.
-            pending.withLock { pending in
-                for id in again where pending[id] == nil { pending[id] = taken[id] }
+            latest.withLock { latest in
+                for id in again where latest[id]?.report == changed[id] { latest[id]?.changed = true }
             }
         }
     }
 
-    /// Takes the report of `id`'s attempt `attempt` not yet written, for its outcome to write.
+    /// Takes the latest report of `id`'s attempt `attempt` once the attempt has ended, written or
+    /// not: for its outcome to write, or to drop when none is recorded.
     func take(_ id: UUID, attempt: Int) -> Report? {
-        pending.withLock { pending in
-            guard let report = pending[id], report.attempt == attempt else { return nil }
-            pending[id] = nil
-            return report
+        latest.withLock { latest in
+            guard let entry = latest.removeValue(forKey: id) else { return nil }
+            return entry.report.attempt == attempt ? entry.report : nil
         }
     }
 }

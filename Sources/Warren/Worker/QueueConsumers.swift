@@ -14,6 +14,9 @@ actor QueueConsumers {
     private let logger: Logger
     private var connection: AMQPConnection?
     private var consumed: Set<String> = []
+    /// Counts connections: a refresh that read the pauses before the latest ``start(on:prefetch:)``
+    /// acts on nothing (the actor is reentrant: each `await` lets the other run).
+    private var generation = 0
     /// The queues paused as last read: deliveries from them that have not started go back.
     private let paused = Mutex<Set<String>>([])
 
@@ -33,6 +36,7 @@ actor QueueConsumers {
         AMQPDelivery, any Error
     > {
         self.connection = nil
+        generation += 1
         let pausedNow = Set(try await store.pauses(among: queues).keys)
         paused.withLock { $0 = pausedNow }
         let consumed = queues.filter { !pausedNow.contains($0) }
@@ -55,7 +59,9 @@ actor QueueConsumers {
     }
 
     private func refresh() async {
-        guard let pausedNow = try? Set(await store.pauses(among: queues).keys) else { return }
+        let generation = self.generation
+        guard let pausedNow = try? Set(await store.pauses(among: queues).keys), generation == self.generation
+        else { return }
         guard let connection, connection.isOpen else {
             paused.withLock { $0 = pausedNow }
             return

@@ -45,7 +45,9 @@ public final class Worker: Service {
 
     public func run() async throws {
         let endpoint = try AMQPEndpoint(url: configuration.amqpURL)
-        let queues = options.queues.isEmpty ? registry.queues : options.queues
+        var seen: Set<String> = []
+        // Each queue once: its name is its consumer's tag, which RabbitMQ takes once per channel.
+        let queues = (options.queues.isEmpty ? registry.queues : options.queues).filter { seen.insert($0).inserted }
         for queue in queues { try Names.validate(queue: queue) }
         for name in registry.entries.keys { try Names.validate(task: name) }
         // Three for the batched statements, one for tasks that read the database (TaskContext.database).
@@ -83,7 +85,7 @@ public final class Worker: Service {
             })
         let consumers = QueueConsumers(queues: queues, store: store, logger: logger)
         let tally = QueueTally()
-        let progress = ProgressReports(store: store, logger: logger)
+        let progress = ProgressReports(store: store, worker: options.name, logger: logger)
         var live: (connection: AMQPConnection, pipeline: Pipeline)?
         await withDiscardingTaskGroup { group in
             group.addTask { await watchdog.run() }

@@ -28,8 +28,8 @@ struct DeadLettersController: Sendable {
         return try DeadLetterSelection(document: try JSONValue(parsing: body.readableBytesView), now: Date())
     }
 
-    /// `GET /v1/dead-letters?queue=&task=&reason=&since=&limit=&cursor=`: newest first, a page at a
-    /// time, with the messages waiting in the dead-letter queues.
+    /// `GET /v1/dead-letters?queue=&task=&reason=&status=&since=&limit=&cursor=`: newest first, a
+    /// page at a time, with the messages waiting in the dead-letter queues.
     func list(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let page = try await client.deadLetters(matching: try DeadLetterQuery(parameters: parameters, now: Date()))

@@ -160,19 +160,12 @@ struct TasksController: Sendable {
     /// waiter's place (`WARREN_MAX_WAITERS`) while it lasts.
     func stream(_ idText: String) async throws -> Response {
         let id = try Self.taskID(idText)
-        try waiters.enter()
-        let changes: AsyncThrowingStream<TaskRecord?, any Error>
-        do {
-            changes = try await client.changes(of: id)
-        } catch {
-            waiters.leave()
-            throw error
-        }
-        let waiters = self.waiters
+        let place = try waiters.enter()
+        let changes = try await client.changes(of: id)
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
-                defer { waiters.leave() }
+                defer { withExtendedLifetime(place) {} }
                 var state: TaskState?
                 for try await change in changes {
                     guard let change else {
