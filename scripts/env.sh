@@ -87,13 +87,11 @@ start_rabbitmq() {
     # Tasks may run for a long time; keep RabbitMQ's consumer timeout at its 30-minute default.
     # New classic queues use version 2 storage (opt-in in RabbitMQ 3.10): under load it confirms
     # persistent publishes about a quarter sooner (docs/performance.md).
-    # Its queue statistics (what the management API reports) are refreshed every second, not 5.
     cat > "$dir/rabbitmq.conf" <<CONF
 loopback_users = none
 classic_queue.default_version = 2
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $MANAGEMENT_PORT
-collect_statistics_interval = 1000
 CONF
     # RabbitMQ budgets file handles from its open-file limit, and each version 2 classic queue
     # reserves some for good: at the 1,024 that `su rabbitmq` leaves it, a few hundred queues use

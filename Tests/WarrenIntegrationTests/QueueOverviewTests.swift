@@ -54,9 +54,9 @@ import WarrenTesting
             #expect(listed[queue] == [3, 2, 1])
             #expect(listed["\(queue).dead"]?.first == 1)
             try await withAPI(configuration) { api in
-                // The management API's statistics are refreshed every second here.
+                // The management API's statistics are refreshed every 5 s (RabbitMQ's default).
                 var shown: JSONValue = .null
-                try await eventually("GET /v1/queues shows what rabbitmqctl does") {
+                try await eventually(timeout: .seconds(30), "GET /v1/queues shows what rabbitmqctl does") {
                     let queues = try await api.get("/v1/queues").json["queues"]?.arrayValue ?? []
                     shown = queues.first { $0["queue"] == .string(queue) } ?? .null
                     return shown["unacknowledged"] == 2 && shown["oldest_waiting_seconds"] != .null
@@ -82,7 +82,7 @@ import WarrenTesting
         }
     }
 
-    @Test func taskChangesAreCountedPerQueueOverTheLastMinuteAndHour() async throws {
+    @Test func finishedTasksAreCountedPerQueueOverTheLastMinuteAndHour() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue("overview-counts")
         try await withServers { servers in

@@ -112,7 +112,7 @@ actor TaskChanges {
                 await self.listened(attempt, on: connection)
             } catch {
                 logger.warning(
-                    "cannot listen for finished tasks; waiters read their rows more often",
+                    "cannot listen for task changes; waiters read their rows more often",
                     metadata: [LoggingKey.error: "\(error)"])
                 await opened?.close()
                 self.failed(attempt)
