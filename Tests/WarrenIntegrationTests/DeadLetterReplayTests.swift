@@ -21,6 +21,19 @@ import WarrenTesting
         try await broker.declareQueue("\(queue).dead", passive: true).messageCount
     }
 
+    /// A task that failed at once on `queue`, run by a worker there, once its message waits in
+    /// `<queue>.dead`.
+    func failedTask(
+        on queue: String, _ client: WarrenClient, _ broker: AMQPConnection, _ configuration: Configuration
+    ) async throws -> UUID {
+        try await withWorker(queues: [queue], configuration: configuration) {
+            let id = try await client.submit(Submission(task: "test.fail", args: ["message": "no"], queue: queue)).id
+            _ = try await client.waitForCompletion(of: id, timeout: .seconds(15))
+            try await eventually("its message waits") { try await deadMessages(queue, broker) == 1 }
+            return id
+        }
+    }
+
     @Test func aTaskThatFailsUntilItsFixIsReplayedToSuccessWithItsAttemptsAgain() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue("replay")
@@ -211,13 +224,7 @@ import WarrenTesting
         try await withServers { servers in
             let client = try await servers.client(configuration)
             let broker = try await servers.broker()
-            let id = try await withWorker(queues: [queue], configuration: configuration) {
-                let id = try await client.submit(Submission(task: "test.fail", args: ["message": "no"], queue: queue))
-                    .id
-                _ = try await client.waitForCompletion(of: id, timeout: .seconds(15))
-                try await eventually("its message waits") { try await deadMessages(queue, broker) == 1 }
-                return id
-            }
+            let id = try await failedTask(on: queue, client, broker, configuration)
             // No worker now: the replayed task waits in its queue.
             let selection = try DeadLetterSelection(filters: [("queue", queue)], all: true, now: Date())
             async let one = client.replay(selection)
@@ -244,13 +251,7 @@ import WarrenTesting
             let client = try await servers.client(configuration)
             let broker = try await servers.broker()
             let pool = await servers.pool(uri: configuration.databaseURL)
-            let id = try await withWorker(queues: [queue], configuration: configuration) {
-                let id = try await client.submit(Submission(task: "test.fail", args: ["message": "no"], queue: queue))
-                    .id
-                _ = try await client.waitForCompletion(of: id, timeout: .seconds(15))
-                try await eventually("its message waits") { try await deadMessages(queue, broker) == 1 }
-                return id
-            }
+            let id = try await failedTask(on: queue, client, broker, configuration)
             // As dead-lettered before keys were written: a row without a key, a message without the header.
             _ = try await pool.query("UPDATE warren.dead_letters SET key = NULL WHERE task_id = \(id)")
             try await broker.publish([
