@@ -261,13 +261,17 @@ public enum TestTasks {
     }
 
     /// Reports its progress `steps` times, `milliseconds` apart ("3 of 20"), then returns `steps`.
+    /// With a `gate`, it first reports 0.5, "halfway", and waits for the gate to open
+    /// (``Gated/open(_:_:)``): a test sees that report for sure before the task goes on.
     public struct Progressing: TaskDefinition {
         public struct Arguments: Codable, Sendable {
             public var steps: Int
             public var milliseconds: Int
-            public init(steps: Int, milliseconds: Int) {
+            public var gate: String?
+            public init(steps: Int, milliseconds: Int, gate: String? = nil) {
                 self.steps = steps
                 self.milliseconds = milliseconds
+                self.gate = gate
             }
         }
         public typealias Result = Int
@@ -275,6 +279,12 @@ public enum TestTasks {
         public init() {}
 
         public func run(_ arguments: Arguments, context: TaskContext) async throws -> Int {
+            if let gate = arguments.gate {
+                context.progress(0.5, "halfway")
+                while try await context.database.query("SELECT 1 FROM warren_test.gates WHERE name = \(gate)").isEmpty {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
             for step in 1...max(arguments.steps, 1) {
                 try await Task.sleep(for: .milliseconds(arguments.milliseconds))
                 context.progress(Double(step) / Double(arguments.steps), "\(step) of \(arguments.steps)")

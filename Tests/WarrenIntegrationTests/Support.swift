@@ -9,7 +9,8 @@ import WarrenTesting
 
 /// Shared set-up for tests against the real RabbitMQ and PostgreSQL that scripts/test started.
 enum Servers {
-    /// The test configuration, with the schema migrated (once per process).
+    /// The test configuration, with the schema migrated and the test tasks advertised (once per
+    /// process), so that a test may submit them before it runs a worker, whichever tests ran first.
     static func configuration() async throws -> Configuration {
         let configuration = try TestEnvironment.configuration()
         try await migration.value
@@ -24,6 +25,7 @@ enum Servers {
         try await TestTasks.CountRun.prepare(pool)
         try await TestTasks.Gated.prepare(pool)
         await pool.close()
+        try await withWorker(queues: [TestEnvironment.uniqueQueue("advertise")], configuration: configuration) {}
     }
 
     static var logger: Logger {
@@ -152,12 +154,13 @@ func waitForConsumer(on queue: String, timeout: Duration = .seconds(15)) async t
 
 /// Polls `condition` until it holds or `timeout` passes.
 func eventually(
-    timeout: Duration = .seconds(15), _ what: String, _ condition: () async throws -> Bool
+    timeout: Duration = .seconds(15), every interval: Duration = .milliseconds(25), _ what: String,
+    _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
+        try await Task.sleep(for: interval)
     }
     throw WarrenError(.timeout, "timed out waiting until \(what)")
 }

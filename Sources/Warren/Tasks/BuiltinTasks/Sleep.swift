@@ -1,5 +1,6 @@
 /// Waits for `milliseconds` without using a core, then returns `{}`: a stand-in for work that
-/// waits on the network or a disk, for benchmarks and for trying concurrency. Runs on `default`.
+/// waits on the network or a disk, for benchmarks and for trying concurrency and progress (a wait
+/// of a second or more reports its progress at every tenth). Runs on `default`.
 public struct Sleep: TaskDefinition {
     public struct Arguments: Codable, Sendable {
         /// How long to wait: 0 to 600,000 (ten minutes).
@@ -26,7 +27,15 @@ public struct Sleep: TaskDefinition {
             throw TaskError(
                 type: "InvalidArguments", message: "milliseconds must be from 0 to \(Self.maximumMilliseconds)")
         }
-        try await Task.sleep(for: .milliseconds(arguments.milliseconds))
+        let steps = arguments.milliseconds >= 1_000 ? 10 : 1
+        for step in 1...steps {
+            try await Task.sleep(for: .milliseconds(arguments.milliseconds / steps))
+            if steps > 1 {
+                context.progress(
+                    Double(step) / Double(steps),
+                    "slept \(arguments.milliseconds * step / steps) of \(arguments.milliseconds) ms")
+            }
+        }
         return Result()
     }
 }
