@@ -41,33 +41,34 @@ import WarrenTesting
         }
     }
 
-    @Test func aWaitThatAsksForProgressEndsAtTheFirstReport() async throws {
+    @Test func aWaitThatAsksForProgressEndsAtAReport() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue("progress-wait")
+        let gate = "gate-\(UUID().uuidString)"
         try await withServers { servers in
             let client = try await servers.client(configuration)
+            let pool = await servers.pool(uri: configuration.databaseURL)
             try await withWorker(queues: [queue], configuration: configuration) {
+                // It reports "halfway" and waits at its gate: it cannot end before the gate opens.
                 let id = try await client.submit(
-                    Submission(task: "test.progress", args: ["steps": 4, "milliseconds": 500], queue: queue)
+                    Submission(
+                        task: "test.progress", args: ["steps": 1, "milliseconds": 0, "gate": .string(gate)],
+                        queue: queue)
                 ).id
-                let early = try #require(try await client.status(of: id, waitingUpTo: .seconds(10), orProgress: true))
-                #expect(early.state == .started || early.progress != nil)
-                let reported = try #require(
-                    try await client.status(of: id, waitingUpTo: .seconds(10), orProgress: true))
-                #expect(reported.state == .started && reported.progress?.fraction ?? 0 > 0)
+                let path = "/v1/tasks/\(id.uuidString.lowercased())"
                 try await withAPI(configuration) { api in
-                    let polled = try await api.get("/v1/tasks/\(id.uuidString.lowercased())?wait=10&progress=true")
+                    // At the report (or, had the report come before the first read, when the wait runs out).
+                    let polled = try await api.get("\(path)?wait=5&progress=true")
                     #expect(polled.status == .ok)
-                    #expect(polled.json["progress"]?["message"]?.stringValue?.hasSuffix("of 4") == true)
-                    let waited = try await api.get("/v1/tasks/\(id.uuidString.lowercased())?wait=10")
+                    #expect(polled.json["state"] == "STARTED")
+                    #expect(polled.json["progress"]?["message"] == "halfway")
+                    #expect(polled.json["progress"]?["fraction"] == 0.5)
+                    #expect(try await api.get("\(path)?progress=maybe").status == .badRequest)
+                    try await TestTasks.Gated.open(gate, pool)
+                    let waited = try await api.get("\(path)?wait=10")
                     #expect(waited.json["state"] == "SUCCESS")
-                    #expect(
-                        waited.json["progress"] == [
-                            "fraction": 1, "message": "4 of 4", "at": waited.json["progress"]?["at"] ?? .null,
-                        ])
-                    #expect(
-                        try await api.get("/v1/tasks/\(id.uuidString.lowercased())?progress=maybe").status
-                            == .badRequest)
+                    #expect(waited.json["progress"]?["message"] == "1 of 1")
+                    #expect(waited.json["progress"]?["fraction"] == 1)
                 }
             }
         }
