@@ -4,22 +4,31 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
-import Warren
 import WarrenAMQP
 import WarrenAPI
+import WarrenPosix
 import WarrenPostgres
 import WarrenTesting
 
-/// Serves the API on a free port for `body`.
-func withAPI(_ configuration: Configuration, _ body: @escaping @Sendable (APITestClient) async throws -> Void)
-    async throws
-{
+@testable import Warren
+
+/// Serves the API on a free port for `body`. A waiting request reads its task's row at each notice
+/// and every `heardRereadInterval` (1 s, as in `warren api`).
+func withAPI(
+    _ configuration: Configuration, heardRereadInterval: Duration = .seconds(1),
+    _ body: @escaping @Sendable (APITestClient) async throws -> Void
+) async throws {
     var configuration = configuration
     configuration.httpPort = 0
-    try await WarrenClient.withClient(configuration: configuration, logger: Servers.logger) { client in
-        let app = APIServer.application(client: client, configuration: configuration, logger: Servers.logger)
-        try await app.test(.live) { testClient in try await body(APITestClient(client: testClient)) }
-    }
+    let client = try WarrenClient(
+        configuration: configuration, maximumConnections: 4, logger: Servers.logger,
+        heardRereadInterval: heardRereadInterval)
+    try await closing(
+        client.shutdown,
+        after: {
+            let app = APIServer.application(client: client, configuration: configuration, logger: Servers.logger)
+            try await app.test(.live) { testClient in try await body(APITestClient(client: testClient)) }
+        })
 }
 
 struct APIResponse {

@@ -55,7 +55,9 @@ import WarrenTesting
             let configuration = try await Servers.configuration()
             let queue = TestEnvironment.uniqueQueue("wait")
             try await servers.client(configuration).declare(queue: queue)
-            try await withAPI(configuration) { client in
+            // A waiting request reads its row every minute besides: within the waits below, only a
+            // notice can wake it before they run out (20 s), however busy the machine.
+            try await withAPI(configuration, heardRereadInterval: .seconds(60)) { client in
                 let submitted = try await client.postJSON(
                     "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)
                 let id = try #require(submitted.json["id"]?.stringValue)
@@ -76,20 +78,19 @@ import WarrenTesting
                 // Through a client of its own: the test client's one connection is busy waiting.
                 let revoker = try await servers.client(configuration)
                 _ = try await revoker.revoke(try #require(UUID(uuidString: otherID)), terminate: false)
-                // The revoke's notice wakes the request; without it, the row is read again after 1 s.
-                // Timed from the revoke's commit, not from before the revoking client was made.
+                // The revoke's notice wakes the request, long before its wait runs out.
                 start = ContinuousClock.now
                 #expect(try await revokedWhileWaiting.json["state"] == "REVOKED")
-                #expect(ContinuousClock.now - start < .milliseconds(950))
+                #expect(ContinuousClock.now - start < .seconds(10))
                 try await withWorker(queues: [queue], configuration: configuration) {
                     let finished = try await client.get("/v1/tasks/\(id)?wait=20")
                     let answered = Date()
                     #expect(finished.json["state"] == "SUCCESS")
-                    // The worker's notice wakes the request: timed from the outcome's commit (its
-                    // finished_at, on this machine's clock) to the answer.
+                    // The worker's notice wakes the request, long before its wait runs out: timed from
+                    // the outcome's commit (its finished_at, on this machine's clock) to the answer.
                     let finishedAt = try #require(
                         finished.json["finished_at"]?.stringValue.flatMap(ISO8601Timestamp.parse))
-                    #expect(answered.timeIntervalSince(finishedAt) < 0.95)
+                    #expect(answered.timeIntervalSince(finishedAt) < 10)
                 }
             }
         }

@@ -29,6 +29,8 @@ public final class WarrenClient: Sendable {
     /// message adds, the workers' limit (``Configuration/maximumMessageBytes``).
     let maximumArgumentBytes: Int
     private let taskChanges: TaskChanges
+    /// How often a waiter reads its task's row while notices are heard.
+    private let heardRereadInterval: Duration
     /// Reads for requests that wait on a task, on connections of their own: however many wait,
     /// submissions never queue behind them for a connection.
     private let waitingStore: TaskStore
@@ -38,7 +40,18 @@ public final class WarrenClient: Sendable {
     ///   - maximumConnections: database connections for submissions and reads; the client also
     ///     opens two for requests that wait on a task and one that listens for finished tasks.
     /// - Throws: ``WarrenError`` `invalidConfiguration` for a bad `amqpURL` or `rabbitmqAPIURL`.
-    public init(configuration: Configuration, maximumConnections: Int = 4, logger: Logger) throws {
+    public convenience init(configuration: Configuration, maximumConnections: Int = 4, logger: Logger) throws {
+        try self.init(
+            configuration: configuration, maximumConnections: maximumConnections, logger: logger,
+            heardRereadInterval: .seconds(1))
+    }
+
+    /// - Parameter heardRereadInterval: how often a waiter reads its task's row while notices are
+    ///   heard (``TaskChanges``); a test makes it long to tell a notice's wake-up from a read.
+    init(
+        configuration: Configuration, maximumConnections: Int, logger: Logger, heardRereadInterval: Duration
+    ) throws {
+        self.heardRereadInterval = heardRereadInterval
         let endpoint: AMQPEndpoint
         do {
             endpoint = try AMQPEndpoint(url: configuration.amqpURL)
@@ -178,7 +191,7 @@ public final class WarrenClient: Sendable {
                     await taskChanges.forget(token)
                     return record
                 }
-                await taskChanges.wait(token, upTo: min(left, live ? .seconds(1) : unheardInterval))
+                await taskChanges.wait(token, upTo: min(left, live ? heardRereadInterval : unheardInterval))
                 if !live { unheardInterval = min(unheardInterval * 2, .milliseconds(200)) }
             }
         }
