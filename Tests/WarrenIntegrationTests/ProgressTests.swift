@@ -41,6 +41,15 @@ import WarrenTesting
         }
     }
 
+    /// Submits a task that reports "halfway" (0.5), then waits at `gate` until the test opens it,
+    /// then reports "1 of 1" and succeeds.
+    func submitHeldAtHalfway(on queue: String, gate: String, _ client: WarrenClient) async throws -> UUID {
+        try await client.submit(
+            Submission(
+                task: "test.progress", args: ["steps": 1, "milliseconds": 0, "gate": .string(gate)], queue: queue)
+        ).id
+    }
+
     @Test func aWaitThatAsksForProgressEndsAtAReport() async throws {
         let configuration = try await Servers.configuration()
         let queue = TestEnvironment.uniqueQueue("progress-wait")
@@ -50,11 +59,7 @@ import WarrenTesting
             let pool = await servers.pool(uri: configuration.databaseURL)
             try await withWorker(queues: [queue], configuration: configuration) {
                 // It reports "halfway" and waits at its gate: it cannot end before the gate opens.
-                let id = try await client.submit(
-                    Submission(
-                        task: "test.progress", args: ["steps": 1, "milliseconds": 0, "gate": .string(gate)],
-                        queue: queue)
-                ).id
+                let id = try await submitHeldAtHalfway(on: queue, gate: gate, client)
                 let path = "/v1/tasks/\(id.uuidString.lowercased())"
                 try await withAPI(configuration) { api in
                     // At the report (or, had the report come before the first read, when the wait runs out).
@@ -82,11 +87,7 @@ import WarrenTesting
             let client = try await servers.client(configuration)
             let pool = await servers.pool(uri: configuration.databaseURL)
             try await withWorker(queues: [queue], configuration: configuration) {
-                let id = try await client.submit(
-                    Submission(
-                        task: "test.progress", args: ["steps": 1, "milliseconds": 0, "gate": .string(gate)],
-                        queue: queue)
-                ).id
+                let id = try await submitHeldAtHalfway(on: queue, gate: gate, client)
                 var seen: [TaskRecord] = []
                 // The task waits at its gate once it said "halfway": that change comes before any other.
                 for try await change in try await client.changes(of: id) {
