@@ -33,4 +33,11 @@ public enum LoggingKey {
     public static let smtpServer = "smtp.server"
     /// An SMTP server's reply.
     public static let smtpReply = "smtp.reply"
+    /// What a retention pass has deleted so far: tasks, events, dead letters, results expired.
+    public static let deletedTasks = "retention.tasks"
+    public static let deletedEvents = "retention.events"
+    public static let deletedDeadLetters = "retention.dead_letters"
+    public static let expiredResults = "retention.results"
+    /// How far a retention walk has come: the creation time of the last task it read.
+    public static let walkedTo = "retention.walked_to"
 }

@@ -24,6 +24,7 @@ struct WarrenCommand: AsyncParsableCommand {
         subcommands: [
             APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
             RevokeCommand.self, TasksCommand.self, EventsCommand.self, DeadLettersCommand.self, QueuesCommand.self,
+            HistoryCommand.self,
         ]
     )
 }

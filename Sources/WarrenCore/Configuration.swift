@@ -38,6 +38,12 @@ public struct Configuration: Sendable, Equatable {
     /// which `GET /v1/queues` asks for what AMQP does not tell. None means the broker's host on
     /// port 15672 (`https` on 15671 with `amqps://`), with the broker's user and password.
     public var rabbitmqAPIURL: String? = nil
+    /// `WARREN_RETAIN_SUCCESS`, `WARREN_RETAIN_FAILURE`, `WARREN_RETAIN_REVOKED`: how long the API
+    /// keeps finished tasks (`7d`, `12h`, or `forever`).
+    public var retention = RetentionPolicy.default
+    /// `WARREN_MAX_RESULT_BYTES`: the largest result, as JSON, a worker records; a larger one fails
+    /// its task.
+    public var maximumResultBytes = 1_048_576
 
     public static let defaults = Configuration(
         amqpURL: "amqp://guest:guest@127.0.0.1:5672/%2f",
@@ -114,5 +120,13 @@ public struct Configuration: Sendable, Equatable {
         smtpURL = text("WARREN_SMTP_URL")
         migrationsDirectory = text("WARREN_MIGRATIONS_DIR")
         rabbitmqAPIURL = text("WARREN_RABBITMQ_API_URL")
+        func retained(_ name: String, _ current: Int?) throws -> Int? {
+            guard let value = text(name) else { return current }
+            return try RetentionPolicy.seconds(value, setting: name)
+        }
+        retention.success = try retained("WARREN_RETAIN_SUCCESS", retention.success)
+        retention.failure = try retained("WARREN_RETAIN_FAILURE", retention.failure)
+        retention.revoked = try retained("WARREN_RETAIN_REVOKED", retention.revoked)
+        maximumResultBytes = try number("WARREN_MAX_RESULT_BYTES", 1...(256 * 1_048_576)) ?? maximumResultBytes
     }
 }

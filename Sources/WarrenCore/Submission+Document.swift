@@ -2,7 +2,7 @@ import Foundation
 
 extension Submission {
     /// Reads a submission as the REST API takes it: `{"task", "args", "queue"?, "priority"?,
-    /// "idempotency_key"?, "countdown"?, "eta"?, "retry"?, "max_retries"?}`.
+    /// "idempotency_key"?, "countdown"?, "eta"?, "retry"?, "max_retries"?, "result_ttl"?}`.
     /// - Throws: ``WarrenError`` `invalidArguments`, naming each field that is wrong.
     public init(document: JSONValue) throws {
         guard case .object(let fields) = document else {
@@ -11,6 +11,7 @@ extension Submission {
         var problems: [String] = []
         let known: Set<String> = [
             "task", "args", "queue", "priority", "idempotency_key", "countdown", "eta", "retry", "max_retries",
+            "result_ttl",
         ]
         for name in fields.keys.sorted() where !known.contains(name) {
             problems.append("$.\(name): is not a known field")
@@ -45,6 +46,14 @@ extension Submission {
                 problems.append("$.countdown: must be a number of seconds from 0 to \(DelayRoute.maximumSeconds)")
             }
         }
+        var resultTTL: Double?
+        if let value = fields["result_ttl"], value != .null {
+            if case .number(let number) = value, (0...Self.maximumResultTTL).contains(number.doubleValue) {
+                resultTTL = number.doubleValue
+            } else {
+                problems.append("$.result_ttl: must be a number of seconds from 0 to \(Int(Self.maximumResultTTL))")
+            }
+        }
         var eta: Date?
         if let text = optionalString("eta") {
             eta = ISO8601Timestamp.parse(text)
@@ -55,6 +64,6 @@ extension Submission {
             task: task!, args: fields["args"] ?? .object([:]), queue: queue, priority: priority,
             idempotencyKey: idempotencyKey, countdown: countdown, eta: eta,
             retry: fields["retry"].flatMap { $0 == .null ? nil : $0 },
-            maxRetries: maxRetries)
+            maxRetries: maxRetries, resultTTL: resultTTL)
     }
 }

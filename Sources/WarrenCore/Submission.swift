@@ -21,10 +21,16 @@ public struct Submission: Sendable {
     public var retry: JSONValue?
     /// Overrides the policy's `max_retries`.
     public var maxRetries: Int?
+    /// Seconds to keep its result after it succeeds, overriding the task type's.
+    public var resultTTL: Double?
+
+    /// The longest `result_ttl`: ten years.
+    public static let maximumResultTTL = 315_360_000.0
 
     public init(
         task: String, args: JSONValue, queue: String? = nil, priority: Int? = nil, idempotencyKey: String? = nil,
-        countdown: Double? = nil, eta: Date? = nil, retry: JSONValue? = nil, maxRetries: Int? = nil
+        countdown: Double? = nil, eta: Date? = nil, retry: JSONValue? = nil, maxRetries: Int? = nil,
+        resultTTL: Double? = nil
     ) {
         self.task = task
         self.args = args
@@ -35,5 +41,6 @@ public struct Submission: Sendable {
         self.eta = eta
         self.retry = retry
         self.maxRetries = maxRetries
+        self.resultTTL = resultTTL
     }
 }

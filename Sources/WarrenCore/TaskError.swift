@@ -52,6 +52,15 @@ extension TaskError {
     public static let invalidResult = TaskError(
         type: "InvalidResult", message: "the result holds U+0000, which PostgreSQL cannot store", reason: .notRetryable)
 
+    /// A result larger than the worker records (`WARREN_MAX_RESULT_BYTES`).
+    public static func resultTooLarge(bytes: Int, limit: Int) -> TaskError {
+        TaskError(
+            type: "ResultTooLarge",
+            message:
+                "the result is \(bytes) bytes as JSON; the worker records at most \(limit) (WARREN_MAX_RESULT_BYTES)",
+            reason: .notRetryable)
+    }
+
     /// An attempt cancelled at its soft time limit, which failed with `error`.
     public static func softTimeLimit(_ limit: Duration, error: TaskError) -> TaskError {
         TaskError(type: "SoftTimeLimitExceeded", message: "cancelled at its soft time limit of \(limit): \(error)")

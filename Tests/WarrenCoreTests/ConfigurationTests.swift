@@ -15,6 +15,15 @@ import WarrenCore
         #expect(configuration.queueType == .quorum)
     }
 
+    @Test func readsRetentionByState() throws {
+        let configuration = try Configuration(environment: [
+            "WARREN_RETAIN_SUCCESS": "12h", "WARREN_RETAIN_FAILURE": "forever", "WARREN_MAX_RESULT_BYTES": "4096",
+        ])
+        #expect(configuration.retention == RetentionPolicy(success: 43_200, failure: nil, revoked: 30 * 86_400))
+        #expect(configuration.retention.states == [.success, .revoked])
+        #expect(configuration.maximumResultBytes == 4096)
+    }
+
     @Test func keepsDefaultsForWhatIsUnset() throws {
         #expect(try Configuration(environment: [:]) == .defaults)
     }
@@ -36,7 +45,8 @@ import WarrenCore
 
     @Test(arguments: [
         ("WARREN_HTTP_PORT", "http"), ("WARREN_HTTP_PORT", "70000"), ("WARREN_LOG_LEVEL", "loud"),
-        ("WARREN_QUEUE_TYPE", "stream"), ("WARREN_MAX_BODY_BYTES", "0"),
+        ("WARREN_QUEUE_TYPE", "stream"), ("WARREN_MAX_BODY_BYTES", "0"), ("WARREN_RETAIN_SUCCESS", "7 days"),
+        ("WARREN_RETAIN_FAILURE", "-1d"), ("WARREN_MAX_RESULT_BYTES", "0"),
     ])
     func namesTheInvalidVariable(name: String, value: String) {
         do {

@@ -12,7 +12,7 @@ import Testing
     func resolution(attempt: Int, attemptsAtReplay: Int = 0, policy: RetryPolicy = policy) -> AttemptResolution {
         AttemptResolution(
             attempt: AttemptNumber(number: attempt, attemptsAtReplay: attemptsAtReplay), policy: policy,
-            limits: Self.limits)
+            limits: Self.limits, maximumResultBytes: 64)
     }
 
     func failed(_ error: any Error, afterSoftLimit: Bool = false) -> AttemptResolution.End {
@@ -30,6 +30,18 @@ import Testing
             resolution(attempt: 1).action(
                 ended: .finished("a\u{0}b"), start: .writtenBefore, stopping: false, random: 0)
                 == .record(.failure(.invalidResult), recordsStart: false))
+    }
+
+    @Test func aResultOverTheLimitFailsAsNotRetryableAndNamesItsSize() {
+        let result: JSONValue = ["text": .string(String(repeating: "x", count: 60))]
+        #expect(
+            resolution(attempt: 1).action(ended: .finished(result), start: .writtenBefore, stopping: false, random: 0)
+                == .record(.failure(.resultTooLarge(bytes: 71, limit: 64)), recordsStart: false))
+        #expect(TaskError.resultTooLarge(bytes: 71, limit: 64).message.contains("71 bytes"))
+        let fits: JSONValue = ["text": .string(String(repeating: "x", count: 53))]
+        #expect(
+            resolution(attempt: 1).action(ended: .finished(fits), start: .writtenBefore, stopping: false, random: 0)
+                == .record(.success(fits), recordsStart: false))
     }
 
     @Test func aRetryableErrorRetriesUntilTheAttemptsRunOut() {

@@ -70,7 +70,7 @@ extension WarrenClient {
         return try newTask(
             task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
             priority: submission.priority, idempotencyKey: submission.idempotencyKey,
-            countdown: submission.countdown, eta: submission.eta, retry: retry)
+            countdown: submission.countdown, eta: submission.eta, retry: retry, resultTTL: submission.resultTTL)
     }
 
     /// Submits a task of a type this process knows; its arguments are checked by the compiler.
@@ -78,16 +78,18 @@ extension WarrenClient {
     ///   - countdown: how long to wait before running it; not with `eta`.
     ///   - eta: when to run it; not with `countdown`.
     ///   - retry: the retry policy, when not the task type's.
+    ///   - resultTTL: how long to keep its result after it succeeds, when not the task type's.
     public func enqueue<Task: TaskDefinition>(
         _ type: Task.Type, _ arguments: Task.Arguments, queue: String? = nil, priority: Int? = nil,
-        idempotencyKey: String? = nil, countdown: Duration? = nil, eta: Date? = nil, retry: RetryPolicy? = nil
+        idempotencyKey: String? = nil, countdown: Duration? = nil, eta: Date? = nil, retry: RetryPolicy? = nil,
+        resultTTL: Duration? = nil
     ) async throws -> TaskHandle<Task> {
         try await reportingServers {
             let receipt = try await batcher.submit(
                 newTask(
                     task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
                     priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
-                    countdown: countdown.map { $0.seconds }, eta: eta, retry: retry))
+                    countdown: countdown.map { $0.seconds }, eta: eta, retry: retry, resultTTL: resultTTL?.seconds))
             return TaskHandle(id: receipt.id, client: self)
         }
     }
@@ -107,7 +109,7 @@ extension WarrenClient {
                     try newTask(
                         task: Task.name, args: try JSONValue(encoding: $0), queue: queue ?? Task.options.queue,
                         priority: priority ?? Task.options.priority, idempotencyKey: nil, countdown: nil, eta: nil,
-                        retry: nil)
+                        retry: nil, resultTTL: nil)
                 }
                 let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
                 for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
@@ -137,7 +139,7 @@ extension WarrenClient {
     /// A task to insert, after checking the options a submission may get wrong.
     private func newTask(
         task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?, countdown: Double?,
-        eta: Date?, retry: RetryPolicy?
+        eta: Date?, retry: RetryPolicy?, resultTTL: Double?
     ) throws -> NewTask {
         let due = try Self.due(countdown: countdown, eta: eta)
         try Names.validate(queue: queue)
@@ -149,16 +151,23 @@ extension WarrenClient {
             throw WarrenError(.invalidArguments, "an idempotency key is 1 to 200 bytes")
         }
         // What a repeated key must be asked with again: the countdown as given, not the time it made.
+        if let resultTTL, !(0...Submission.maximumResultTTL).contains(resultTTL) {
+            throw WarrenError(
+                .invalidArguments, "result_ttl must be from 0 to \(Int(Submission.maximumResultTTL)) seconds")
+        }
         let request = idempotencyKey.map { _ in
-            JSONValue.object([
+            var fields: [String: JSONValue] = [
                 "task": .string(task), "args": args, "queue": .string(queue), "priority": JSONValue(priority),
                 "countdown": countdown.map { JSONValue($0) } ?? .null,
                 "eta": eta.map { .string(ISO8601Timestamp.format($0)) } ?? .null, "retry": retry?.json ?? .null,
-            ]).jsonText
+            ]
+            // Only when given, so that keys used before result_ttl existed still match their request.
+            if let resultTTL { fields["result_ttl"] = JSONValue(resultTTL) }
+            return JSONValue.object(fields).jsonText
         }
         let new = NewTask(
             id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
-            request: request, createdAt: Date(), eta: due, retry: retry)
+            request: request, createdAt: Date(), eta: due, retry: retry, resultTTL: resultTTL)
         let argumentBytes = new.argsText.utf8.count
         guard argumentBytes <= maximumArgumentBytes else {
             throw WarrenError(

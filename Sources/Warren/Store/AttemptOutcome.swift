@@ -8,6 +8,9 @@ struct AttemptOutcome: Sendable {
     var attempt: Int
     var state: TaskState
     var result: JSONValue?
+    /// How long a SUCCESS's result is kept when its submission did not say: its task type's
+    /// ``TaskOptions/resultTTL``.
+    var resultTTL: Duration?
     var error: TaskError?
     /// When the next attempt is due (RETRY).
     var eta: Date?

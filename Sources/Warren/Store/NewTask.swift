@@ -17,13 +17,15 @@ struct NewTask: Sendable {
     var eta: Date?
     /// The submission's retry policy, when it overrides the task type's.
     var retry: RetryPolicy?
+    /// Seconds to keep its result, when the submission said.
+    var resultTTL: Double?
     /// `args` as JSON text, written once: the INSERT stores it, and the client checks its size
     /// against the workers' limit.
     let argsText: String
 
     init(
         id: UUID, task: String, queue: String, args: JSONValue, priority: Int, idempotencyKey: String?,
-        request: String? = nil, createdAt: Date, eta: Date?, retry: RetryPolicy?
+        request: String? = nil, createdAt: Date, eta: Date?, retry: RetryPolicy?, resultTTL: Double? = nil
     ) {
         self.id = id
         self.task = task
@@ -35,6 +37,7 @@ struct NewTask: Sendable {
         self.createdAt = createdAt
         self.eta = eta
         self.retry = retry
+        self.resultTTL = resultTTL
         self.argsText = args.jsonText
     }
 

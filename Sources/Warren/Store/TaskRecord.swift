@@ -23,6 +23,8 @@ public struct TaskRecord: Sendable, Equatable {
     public var retryPolicy: RetryPolicy?
     /// What its running attempt last reported of its progress, if it did.
     public var progress: TaskProgress? = nil
+    /// When its result was cleared for having expired (`result_ttl`).
+    public var resultExpiredAt: Date? = nil
 }
 
 /// How far a running task says it has got (``TaskContext/progress(_:_:)``).

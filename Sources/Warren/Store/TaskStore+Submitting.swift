@@ -22,18 +22,21 @@ extension TaskStore {
         let etas = tasks.map { $0.eta?.timeIntervalSince1970 }
         let retryPolicies = tasks.map { $0.retry?.json.jsonText }
         let requests = tasks.map(\.request)
+        let resultTTLs = tasks.map(\.resultTTL)
         let rows = try await connection.query(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(ids)::uuid[], \(names)::text[], \(queues)::text[], \(args)::jsonb[],
                                      \(priorities)::int[], \(idempotencyKeys)::text[], \(created)::float8[],
-                                     \(states)::text[], \(etas)::float8[], \(retryPolicies)::jsonb[], \(requests)::text[])
-                    AS i(id, task, queue, args, priority, idempotency_key, created, state, eta, retry_policy, request)
+                                     \(states)::text[], \(etas)::float8[], \(retryPolicies)::jsonb[], \(requests)::text[],
+                                     \(resultTTLs)::float8[])
+                    AS i(id, task, queue, args, priority, idempotency_key, created, state, eta, retry_policy, request,
+                         result_ttl)
             ), inserted AS (
                 INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at, queued_at,
-                                          eta, retry_policy, idempotency_request)
+                                          eta, retry_policy, idempotency_request, result_ttl)
                 SELECT id, task, queue, state, args, priority, idempotency_key, to_timestamp(created), clock_timestamp(),
-                       to_timestamp(eta), retry_policy, sha256(convert_to(request, 'UTF8'))
+                       to_timestamp(eta), retry_policy, sha256(convert_to(request, 'UTF8')), result_ttl * interval '1 second' 
                 FROM input ORDER BY id
                 ON CONFLICT DO NOTHING
                 RETURNING id, state, queued_at, eta

@@ -117,6 +117,7 @@ extension TaskStore {
         let bodies = outcomes.map { $0.deadLetter.map { Self.byteaText($0.body) } }
         let progress = outcomes.map { $0.lastProgress?.fraction }
         let progressMessages = outcomes.map { $0.lastProgress?.message }
+        let resultTTLs = outcomes.map { $0.resultTTL?.seconds }
         // Of outcomes whose start was never written: what creates the row from the message.
         let starts = outcomes.map(\.unrecordedStart)
         let tasks = starts.map { $0?.envelope.task }
@@ -139,9 +140,10 @@ extension TaskStore {
                                          \(errors)::jsonb[], \(etas)::float8[], \(letterKeys)::uuid[], \(bodies)::bytea[],
                                          \(ranFor)::float8[], \(tasks)::text[], \(queues)::text[], \(args)::jsonb[],
                                          \(created)::float8[], \(messageETAs)::float8[], \(retryPolicies)::jsonb[],
-                                         \(priorities)::int[], \(progress)::float8[], \(progressMessages)::text[])
+                                         \(priorities)::int[], \(progress)::float8[], \(progressMessages)::text[],
+                                         \(resultTTLs)::float8[])
                         AS i(id, attempt, state, result, error, eta, letter_key, body, ran_for, task, queue, args, created,
-                             message_eta, retry_policy, priority, progress, progress_message)
+                             message_eta, retry_policy, priority, progress, progress_message, result_ttl)
                 ), updated AS (
                     UPDATE warren.tasks t
                     SET state = i.state, result = i.result, error = i.error, eta = coalesce(to_timestamp(i.eta), t.eta),
@@ -151,7 +153,7 @@ extension TaskStore {
                         progress_at = CASE WHEN i.progress IS NULL THEN t.progress_at ELSE now() END
                     FROM input i
                     WHERE i.ran_for IS NULL AND t.id = i.id AND t.attempts = i.attempt AND t.state = \(started)
-                    RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta
+                    RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.result_ttl, t.finished_at
                 ), upserted AS (
                     INSERT INTO warren.tasks AS t (id, task, queue, state, args, attempts, worker, created_at, queued_at,
                                                    started_at, finished_at, eta, retry_policy, priority, result, error,
@@ -169,12 +171,13 @@ extension TaskStore {
                         progress_message = excluded.progress_message, progress_at = excluded.progress_at
                     WHERE t.state = ANY(\(TaskState.waiting.map(\.rawValue))::text[]) AND t.attempts = excluded.attempts - 1
                     -- xmax is 0 on a row this statement inserted, set on one it updated.
-                    RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.started_at, t.queued_at,
+                    RETURNING t.id, t.queue, t.state, t.attempts, t.error, t.eta, t.result_ttl, t.finished_at,
+                              t.started_at, t.queued_at,
                               t.xmax = 0 AS created, t.xmax <> 0 AND t.queued_at = t.started_at AS queued_now
                 ), finished AS (
-                    SELECT id, queue, state, attempts, error, eta FROM updated
+                    SELECT id, queue, state, attempts, error, eta, result_ttl, finished_at FROM updated
                     UNION ALL
-                    SELECT id, queue, state, attempts, error, eta FROM upserted
+                    SELECT id, queue, state, attempts, error, eta, result_ttl, finished_at FROM upserted
                 ), events AS (
                     INSERT INTO warren.task_events (task_id, at, state, attempt, worker, detail)
                     SELECT u.id, u.queued_at,
@@ -195,6 +198,12 @@ extension TaskStore {
                     SELECT f.queue, f.id, f.error ->> 'reason', f.error, i.letter_key, i.body
                     FROM finished f JOIN input i ON i.id = f.id
                     WHERE i.body IS NOT NULL
+                ), expiring AS (
+                    INSERT INTO warren.result_expiries (task_id, expires_at)
+                    SELECT f.id, f.finished_at + coalesce(f.result_ttl, i.result_ttl * interval '1 second')
+                    FROM finished f JOIN input i ON i.id = f.id
+                    WHERE f.state = \(TaskState.success.rawValue) AND coalesce(f.result_ttl, i.result_ttl * interval '1 second') IS NOT NULL
+                    ON CONFLICT (task_id) DO UPDATE SET expires_at = excluded.expires_at
                 ), listed AS (
                     INSERT INTO warren.outbox (task_id, due)
                     SELECT id, eta + \(Self.overdueAfter.seconds)::float8 * interval '1 second'

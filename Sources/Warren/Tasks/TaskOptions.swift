@@ -16,6 +16,9 @@ public struct TaskOptions: Sendable, Equatable {
     public var timeLimit: Duration
     /// How often tasks of this type may start, across all workers together; nil for no limit.
     public var rateLimit: RateLimit?
+    /// How long a result is kept after the task succeeds (per submission: `result_ttl`); the API's
+    /// retention then clears it. Nil keeps it as long as the task.
+    public var resultTTL: Duration?
 
     /// The longest hard time limit: below RabbitMQ's `consumer_timeout` (30 minutes by default),
     /// which closes the channel of a consumer that holds a delivery unacked for longer.
@@ -23,7 +26,7 @@ public struct TaskOptions: Sendable, Equatable {
 
     public init(
         queue: String = "default", priority: Int = 0, retry: RetryPolicy = .default, softTimeLimit: Duration? = nil,
-        timeLimit: Duration = TaskOptions.maximumTimeLimit, rateLimit: RateLimit? = nil
+        timeLimit: Duration = TaskOptions.maximumTimeLimit, rateLimit: RateLimit? = nil, resultTTL: Duration? = nil
     ) {
         self.queue = queue
         self.priority = priority
@@ -31,5 +34,6 @@ public struct TaskOptions: Sendable, Equatable {
         self.timeLimit = min(max(timeLimit, .milliseconds(1)), Self.maximumTimeLimit)
         self.softTimeLimit = softTimeLimit.map { min($0, self.timeLimit) }
         self.rateLimit = rateLimit
+        self.resultTTL = resultTTL.map { max($0, .zero) }
     }
 }

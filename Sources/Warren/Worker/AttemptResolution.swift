@@ -76,6 +76,8 @@ struct AttemptResolution: Equatable {
     var attempt: AttemptNumber
     var policy: RetryPolicy
     var limits: TaskOptions
+    /// The largest result, as JSON, that is recorded (``Configuration/maximumResultBytes``).
+    var maximumResultBytes: Int
 
     /// The failure of an attempt that must not run at all: one numbered past the policy's last,
     /// whose earlier attempts started and never finished (their workers died running it).
@@ -95,6 +97,8 @@ struct AttemptResolution: Equatable {
             outcome = .failure(poison ?? .poison(attempt: attempt.counted, maximum: policy.maximumAttempts))
         case .finished(let result) where result.containsNUL:
             outcome = .failure(.invalidResult)
+        case .finished(let result) where result.jsonBytes.count > maximumResultBytes:
+            outcome = .failure(.resultTooLarge(bytes: result.jsonBytes.count, limit: maximumResultBytes))
         case .finished(let result):
             outcome = .success(result)
         case .revoked:

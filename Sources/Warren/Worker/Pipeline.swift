@@ -30,15 +30,17 @@ final class Pipeline: Sendable {
     private let watchdog: TimeLimitWatchdog
     private let recordStartAfter: Duration
     private let maximumMessageBytes: Int
+    private let maximumResultBytes: Int
     private let tally: QueueTally
     private let progress: ProgressReports
 
     init(
         connection: AMQPConnection, store: TaskStore, registry: TaskRegistry, worker: String, logger: Logger,
         concurrency: Int, prefetch: Int, watchdog: TimeLimitWatchdog, recordStartAfter: Duration, ackDelay: Duration,
-        maximumMessageBytes: Int, tally: QueueTally, progress: ProgressReports
+        maximumMessageBytes: Int, maximumResultBytes: Int, tally: QueueTally, progress: ProgressReports
     ) {
         self.maximumMessageBytes = maximumMessageBytes
+        self.maximumResultBytes = maximumResultBytes
         self.tally = tally
         self.progress = progress
         self.watchdog = watchdog
@@ -204,7 +206,8 @@ final class Pipeline: Sendable {
         }
         logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt.number)"
         let resolution = AttemptResolution(
-            attempt: attempt, policy: envelope.retry ?? entry.options.retry, limits: entry.options)
+            attempt: attempt, policy: envelope.retry ?? entry.options.retry, limits: entry.options,
+            maximumResultBytes: maximumResultBytes)
         let end: AttemptResolution.End?
         if let poison = resolution.poison {
             logger.warning("poison message; dead-lettering it", metadata: [LoggingKey.error: "\(poison)"])
@@ -263,6 +266,7 @@ final class Pipeline: Sendable {
             switch outcome {
             case .success(let result):
                 settlement.outcome.result = result
+                settlement.outcome.resultTTL = entry.options.resultTTL
             case .retry(let error, let seconds):
                 logger.info(
                     "task failed; retrying",

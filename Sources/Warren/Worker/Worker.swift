@@ -123,7 +123,8 @@ public final class Worker: Service {
                     connection: connection, store: store, registry: registry, worker: options.name, logger: logger,
                     concurrency: options.concurrency, prefetch: prefetch, watchdog: watchdog,
                     recordStartAfter: options.recordStartAfter, ackDelay: options.ackDelay,
-                    maximumMessageBytes: configuration.maximumMessageBytes, tally: tally, progress: progress)
+                    maximumMessageBytes: configuration.maximumMessageBytes,
+                    maximumResultBytes: configuration.maximumResultBytes, tally: tally, progress: progress)
                 do {
                     for try await delivery in deliveries.cancelOnGracefulShutdown() {
                         // Once the connection has failed, the broker has requeued all it had not
