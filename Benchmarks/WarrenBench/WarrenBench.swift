@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import Warren
 import WarrenAMQP
 import WarrenPostgres
@@ -44,7 +45,10 @@ struct WarrenBench: AsyncParsableCommand {
     @Option(help: "Worker process counts for the scaling row, comma-separated.")
     var scaling = "1,2,4"
 
-    @Option(help: "Rows of finished history warren.tasks must hold before measuring.")
+    @Option(
+        help: """
+            Finished tasks warren.tasks must hold before measuring. From 1000000 up, a realistic history             is loaded instead and the history scale table (reads at 1,000,000 tasks and at this many, with             their plans, and throughput while retention runs) is measured instead of the standard run.
+            """)
     var history = 100_000
 
     @Option(help: "Tasks for the memory soak (worker RSS sampled every tenth of them); 0 skips it.")
@@ -70,6 +74,13 @@ struct WarrenBench: AsyncParsableCommand {
         let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 4)
         var report = Report()
         report.machine = Report.machineDescription()
+
+        if history >= HistoryScale.layer {
+            try await measureHistoryScale(configuration: configuration, logger: logger, pool: pool, report: &report)
+            await pool.close()
+            if json { print(report.json()) }
+            return
+        }
 
         progress("filling history to \(history) rows")
         try await fillHistory(pool, rows: history)
@@ -220,6 +231,75 @@ struct WarrenBench: AsyncParsableCommand {
         }
         await pool.close()
         print(json ? report.json() : report.table())
+    }
+
+    /// The history scale table (``HistoryScale``), printed as it is measured, then end-to-end
+    /// throughput with and without retention deleting about a tenth of the history.
+    private func measureHistoryScale(
+        configuration: Configuration, logger: Logger, pool: PostgresPool, report: inout Report
+    ) async throws {
+        let scale = HistoryScale(configuration: configuration, logger: logger, pool: pool)
+        // Its own retention would delete the history being measured.
+        let keepEverything = [
+            "WARREN_RETAIN_SUCCESS": "forever", "WARREN_RETAIN_FAILURE": "forever",
+            "WARREN_RETAIN_REVOKED": "forever",
+        ]
+        let api = try BenchProcess(
+            name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: keepEverything)
+        let listening = try api.waitForLine(containing: "listening on")
+        guard let port = listening.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw BenchError("could not read the API's port from \(listening)")
+        }
+        let client = try WarrenClient(configuration: configuration, logger: logger)
+        var sizes: [(rows: Int, figures: [HistoryScale.Figure])] = []
+        for rows in Set([HistoryScale.layer, history]).sorted() {
+            try await scale.load(upTo: rows) { progress($0) }
+            progress("timing reads at \(rows) tasks")
+            let figures =
+                try await scale.measureAPI(port: port, samples: 200, client: client)
+                + scale.measureGuide(samples: 10)
+            sizes.append((rows, figures))
+            for figure in figures where json {
+                report.add("history \(rows / 1_000_000)M", "\(figure.name), p50", figure.p50, "ms")
+                report.add("history \(rows / 1_000_000)M", "\(figure.name), p99", figure.p99, "ms")
+            }
+            if !json { print(HistoryScale.table(sizes) + "\n") }
+        }
+        await client.shutdown()
+        api.stop()
+
+        progress("end to end, without and then with retention deleting what finished over 27 days ago")
+        let endToEnd = EndToEnd(configuration: configuration, logger: logger, pool: pool)
+        let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+        let workers = try await endToEnd.startWorkers(2, queue: queue, concurrency: concurrency, prefetch: prefetch)
+        func run() async throws -> EndToEnd.Run {
+            try await endToEnd.typedClientRun(
+                Noop.self, .init(), count: tasks, queue: queue, submitters: submitters, batchSize: batchSize,
+                workers: workers)
+        }
+        let without = try await run()
+        let retention = HistoryRetention(
+            databaseURL: configuration.databaseURL,
+            policy: RetentionPolicy(olderThan: 27 * 86_400, states: [.success, .failure, .revoked]), logger: logger)
+        let purging = Mutex(true)
+        let started = ContinuousClock.now
+        let purge = Task {
+            defer { purging.withLock { $0 = false } }
+            return try await retention.purge()
+        }
+        var during: [EndToEnd.Run] = []
+        while purging.withLock({ $0 }) { during.append(try await run()) }
+        let totals = try await purge.value
+        let purgeSeconds = (ContinuousClock.now - started).seconds
+        for worker in workers { worker.stop() }
+        let withRetention = Double(during.map(\.tasks).reduce(0, +)) / during.map(\.cpu.seconds).reduce(0, +)
+        report.add("retention", "typed client → SUCCESS, 2 workers, no retention", without.tasksPerSecond, "tasks/s")
+        report.add("retention", "… while retention deletes (\(during.count) runs)", withRetention, "tasks/s")
+        report.add("retention", "… as a share of the run without", withRetention / without.tasksPerSecond * 100, "%")
+        report.add("retention", "tasks deleted", Double(totals.tasks), "tasks")
+        report.add("retention", "events deleted", Double(totals.events), "events")
+        report.add("retention", "deleted while tasks ran", Double(totals.tasks) / purgeSeconds, "tasks/s")
+        if !json { print(report.table()) }
     }
 
     private func progress(_ message: String) {

@@ -101,6 +101,10 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
         let sql = query.sql
         let texts = query.parameters.map(\.postgresText)
+        if let recorder = PostgresPlans.recorder, PostgresPlans.explains(sql) {
+            let plan = try await thread.run { [self] in try execute("EXPLAIN (COSTS OFF) " + sql, texts) }
+            recorder.record(try plan.map { try $0.decode("QUERY PLAN", as: String.self) })
+        }
         return try await thread.run { [self] in try execute(sql, texts) }
     }
 
