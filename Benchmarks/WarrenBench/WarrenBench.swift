@@ -253,7 +253,7 @@ struct WarrenBench: AsyncParsableCommand {
         let client = try WarrenClient(configuration: configuration, logger: logger)
         var sizes: [(rows: Int, figures: [HistoryScale.Figure])] = []
         for rows in Set([HistoryScale.layer, history]).sorted() {
-            try await scale.load(upTo: rows) { progress($0) }
+            try await scale.load(rows: rows) { progress($0) }
             progress("timing reads at \(rows) tasks")
             let figures =
                 try await scale.measureAPI(port: port, samples: 200, client: client)

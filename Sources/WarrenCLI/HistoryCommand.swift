@@ -17,11 +17,11 @@ struct HistoryCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete finished tasks older than a duration, with their events and dead letters.",
             discussion: """
-                Deletes tasks that finished (SUCCESS, FAILURE, REVOKED, or only those given with --state)
-                longer ago than --older-than, in batches, as `warren api` does continuously for
-                WARREN_RETAIN_SUCCESS, WARREN_RETAIN_FAILURE and WARREN_RETAIN_REVOKED. Tasks with a dead
-                letter still waiting in a dead-letter queue are kept: replay or purge it first.
-                Waits while another process applies retention. Expired results are cleared too.
+                Deletes tasks that finished (SUCCESS, FAILURE, REVOKED, or only those given with --state) \
+                longer ago than --older-than, with their events and dead letters, in batches, as `warren api` \
+                does continuously for WARREN_RETAIN_SUCCESS, WARREN_RETAIN_FAILURE and WARREN_RETAIN_REVOKED. \
+                Tasks with a dead letter still waiting in a dead-letter queue are kept: replay or purge it \
+                first. Waits while another process applies retention. Expired results are cleared too.
 
                   warren history purge --older-than 30d
                   warren history purge --older-than 7d --state SUCCESS

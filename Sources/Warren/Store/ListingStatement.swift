@@ -39,15 +39,23 @@ struct ListingStatement {
     }
 
     /// `SELECT columns, <time in microseconds> AS cursor_microseconds FROM source WHERE … ORDER BY
-    /// time DESC, id DESC` with a limit of `limit + 1`.
+    /// time DESC, id DESC` with a limit of at least `limit + 1`.
+    ///
+    /// The limit is written into the statement, from a few sizes: a generic plan of `LIMIT $n`
+    /// expects a tenth of the table, and at ten million tasks chose parallel scans or JIT for pages
+    /// of 50. A few sizes keep the prepared statements per connection few.
     func query(_ columns: String, from source: String, limit: Int) -> PostgresQuery {
-        PostgresQuery(
+        let fetched = Self.fetchSizes.first { $0 > limit } ?? limit + 1
+        return PostgresQuery(
             unsafeSQL: """
                 SELECT \(columns), (extract(epoch FROM \(time)) * 1000000)::bigint AS cursor_microseconds
                 FROM \(source) \(filter)
-                ORDER BY \(time) DESC, \(id) DESC LIMIT $\(parameters.count + 1)
-                """, parameters: parameters + [limit + 1])
+                ORDER BY \(time) DESC, \(id) DESC LIMIT \(fetched)
+                """, parameters: parameters)
     }
+
+    /// The limits a listing's statement is written with.
+    static let fetchSizes = [11, 51, 101, 201, 501]
 
     /// `SELECT count(*) AS count FROM source WHERE …`.
     func count(from source: String) -> PostgresQuery {
