@@ -11,6 +11,7 @@ func printRecord(_ record: TaskRecord) throws {
     print("task: \(record.task) on \(record.queue), attempts: \(record.attempts)")
     if let progress = record.progress { print("progress: \(progressText(progress))") }
     if let result = record.result { print("result: \(result.jsonText)") }
+    if let expired = record.resultExpiredAt { print("result: expired at \(ISO8601Timestamp.format(expired))") }
     if let error = record.error { print("error: \(error.jsonText)") }
     if record.state == .failure { throw ExitCode(1) }
 }

@@ -190,6 +190,8 @@ import WarrenTesting
                     #expect((record.resultExpiredAt != nil) == (result == nil))
                     #expect((record.document["result_expired_at"] != nil) == (result == nil))
                 }
+                let status = try await runProgram(builtExecutable("warren"), ["status", brief.id.uuidString])
+                #expect(status.output.contains("result: expired at "), "\(status.output)")
             }
         }
     }
