@@ -195,6 +195,20 @@ func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: 
     return (status, String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputPath)), as: UTF8.self))
 }
 
+/// Runs `WarrenTestWorker` with `arguments` for the duration of `body`, its output discarded, and
+/// kills it if it still runs afterwards: a test that fails before it stops its worker must not
+/// leave a process holding the test runner's output open, which kept `swift test` waiting for ever.
+func withWorkerProcess<Result>(_ arguments: [String], _ body: (Process) async throws -> Result) async throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: builtExecutable("WarrenTestWorker"))
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    return try await body(process)
+}
+
 /// An executable built beside the test bundle (`.build/debug/<name>`).
 func builtExecutable(_ name: String) -> String {
     URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()

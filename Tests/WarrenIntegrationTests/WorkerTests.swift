@@ -223,27 +223,25 @@ import WarrenTesting
             let configuration = try await Servers.configuration()
             let queue = TestEnvironment.uniqueQueue()
             let client = try await servers.client(configuration)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: builtExecutable("WarrenTestWorker"))
-            process.arguments = [queue, "4"]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            try await waitForConsumer(on: queue)
-            var handles: [TaskHandle<TestTasks.Sleep>] = []
-            for _ in 0..<4 {
-                handles.append(try await client.enqueue(TestTasks.Sleep.self, .init(seconds: 1.5), queue: queue))
-            }
-            try await eventually("all four started") {
-                var started = 0
-                for handle in handles where try await client.status(of: handle.id)?.state == .started { started += 1 }
-                return started == 4
-            }
-            process.terminate()  // SIGTERM
-            try await eventually(timeout: .seconds(30), "the worker exited") { !process.isRunning }
-            #expect(process.terminationReason == .exit)
-            #expect(process.terminationStatus == 0)
-            for handle in handles {
-                #expect(try await client.status(of: handle.id)?.state == .success)
+            try await withWorkerProcess([queue, "4"]) { process in
+                try await waitForConsumer(on: queue)
+                // Submitted together and long enough that all four run at once however busy the machine.
+                let handles = try await client.enqueue(
+                    TestTasks.Sleep.self, batch: Array(repeating: .init(seconds: 4), count: 4), queue: queue)
+                try await eventually("all four started") {
+                    var started = 0
+                    for handle in handles where try await client.status(of: handle.id)?.state == .started {
+                        started += 1
+                    }
+                    return started == 4
+                }
+                process.terminate()  // SIGTERM
+                try await eventually(timeout: .seconds(30), "the worker exited") { !process.isRunning }
+                #expect(process.terminationReason == .exit)
+                #expect(process.terminationStatus == 0)
+                for handle in handles {
+                    #expect(try await client.status(of: handle.id)?.state == .success)
+                }
             }
         }
     }
