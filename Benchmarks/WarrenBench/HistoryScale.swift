@@ -195,10 +195,9 @@ struct HistoryScale {
             milliseconds.append((ContinuousClock.now - start).seconds * 1000)
         }
         milliseconds.sort()
-        func percentile(_ fraction: Double) -> Double {
-            milliseconds[min(milliseconds.count - 1, Int(Double(milliseconds.count) * fraction))]
-        }
-        return Figure(name: name, p50: percentile(0.5), p99: percentile(0.99), samples: samples, plans: plans)
+        return Figure(
+            name: name, p50: percentile(milliseconds, 0.5), p99: percentile(milliseconds, 0.99), samples: samples,
+            plans: plans)
     }
 
     private static func recordingPlans(_ body: () async throws -> Void) async throws -> [[String]] {

@@ -1,6 +1,12 @@
 import Foundation
 import Warren
 
+/// The value at `fraction` (0.5 for the median) of `sorted`, an ascending list; 0 when it is empty.
+func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))]
+}
+
 /// The benchmark's figures, printed as a table or JSON.
 struct Report {
     struct Row {

@@ -306,11 +306,6 @@ struct WarrenBench: AsyncParsableCommand {
         FileHandle.standardError.write(Data("[bench] \(message)\n".utf8))
     }
 
-    private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))]
-    }
-
     /// Inserts synthetic finished tasks so plans are measured on a table with a realistic history.
     private func fillHistory(_ pool: PostgresPool, rows: Int) async throws {
         let existing = try await pool.query("SELECT count(*) AS n FROM warren.tasks").first!.decode("n", as: Int.self)

@@ -7,11 +7,8 @@ public struct SQLExample: Sendable {
     public let title: String
     public let sql: String
 
-    /// The repository's `docs/sql.md`, found from this source file.
-    public static var documentPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/sql.md").path
-    }
+    /// The repository's `docs/sql.md`.
+    public static var documentPath: String { TestEnvironment.repositoryFile("docs/sql.md") }
 
     /// Every example in the document at `path`, in order.
     public static func all(in path: String = documentPath) throws -> [SQLExample] {

@@ -41,9 +41,12 @@ public enum TestEnvironment {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    /// The repository's `migrations/` directory, found from this source file.
-    public static var migrationsDirectory: String {
+    /// The repository's `migrations/` directory.
+    public static var migrationsDirectory: String { repositoryFile("migrations") }
+
+    /// A path in the repository, found from this source file.
+    public static func repositoryFile(_ path: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("migrations").path
+            .deletingLastPathComponent().appendingPathComponent(path).path
     }
 }

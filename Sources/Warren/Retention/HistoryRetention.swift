@@ -54,14 +54,14 @@ public struct HistoryRetention: Sendable {
         }
     }
 
-    /// Runs a pass from `position` (nil: the oldest task) and returns where its walk ended, unless
-    /// another process holds the lock: then returns nil at once.
-    func passIfFree(from position: RetentionPosition?) async throws -> RetentionPosition?? {
+    /// Runs a pass from `position` (nil: the oldest task) and returns where its walk ended; when
+    /// another process holds the lock, runs none and returns `position` at once.
+    func passIfFree(from position: RetentionPosition?) async throws -> RetentionPosition? {
         try await PostgresConnection.withConnection(uri: databaseURL, name: "warren-retention") { connection in
-            guard try await Self.tryLock(connection) else { return nil }
+            guard try await Self.tryLock(connection) else { return position }
             var walk = position
             _ = try await pass(from: &walk, on: connection, progress: { _ in })
-            return .some(walk)
+            return walk
         }
     }
 

@@ -26,10 +26,8 @@ public struct RetentionService: Service {
                 walkStarted = .now
             }
             do {
-                if let walkedTo = try await cancelWhenGracefulShutdown({ [position] in
+                position = try await cancelWhenGracefulShutdown { [position] in
                     try await retention.passIfFree(from: position)
-                }) {
-                    position = walkedTo
                 }
                 if failing { logger.notice("retention resumed") }
                 failing = false
