@@ -85,7 +85,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
             // Saturates far beyond any finite Double, so that no exponent overflows an Int.
             var written = 0
             while index < bytes.count {
-                written = min(written * 10 + Int(bytes[index] - UInt8(ascii: "0")), 100_000_000)
+                written = min(written * 10 + Int(bytes[index] - UInt8(ascii: "0")), exponentLimit)
                 index += 1
             }
             exponent += sign * written
@@ -97,8 +97,14 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
             exponent += 1
         }
         if digits.isEmpty { exponent = 0 }
+        // Saturated again once the fraction's digits moved it, so that the canonical text, read
+        // back, gives the same exponent: `0.03e-100000005` and `3e-100000000` are both the latter.
+        exponent = min(max(exponent, -exponentLimit), exponentLimit)
         return (negative, digits, exponent)
     }
+
+    /// The largest exponent kept; beyond it every value is 0 or infinite as a `Double`.
+    private static let exponentLimit = 100_000_000
 
     private static func canonical(negative: Bool, digits: [UInt8], exponent: Int) -> String {
         guard !digits.isEmpty else { return "0" }

@@ -44,6 +44,19 @@ import WarrenCore
         #expect(integer("-1", 0...1_000) == nil)
     }
 
+    /// Exponents far below any `Double` saturate, and the text they are written as reads back the
+    /// same (the fuzzer found `0.0000000000003e-0000000000000000707250000` did not).
+    @Test(arguments: [
+        "0.0000000000003e-0000000000000000707250000", "0.03e-100000005", "3e-100000000", "1.23e-99999999999",
+    ])
+    func aVanishinglySmallNumberReadsBackAsItIsWritten(text: String) throws {
+        let number = try #require(JSONNumber(text: text.utf8))
+        let again = try #require(JSONNumber(text: number.text.utf8))
+        #expect(again == number)
+        #expect(again.text == number.text)
+        #expect(number.doubleValue == 0)
+    }
+
     @Test(arguments: ["1e400", "-1e309", "1" + String(repeating: "0", count: 400)])
     func refusesNumbersNoDoubleCanHold(text: String) {
         #expect(throws: WarrenError.self) { try JSONValue(parsing: Array(text.utf8)) }
