@@ -56,7 +56,8 @@ let package = Package(
         .target(
             name: "Warren",
             dependencies: [
-                "WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenPosix", "WarrenSMTP", logging, serviceLifecycle,
+                "COpenSSL", "WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenPosix", "WarrenSMTP", logging,
+                serviceLifecycle,
             ]
         ),
         .target(

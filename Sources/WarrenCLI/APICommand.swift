@@ -25,6 +25,9 @@ struct APICommand: AsyncParsableCommand {
     @Option(help: "Listen port; 0 picks a free one (WARREN_HTTP_PORT).")
     var port: Int?
 
+    @Flag(help: "Answer everyone as an admin, without a key, even on an address other than loopback.")
+    var insecureNoAuth = false
+
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
     }
@@ -38,8 +41,12 @@ struct APICommand: AsyncParsableCommand {
         let logger = Logger(label: "warren.api")
         try await WarrenClient.withClient(configuration: configuration, maximumConnections: 8, logger: logger) {
             client in
+            try await APIServer.checkAccess(
+                configuration: configuration, client: client, insecureNoAuth: insecureNoAuth, logger: logger)
             let host = configuration.httpHost
-            let app = APIServer.application(client: client, configuration: configuration, logger: logger) { port in
+            let app = APIServer.application(
+                client: client, configuration: configuration, insecureNoAuth: insecureNoAuth, logger: logger
+            ) { port in
                 // Unbuffered, so scripts and tests reading our output see it at once.
                 FileHandle.standardOutput.write(Data("Warren API listening on http://\(host):\(port)\n".utf8))
             }

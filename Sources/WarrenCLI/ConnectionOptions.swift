@@ -60,3 +60,4 @@ func bootstrapLogging(_ level: LogLevel) {
 private let loggingBootstrapped = Mutex(false)
 
 extension LogLevel: ExpressibleByArgument {}
+extension APIRole: ExpressibleByArgument {}

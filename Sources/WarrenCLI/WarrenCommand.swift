@@ -20,11 +20,12 @@ struct WarrenCommand: AsyncParsableCommand {
               warren tasks --state FAILURE --since 1h
               warren events 5f0c2a9e-…
               warren dlq list --queue emails
+              warren keys create --role submit --name billing
             """,
         subcommands: [
             APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
             RevokeCommand.self, TasksCommand.self, EventsCommand.self, DeadLettersCommand.self, QueuesCommand.self,
-            HistoryCommand.self,
+            HistoryCommand.self, KeysCommand.self,
         ]
     )
 }

@@ -23,6 +23,9 @@ public struct Submission: Sendable {
     public var maxRetries: Int?
     /// Seconds to keep its result after it succeeds, overriding the task type's.
     public var resultTTL: Double?
+    /// The API key that submits it (``APIKeys``), when one does: its idempotency key is scoped to
+    /// that API key, and a `submit` key may revoke it. Set by the API, never read from a body.
+    public var apiKeyID: Int? = nil
 
     /// The longest `result_ttl`: ten years.
     public static let maximumResultTTL = 315_360_000.0

@@ -36,27 +36,33 @@ struct APIResponse {
     var contentType: String?
     var retryAfter: String? = nil
     var json: JSONValue
+    var headers: HTTPFields = [:]
 }
 
 struct APITestClient {
     let client: any TestClientProtocol
 
-    func postJSON(_ path: String, _ body: String) async throws -> APIResponse {
-        try await send(.post, path, body)
+    func postJSON(_ path: String, _ body: String, headers: HTTPFields = [:]) async throws -> APIResponse {
+        try await send(.post, path, body: body, headers: headers)
     }
 
-    func deleteJSON(_ path: String, _ body: String) async throws -> APIResponse {
-        try await send(.delete, path, body)
-    }
-
-    private func send(_ method: HTTPRequest.Method, _ path: String, _ body: String) async throws -> APIResponse {
-        try await client.execute(
-            uri: path, method: method, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)
-        ) { response in Self.read(response) }
+    func deleteJSON(_ path: String, _ body: String, headers: HTTPFields = [:]) async throws -> APIResponse {
+        try await send(.delete, path, body: body, headers: headers)
     }
 
     func get(_ path: String, headers: HTTPFields = [:]) async throws -> APIResponse {
-        try await client.execute(uri: path, method: .get, headers: headers) { response in Self.read(response) }
+        try await send(.get, path, headers: headers)
+    }
+
+    /// A request with `body` as JSON, if it has one.
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, body: String? = nil, headers: HTTPFields = [:]
+    ) async throws -> APIResponse {
+        var headers = headers
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body.map(ByteBuffer.init)) {
+            response in Self.read(response)
+        }
     }
 
     /// A `GET` whose body is read as text, whole: for a stream, once the server ends it.
@@ -92,6 +98,6 @@ struct APITestClient {
         let json = (try? JSONValue(parsing: response.body.readableBytesView)) ?? .null
         return APIResponse(
             status: response.status, contentType: response.headers[.contentType],
-            retryAfter: response.headers[.retryAfter], json: json)
+            retryAfter: response.headers[.retryAfter], json: json, headers: response.headers)
     }
 }

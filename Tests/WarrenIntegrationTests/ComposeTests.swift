@@ -21,6 +21,9 @@ import Yams
         let api = try #require(services["api"] as? [String: Any])
         #expect((api["command"] as? [String]) == ["api"])
         #expect((api["environment"] as? [String: Any])?["WARREN_HTTP_HOST"] as? String == "0.0.0.0")
+        // Beyond loopback the API refuses to start without a key, and compose starts none without one.
+        let keys = (api["environment"] as? [String: Any])?["WARREN_API_KEYS"] as? String
+        #expect(keys?.hasPrefix("${WARREN_API_KEYS:?") == true)
         #expect((services["worker"] as? [String: Any])?["command"] as? [String] == ["worker", "--concurrency", "8"])
         #expect((services["migrate"] as? [String: Any])?["command"] as? [String] == ["migrate"])
         for name in ["rabbitmq", "postgres"] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Warren
+import WarrenAMQP
 import WarrenPostgres
 import WarrenTesting
 
@@ -13,22 +14,24 @@ import WarrenTesting
             let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
             let queue = TestEnvironment.uniqueQueue("paced")
             let count = 12
+            // Countdowns, so the ones that wait for a later turn also postpone their relay. They all
+            // wait in the queue before a worker starts, so that the first takes all their turns at
+            // once: tasks that come due apart (submitted on a busy machine) take their turns as they
+            // come, and the gaps between those turns move next_turn as an extra turn would.
+            try await client.declare(queue: queue)
+            var handles: [TaskHandle<TestTasks.Paced>] = []
+            for _ in 0..<count {
+                handles.append(
+                    try await client.enqueue(TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1)))
+            }
+            let broker = try await servers.broker()
+            try await eventually("the \(count) tasks are due in \(queue)") {
+                try await broker.declareQueue(queue, passive: true).messageCount == count
+            }
             // Enough slots for every task to take its turn at once: turns over a second away are then
-            // waited for in the delay queues.
+            // waited for in the delay queues, and come back to either worker.
             let ranAt = try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
                 try await withWorker(queues: [queue], concurrency: count, configuration: configuration) {
-                    // Countdowns, so the ones that wait for a later turn also postpone their relay.
-                    // Submitted together, so that they come due together: one after another, on a
-                    // busy machine, they came due over seconds and took their turns as they came.
-                    let handles = try await withThrowingTaskGroup(of: TaskHandle<TestTasks.Paced>.self) { group in
-                        for _ in 0..<count {
-                            group.addTask {
-                                try await client.enqueue(
-                                    TestTasks.Paced.self, .init(), queue: queue, countdown: .seconds(1))
-                            }
-                        }
-                        return try await group.reduce(into: []) { $0.append($1) }
-                    }
                     var ranAt: [Date] = []
                     for handle in handles {
                         ranAt.append(Date(timeIntervalSince1970: try await handle.result(timeout: .seconds(30))))

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import Testing
 import Warren
 import WarrenAMQP
+import WarrenPosix
 import WarrenPostgres
 import WarrenTesting
 
@@ -26,6 +27,42 @@ enum Servers {
         try await TestTasks.Gated.prepare(pool)
         await pool.close()
         try await withWorker(queues: [TestEnvironment.uniqueQueue("advertise")], configuration: configuration) {}
+    }
+
+    /// Runs `body` with the test configuration on a database of its own, `<prefix>_<random>`,
+    /// dropped afterwards: for a test that changes what every API on the database sees (API keys),
+    /// or that needs an empty one. `migrated`: with the schema, and the test tasks advertised.
+    static func withDatabase<Result: Sendable>(
+        _ prefix: String, migrated: Bool = true, _ body: (Configuration) async throws -> Result
+    ) async throws -> Result {
+        var configuration = try TestEnvironment.configuration()
+        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+        return try await WarrenPosix.closing(admin.close) {
+            // The name is ours (letters, digits, _), not user data.
+            try await admin.withConnection { try await $0.execute(unsafeSQL: "CREATE DATABASE \(name)") }
+            configuration.databaseURL =
+                URL(string: configuration.databaseURL)!.deletingLastPathComponent()
+                .appendingPathComponent(name).absoluteString
+            let result: Result
+            do {
+                if migrated {
+                    try await Migrator(databaseURL: configuration.databaseURL, logger: logger)
+                        .migrate(try Migration.load(from: TestEnvironment.migrationsDirectory))
+                    try await withWorker(
+                        queues: [TestEnvironment.uniqueQueue("advertise")], configuration: configuration
+                    ) {}
+                }
+                result = try await body(configuration)
+            } catch {
+                try? await admin.withConnection {
+                    try await $0.execute(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)")
+                }
+                throw error
+            }
+            try await admin.withConnection { try await $0.execute(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)") }
+            return result
+        }
     }
 
     static var logger: Logger {
@@ -165,13 +202,16 @@ func eventually(
     throw WarrenError(.timeout, "timed out waiting until \(what)")
 }
 
-/// Runs a program to completion and returns its exit status and standard output.
+/// Runs a program to completion and returns its exit status and standard output (and standard
+/// error, `includingErrors`), with `environment` over the test's.
 ///
 /// It waits without holding a thread of the cooperative pool (two here, shared by every test), and
 /// reads the output from a file once the program has exited: from a pipe, the read would end only
 /// when every copy of the pipe's write end is closed, and another child that a test started at the
 /// same moment (a worker that waits for its SIGTERM) may have inherited one.
-func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+func runProgram(
+    _ path: String, _ arguments: [String], environment: [String: String] = [:], includingErrors: Bool = false
+) async throws -> (status: Int32, output: String) {
     let outputPath = NSTemporaryDirectory() + "warren-program-\(UUID().uuidString)"
     guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
         throw WarrenError(.internal, "could not create \(outputPath)")
@@ -181,7 +221,9 @@ func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardOutput = output
+    if includingErrors { process.standardError = output }
     let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
         process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
         do {
@@ -193,6 +235,36 @@ func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: 
     }
     try output.close()
     return (status, String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputPath)), as: UTF8.self))
+}
+
+/// Runs a program that serves until it is stopped (`warren api`) for the duration of `body`, which
+/// can read what it has written so far to standard output and error; then stops it with SIGTERM,
+/// or SIGKILL if `body` threw.
+func withProgram<Result>(
+    _ path: String, _ arguments: [String], environment: [String: String] = [:],
+    _ body: (_ output: @escaping () -> String) async throws -> Result
+) async throws -> Result {
+    let outputPath = NSTemporaryDirectory() + "warren-program-\(UUID().uuidString)"
+    guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+        throw WarrenError(.internal, "could not create \(outputPath)")
+    }
+    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    defer { try? output.close() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    let result = try await body {
+        String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: outputPath))) ?? Data(), as: UTF8.self)
+    }
+    process.terminate()
+    try await eventually("\(path) stopped") { !process.isRunning }
+    return result
 }
 
 /// Runs `WarrenTestWorker` with `arguments` for the duration of `body`, its output discarded, and

@@ -70,7 +70,8 @@ extension WarrenClient {
         return try newTask(
             task: submission.task, args: submission.args, queue: submission.queue ?? type.queue,
             priority: submission.priority, idempotencyKey: submission.idempotencyKey,
-            countdown: submission.countdown, eta: submission.eta, retry: retry, resultTTL: submission.resultTTL)
+            countdown: submission.countdown, eta: submission.eta, retry: retry, resultTTL: submission.resultTTL,
+            apiKeyID: submission.apiKeyID)
     }
 
     /// Submits a task of a type this process knows; its arguments are checked by the compiler.
@@ -139,7 +140,7 @@ extension WarrenClient {
     /// A task to insert, after checking the options a submission may get wrong.
     private func newTask(
         task: String, args: JSONValue, queue: String, priority: Int?, idempotencyKey: String?, countdown: Double?,
-        eta: Date?, retry: RetryPolicy?, resultTTL: Double?
+        eta: Date?, retry: RetryPolicy?, resultTTL: Double?, apiKeyID: Int? = nil
     ) throws -> NewTask {
         let due = try Self.due(countdown: countdown, eta: eta)
         try Names.validate(queue: queue)
@@ -167,7 +168,7 @@ extension WarrenClient {
         }
         let new = NewTask(
             id: UUID(), task: task, queue: queue, args: args, priority: priority, idempotencyKey: idempotencyKey,
-            request: request, createdAt: Date(), eta: due, retry: retry, resultTTL: resultTTL)
+            request: request, createdAt: Date(), eta: due, retry: retry, resultTTL: resultTTL, apiKeyID: apiKeyID)
         let argumentBytes = new.argsText.utf8.count
         guard argumentBytes <= maximumArgumentBytes else {
             throw WarrenError(

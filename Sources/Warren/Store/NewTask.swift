@@ -19,13 +19,16 @@ struct NewTask: Sendable {
     var retry: RetryPolicy?
     /// Seconds to keep its result, when the submission said.
     var resultTTL: Double?
+    /// The API key that submitted it, if one did.
+    var apiKeyID: Int?
     /// `args` as JSON text, written once: the INSERT stores it, and the client checks its size
     /// against the workers' limit.
     let argsText: String
 
     init(
         id: UUID, task: String, queue: String, args: JSONValue, priority: Int, idempotencyKey: String?,
-        request: String? = nil, createdAt: Date, eta: Date?, retry: RetryPolicy?, resultTTL: Double? = nil
+        request: String? = nil, createdAt: Date, eta: Date?, retry: RetryPolicy?, resultTTL: Double? = nil,
+        apiKeyID: Int? = nil
     ) {
         self.id = id
         self.task = task
@@ -38,6 +41,7 @@ struct NewTask: Sendable {
         self.eta = eta
         self.retry = retry
         self.resultTTL = resultTTL
+        self.apiKeyID = apiKeyID
         self.argsText = args.jsonText
     }
 

@@ -25,6 +25,8 @@ public struct TaskRecord: Sendable, Equatable {
     public var progress: TaskProgress? = nil
     /// When its result was cleared for having expired (`result_ttl`).
     public var resultExpiredAt: Date? = nil
+    /// The API key that submitted it, if one did.
+    public var apiKeyID: Int? = nil
 }
 
 /// How far a running task says it has got (``TaskContext/progress(_:_:)``).

@@ -27,7 +27,7 @@ extension TaskStore {
     static let recordColumns = """
         id, task, queue, state, args::text AS args, result::text AS result, error::text AS error, attempts, priority, \
         worker, created_at, queued_at, started_at, finished_at, eta, retry_policy::text AS retry_policy, \
-        progress::float8 AS progress, progress_message, progress_at, result_expired_at
+        progress::float8 AS progress, progress_message, progress_at, result_expired_at, api_key_id
         """
 
     /// A row's task state.
@@ -62,6 +62,7 @@ extension TaskStore {
             progress: try row.decodeIfPresent("progress_at", as: Date.self).map {
                 TaskProgress(
                     fraction: try row.decode("progress"), message: try row.decodeIfPresent("progress_message"), at: $0)
-            }, resultExpiredAt: try row.decodeIfPresent("result_expired_at"))
+            }, resultExpiredAt: try row.decodeIfPresent("result_expired_at"),
+            apiKeyID: try row.decodeIfPresent("api_key_id"))
     }
 }

@@ -23,20 +23,22 @@ extension TaskStore {
         let retryPolicies = tasks.map { $0.retry?.json.jsonText }
         let requests = tasks.map(\.request)
         let resultTTLs = tasks.map(\.resultTTL)
+        let apiKeyIDs = tasks.map(\.apiKeyID)
         let rows = try await connection.query(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(ids)::uuid[], \(names)::text[], \(queues)::text[], \(args)::jsonb[],
                                      \(priorities)::int[], \(idempotencyKeys)::text[], \(created)::float8[],
                                      \(states)::text[], \(etas)::float8[], \(retryPolicies)::jsonb[], \(requests)::text[],
-                                     \(resultTTLs)::float8[])
+                                     \(resultTTLs)::float8[], \(apiKeyIDs)::bigint[])
                     AS i(id, task, queue, args, priority, idempotency_key, created, state, eta, retry_policy, request,
-                         result_ttl)
+                         result_ttl, api_key_id)
             ), inserted AS (
                 INSERT INTO warren.tasks (id, task, queue, state, args, priority, idempotency_key, created_at, queued_at,
-                                          eta, retry_policy, idempotency_request, result_ttl)
+                                          eta, retry_policy, idempotency_request, result_ttl, api_key_id)
                 SELECT id, task, queue, state, args, priority, idempotency_key, to_timestamp(created), clock_timestamp(),
-                       to_timestamp(eta), retry_policy, sha256(convert_to(request, 'UTF8')), result_ttl * interval '1 second' 
+                       to_timestamp(eta), retry_policy, sha256(convert_to(request, 'UTF8')), result_ttl * interval '1 second',
+                       api_key_id
                 FROM input ORDER BY id
                 ON CONFLICT DO NOTHING
                 RETURNING id, state, queued_at, eta
@@ -80,8 +82,10 @@ extension TaskStore {
             SELECT \(unsafeSQL: Self.recordColumns), i.asking,
                    coalesce(idempotency_request = sha256(convert_to(i.request, 'UTF8')), true) AS same_request
             FROM warren.tasks
-            JOIN unnest(\(tasks.map(\.id))::uuid[], \(tasks.map(\.idempotencyKey))::text[], \(tasks.map(\.request))::text[])
-                AS i(asking, key, request) ON idempotency_key = i.key
+            JOIN unnest(\(tasks.map(\.id))::uuid[], \(tasks.map(\.idempotencyKey))::text[], \(tasks.map(\.request))::text[],
+                        \(tasks.map(\.apiKeyID))::bigint[])
+                AS i(asking, key, request, owner)
+                ON coalesce(api_key_id, 0) = coalesce(i.owner, 0) AND idempotency_key = i.key
             """)
         var found: [UUID: (record: TaskRecord, sameRequest: Bool)] = [:]
         for row in rows {

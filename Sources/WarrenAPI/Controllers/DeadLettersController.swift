@@ -8,7 +8,7 @@ struct DeadLettersController: Sendable {
     let client: WarrenClient
     let maximumBodyBytes: Int
 
-    func add(to router: Router<some RequestContext>) {
+    func add(to router: Router<APIRequestContext>) {
         router.get("/v1/dead-letters") { request, _ in try await list(request) }
         router.get("/v1/dead-letters/:id") { _, context in try await show(context.parameters.get("id") ?? "") }
         router.post("/v1/dead-letters/replay") { request, _ in

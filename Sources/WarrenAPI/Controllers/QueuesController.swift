@@ -6,7 +6,7 @@ import Warren
 struct QueuesController: Sendable {
     let client: WarrenClient
 
-    func add(to router: Router<some RequestContext>) {
+    func add(to router: Router<APIRequestContext>) {
         router.get("/v1/queues") { _, _ in try APIServer.json(.ok, try await client.queues().document) }
         router.post("/v1/queues/:name/pause") { _, context in
             let queue = context.parameters.get("name") ?? ""

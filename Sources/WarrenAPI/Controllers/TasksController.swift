@@ -9,9 +9,9 @@ struct TasksController: Sendable {
     let maximumBodyBytes: Int
     let waiters: WaiterLimit
 
-    func add(to router: Router<some RequestContext>) {
-        router.post("/v1/tasks") { request, _ in try await submit(request) }
-        router.post("/v1/tasks/batch") { request, _ in try await submitBatch(request) }
+    func add(to router: Router<APIRequestContext>) {
+        router.post("/v1/tasks") { request, context in try await submit(request, by: context.caller) }
+        router.post("/v1/tasks/batch") { request, context in try await submitBatch(request, by: context.caller) }
         router.get("/v1/tasks") { request, _ in try await list(request) }
         router.get("/v1/tasks/:id/events") { _, context in try await events(context.parameters.get("id") ?? "") }
         router.get("/v1/tasks/:id/stream") { _, context in try await stream(context.parameters.get("id") ?? "") }
@@ -21,13 +21,22 @@ struct TasksController: Sendable {
                 progress: request.uri.queryParameters.get("progress"))
         }
         router.post("/v1/tasks/:id/revoke") { request, context in
-            try await revoke(context.parameters.get("id") ?? "", request)
+            try await revoke(context.parameters.get("id") ?? "", request, by: context.caller)
         }
     }
 
-    /// `POST /v1/tasks/{id}/revoke` with an optional `{"terminate": true}`.
-    func revoke(_ idText: String, _ request: Request) async throws -> Response {
+    /// `POST /v1/tasks/{id}/revoke` with an optional `{"terminate": true}`. A `submit` key
+    /// revokes only the tasks it submitted.
+    func revoke(_ idText: String, _ request: Request, by caller: Caller) async throws -> Response {
         let id = try Self.taskID(idText)
+        if caller.role < .admin {
+            guard let record = try await client.status(of: id) else { throw Self.notFound(id) }
+            guard record.apiKeyID != nil, record.apiKeyID == caller.keyID else {
+                throw Problem(
+                    .forbidden, kind: "forbidden", title: "Forbidden",
+                    detail: "a submit key revokes only the tasks it submitted; this one was not")
+            }
+        }
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes)
         let document = body.readableBytes > 0 ? try JSONValue(parsing: body.readableBytesView) : .object([:])
@@ -42,11 +51,12 @@ struct TasksController: Sendable {
         "type": "object", "properties": ["terminate": ["type": ["boolean", "null"]]], "additionalProperties": false,
     ])
 
-    func submit(_ request: Request) async throws -> Response {
+    func submit(_ request: Request, by caller: Caller) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes)
-        let document = try JSONValue(parsing: body.readableBytesView)
-        let receipt = try await client.submit(try Submission(document: document))
+        var submission = try Submission(document: try JSONValue(parsing: body.readableBytesView))
+        submission.apiKeyID = caller.keyID
+        let receipt = try await client.submit(submission)
         return try APIServer.json(receipt.created ? .accepted : .ok, .object(Self.members(receipt)))
     }
 
@@ -56,7 +66,7 @@ struct TasksController: Sendable {
     /// `POST /v1/tasks/batch` with `{"tasks": [submission, …]}`: every valid task in one transaction
     /// and one confirm window. One invalid task fails only itself: the answer is 200 with a result
     /// for each, in order, as `POST /v1/tasks` would answer it alone, with its `status`.
-    func submitBatch(_ request: Request) async throws -> Response {
+    func submitBatch(_ request: Request, by caller: Caller) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes)
         let document = try JSONValue(parsing: body.readableBytesView)
@@ -71,7 +81,13 @@ struct TasksController: Sendable {
             )
         }
         guard !items.isEmpty else { throw WarrenError(.invalidArguments, "$.tasks: must hold at least one task") }
-        let decoded = items.map { item in Result { try Submission(document: item) } }
+        let decoded = items.map { item in
+            Result {
+                var submission = try Submission(document: item)
+                submission.apiKeyID = caller.keyID
+                return submission
+            }
+        }
         var submitted = try await client.submit(batch: decoded.compactMap { try? $0.get() }).makeIterator()
         var results: [JSONValue] = []
         var accepted = 0

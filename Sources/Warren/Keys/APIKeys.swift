@@ -1,0 +1,88 @@
+public import Foundation
+public import WarrenCore
+import WarrenPostgres
+
+/// The API keys in `warren.api_keys`: created, listed and revoked by `warren keys` and
+/// `/v1/keys`, and read by the API to check the keys it is sent.
+public struct APIKeys: Sendable {
+    /// A key the API accepts: its id, role and digest (``APIKeySecret/digest(_:)``).
+    public struct Active: Sendable, Equatable {
+        public var id: Int
+        public var role: APIRole
+        public var digest: String
+    }
+
+    let pool: PostgresPool
+
+    /// Runs `body` with the keys of the database at `databaseURL`, for a command that only
+    /// manages keys.
+    public static func withKeys<Result: Sendable>(
+        databaseURL: String, _ body: (APIKeys) async throws -> Result
+    ) async throws -> Result {
+        try await PostgresPool.withPool(uri: databaseURL, maximumConnections: 1) { try await body(APIKeys(pool: $0)) }
+    }
+
+    /// Creates a key. The key itself is returned here and never again: only its digest is stored.
+    public func create(name: String, role: APIRole) async throws -> (key: String, record: APIKey) {
+        guard !name.isEmpty, name.utf8.count <= 200, !name.containsNUL else {
+            throw WarrenError(.invalidArguments, "a key's name is 1 to 200 bytes, without U+0000")
+        }
+        let key = APIKeySecret.generate()
+        let prefix = String(key.prefix(APIKeySecret.prefixLength))
+        let rows = try await pool.query(
+            """
+            INSERT INTO warren.api_keys (name, role, prefix, hash)
+            VALUES (\(name), \(role.rawValue), \(prefix), decode(\(APIKeySecret.digest(key)), 'hex'))
+            RETURNING \(unsafeSQL: Self.columns)
+            """)
+        return (key, try Self.key(rows.first!))
+    }
+
+    /// Every key, revoked or not, oldest first.
+    public func list() async throws -> [APIKey] {
+        try await pool.query("SELECT \(unsafeSQL: Self.columns) FROM warren.api_keys ORDER BY id").map(Self.key)
+    }
+
+    /// Revokes a key: the API refuses it from then on (within ``APIKeys`` readers' refresh time).
+    /// Revoking a revoked key again keeps its first revocation time.
+    /// - Returns: the key, or nil when no key has that id.
+    public func revoke(_ id: Int) async throws -> APIKey? {
+        let rows = try await pool.query(
+            """
+            UPDATE warren.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = \(id)
+            RETURNING \(unsafeSQL: Self.columns)
+            """)
+        return try rows.first.map(Self.key)
+    }
+
+    /// The keys that are not revoked, with their digests.
+    public func active() async throws -> [Active] {
+        let rows = try await pool.query(
+            "SELECT id, role, encode(hash, 'hex') AS digest FROM warren.api_keys WHERE revoked_at IS NULL")
+        return try rows.map { row in
+            Active(id: try row.decode("id"), role: try Self.role(row), digest: try row.decode("digest"))
+        }
+    }
+
+    private static let columns = "id, name, role, prefix, created_at, revoked_at"
+
+    private static func key(_ row: PostgresRow) throws -> APIKey {
+        APIKey(
+            id: try row.decode("id"), name: try row.decode("name"), role: try role(row),
+            prefix: try row.decode("prefix"), createdAt: try row.decode("created_at"),
+            revokedAt: try row.decodeIfPresent("revoked_at"))
+    }
+
+    private static func role(_ row: PostgresRow) throws -> APIRole {
+        let role: String = try row.decode("role")
+        guard let known = APIRole(rawValue: role) else {
+            throw PostgresError(.decoding, message: "warren.api_keys holds an unknown role \(role.debugDescription)")
+        }
+        return known
+    }
+}
+
+extension WarrenClient {
+    /// The API keys, in this client's database.
+    public var apiKeys: APIKeys { APIKeys(pool: pool) }
+}

@@ -1,0 +1,23 @@
+import Hummingbird
+import WarrenCore
+
+/// Who sent a request: the role of the key it presented, and that key's id when it is stored in
+/// `warren.api_keys` (a `WARREN_API_KEYS` key, or an open API, has none).
+struct Caller: Sendable, Equatable {
+    var role: APIRole
+    var keyID: Int?
+
+    /// Whoever calls an API that has no keys, or runs with `--insecure-no-auth`.
+    static let anyone = Caller(role: .admin, keyID: nil)
+}
+
+/// The request context of Warren's routes: Hummingbird's, and the ``Caller``, which
+/// ``AuthenticationMiddleware`` sets before a route runs.
+struct APIRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    var caller = Caller.anyone
+
+    init(source: Source) {
+        coreContext = .init(source: source)
+    }
+}

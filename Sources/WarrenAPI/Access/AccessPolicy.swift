@@ -1,0 +1,26 @@
+import Hummingbird
+import WarrenCore
+
+/// Which role each route needs, in one place: reads need `read`; submitting and revoking tasks
+/// need `submit`; everything else, and anything about keys, needs `admin`. A new route that is
+/// not a read is `admin` until it is listed here.
+enum AccessPolicy {
+    /// The role `method path` needs, or nil for the paths that are open to anyone.
+    static func role(_ method: HTTPRequest.Method, _ path: String) -> APIRole? {
+        if publicPaths.contains(path) { return nil }
+        if path == "/v1/keys" || path.hasPrefix("/v1/keys/") { return .admin }
+        if method == .get || method == .head { return .read }
+        if method == .post, path == "/v1/tasks" || path == "/v1/tasks/batch" || isRevoke(path) { return .submit }
+        return .admin
+    }
+
+    /// The health checks, which load balancers and orchestrators call without a key; `/metrics`
+    /// has a key of its own (`WARREN_METRICS_KEY`).
+    static let publicPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+
+    /// `/v1/tasks/{id}/revoke`.
+    private static func isRevoke(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 5 && parts[1] == "v1" && parts[2] == "tasks" && parts[4] == "revoke"
+    }
+}
