@@ -78,6 +78,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
                     .conflict, kind: "idempotency-key-reused", title: "Idempotency key reused", detail: error.message)
             case .conflict:
                 return Problem(.conflict, kind: "conflict", title: "Conflict", detail: error.message)
+            case .queueFull:
+                return Problem(
+                    .tooManyRequests, kind: "queue-full", title: "Queue full", detail: error.message, retryAfter: 1)
             case .tooLarge:
                 return Problem(
                     .contentTooLarge, kind: "body-too-large", title: "Body too large", detail: error.message)

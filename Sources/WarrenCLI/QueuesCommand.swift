@@ -36,10 +36,14 @@ struct QueuesCommand: AsyncParsableCommand {
                 "\(counts.succeeded + counts.failed) (\(counts.failureRate.map { String(format: "%.0f%% failed", $0 * 100) } ?? "-"))"
             }
             printTable(
-                ["QUEUE", "STATE", "READY", "UNACKED", "CONSUMERS", "DEAD", "OLDEST", "LAST MINUTE", "LAST HOUR"],
+                [
+                    "QUEUE", "STATE", "READY", "LIMIT", "UNACKED", "CONSUMERS", "DEAD", "OLDEST", "LAST MINUTE",
+                    "LAST HOUR",
+                ],
                 overview.queues.map {
                     [
-                        $0.queue, $0.pausedAt == nil ? "consumed" : "paused", text($0.ready), text($0.unacknowledged),
+                        $0.queue, $0.pausedAt == nil ? "consumed" : "paused", text($0.ready), text($0.maximumWaiting),
+                        text($0.unacknowledged),
                         text($0.consumers), text($0.deadLetters),
                         $0.oldestWaitingSeconds.map { String(format: "%.0fs", $0) } ?? "-", rate($0.lastMinute),
                         rate($0.lastHour),

@@ -44,6 +44,9 @@ public struct Configuration: Sendable, Equatable {
     /// `WARREN_MAX_RESULT_BYTES`: the largest result, as JSON, a worker records; a larger one fails
     /// its task.
     public var maximumResultBytes = 1_048_576
+    /// `WARREN_MAX_WAITING`: how many tasks may wait in a queue before submissions to it are
+    /// refused (429); none by default.
+    public var maximumWaiting = QueueLimits.none
 
     public static let defaults = Configuration(
         amqpURL: "amqp://guest:guest@127.0.0.1:5672/%2f",
@@ -128,5 +131,6 @@ public struct Configuration: Sendable, Equatable {
         retention.failure = try retained("WARREN_RETAIN_FAILURE", retention.failure)
         retention.revoked = try retained("WARREN_RETAIN_REVOKED", retention.revoked)
         maximumResultBytes = try number("WARREN_MAX_RESULT_BYTES", 1...(256 * 1_048_576)) ?? maximumResultBytes
+        if let limits = text("WARREN_MAX_WAITING") { maximumWaiting = try QueueLimits(parsing: limits) }
     }
 }

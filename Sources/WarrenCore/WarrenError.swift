@@ -30,6 +30,7 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
             case conflict = "conflict"
             case idempotencyKeyReused = "idempotency key reused"
             case tooLarge = "too large"
+            case queueFull = "queue full"
             case `internal` = "internal error"
         }
         private let base: Base
@@ -54,6 +55,9 @@ public struct WarrenError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let idempotencyKeyReused = Code(.idempotencyKeyReused)
         /// A submission whose arguments would make a message over the workers' limit (the API's 413).
         public static let tooLarge = Code(.tooLarge)
+        /// A submission to a queue that holds as many waiting tasks as `WARREN_MAX_WAITING` allows
+        /// (the API's 429).
+        public static let queueFull = Code(.queueFull)
         /// A fault in Warren or its servers that trying again will not mend (the API's 500).
         public static let `internal` = Code(.internal)
 

@@ -60,3 +60,19 @@ import WarrenCore
         }
     }
 }
+
+@Suite struct QueueLimitsTests {
+    @Test func limitsAreOneNumberOrPerQueueOrBoth() throws {
+        #expect(try QueueLimits(parsing: "10000") == QueueLimits(all: 10_000, byQueue: [:]))
+        let mixed = try QueueLimits(parsing: "emails=1000, reports = 50,*=10000")
+        #expect(mixed.limit(of: "emails") == 1000)
+        #expect(mixed.limit(of: "reports") == 50)
+        #expect(mixed.limit(of: "other") == 10_000)
+        #expect(try QueueLimits(parsing: "emails=5").limit(of: "other") == nil)
+        for bad in ["many", "emails=-1", "emails=", "bad queue=3"] {
+            #expect(throws: WarrenError.self, "\(bad)") { try QueueLimits(parsing: bad) }
+        }
+        let configuration = try Configuration(environment: ["WARREN_MAX_WAITING": "emails=7"])
+        #expect(configuration.maximumWaiting.limit(of: "emails") == 7)
+    }
+}

@@ -9,7 +9,13 @@ extension WarrenClient {
     /// - Throws: ``WarrenError`` `unknownTask`, `unknownQueue` or `invalidArguments` (the API's
     ///   422s); broker and database errors otherwise.
     public func submit(_ submission: Submission) async throws -> SubmissionReceipt {
-        try await reportingServers { try await batcher.submit(try await validated(submission)) }
+        try await reportingServers {
+            let task = try await validated(submission)
+            if let refusal = try await refusals([task])[0] { throw refusal }
+            let receipt = try await batcher.submit(task)
+            if receipt.created { depths.add(1, to: task.queue) }
+            return receipt
+        }
     }
 
     /// Submits many tasks as one batch: every valid one in one transaction and one confirm window,
@@ -21,19 +27,57 @@ extension WarrenClient {
     public func submit(batch submissions: [Submission]) async throws -> [Result<SubmissionReceipt, any Error>] {
         try await reportingServers {
             var results: [Result<SubmissionReceipt, any Error>?] = []
-            var tasks: [NewTask] = []
+            var valid: [(index: Int, task: NewTask)] = []
             for submission in submissions {
                 do {
-                    tasks.append(try await validated(submission))
+                    valid.append((results.count, try await validated(submission)))
                     results.append(nil)
                 } catch let error as WarrenError {
                     results.append(.failure(error))
                 }
             }
-            var written = try await Self.insertAndPublish(tasks, store: store, broker: broker, logger: logger)
-                .makeIterator()
-            return results.map { $0 ?? written.next()! }
+            var tasks: [NewTask] = []
+            for ((index, task), refusal) in zip(valid, try await refusals(valid.map(\.task))) {
+                if let refusal { results[index] = .failure(refusal) } else { tasks.append(task) }
+            }
+            let written = try await Self.insertAndPublish(tasks, store: store, broker: broker, logger: logger)
+            countSubmitted(written)
+            var receipts = written.makeIterator()
+            return results.map { $0 ?? receipts.next()! }
         }
+    }
+
+    /// For each task, why it is refused when its queue already holds as many waiting tasks as
+    /// `WARREN_MAX_WAITING` allows (nil when it is not), from ``QueueDepths``: tasks of one call
+    /// count against each other too.
+    func refusals(_ tasks: [NewTask]) async throws -> [WarrenError?] {
+        var room: [String: Int] = [:]
+        var refusals: [WarrenError?] = []
+        for task in tasks {
+            guard let limit = limits.limit(of: task.queue) else {
+                refusals.append(nil)
+                continue
+            }
+            if room[task.queue] == nil { room[task.queue] = limit - (try await depths.waiting(in: task.queue)) }
+            if room[task.queue]! > 0 {
+                room[task.queue]! -= 1
+                refusals.append(nil)
+            } else {
+                refusals.append(
+                    WarrenError(
+                        .queueFull,
+                        "the queue \(task.queue) holds \(limit) or more waiting tasks, its limit (WARREN_MAX_WAITING); try again later"
+                    ))
+            }
+        }
+        return refusals
+    }
+
+    /// Counts the tasks just created in ``depths`` until their queues are read again.
+    func countSubmitted(_ results: [Result<SubmissionReceipt, any Error>]) {
+        var created: [String: Int] = [:]
+        for case .success(let receipt) in results where receipt.created { created[receipt.queue, default: 0] += 1 }
+        for (queue, count) in created { depths.add(count, to: queue) }
     }
 
     /// The task a submission asks for, checked against the advertised task types: it may name
@@ -86,11 +130,13 @@ extension WarrenClient {
         resultTTL: Duration? = nil
     ) async throws -> TaskHandle<Task> {
         try await reportingServers {
-            let receipt = try await batcher.submit(
-                newTask(
-                    task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
-                    priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
-                    countdown: countdown.map { $0.seconds }, eta: eta, retry: retry, resultTTL: resultTTL?.seconds))
+            let task = try newTask(
+                task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
+                priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
+                countdown: countdown.map { $0.seconds }, eta: eta, retry: retry, resultTTL: resultTTL?.seconds)
+            if let refusal = try await refusals([task])[0] { throw refusal }
+            let receipt = try await batcher.submit(task)
+            if receipt.created { depths.add(1, to: task.queue) }
             return TaskHandle(id: receipt.id, client: self)
         }
     }
@@ -112,7 +158,9 @@ extension WarrenClient {
                         priority: priority ?? Task.options.priority, idempotencyKey: nil, countdown: nil, eta: nil,
                         retry: nil, resultTTL: nil)
                 }
+                if let refusal = try await refusals(tasks).lazy.compactMap({ $0 }).first { throw refusal }
                 let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
+                countSubmitted(results)
                 for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
             }
             return handles

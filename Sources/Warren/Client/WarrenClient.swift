@@ -28,6 +28,9 @@ public final class WarrenClient: Sendable {
     /// The most bytes a task's arguments may take as JSON (`WARREN_MAX_BODY_BYTES`): with what a
     /// message adds, the workers' limit (``Configuration/maximumMessageBytes``).
     let maximumArgumentBytes: Int
+    /// `WARREN_MAX_WAITING`, checked against ``depths``.
+    let limits: QueueLimits
+    let depths: QueueDepths
     private let taskChanges: TaskChanges
     /// How often a waiter reads its task's row while notices are heard.
     private let heardRereadInterval: Duration
@@ -68,9 +71,12 @@ public final class WarrenClient: Sendable {
         self.pool = pool
         self.store = store
         self.broker = broker
-        self.inspector = BrokerLink(
+        let inspector = BrokerLink(
             endpoint: endpoint, topology: Topology(queueType: configuration.queueType), name: "warren-inspect",
             logger: logger)
+        self.inspector = inspector
+        self.limits = configuration.maximumWaiting
+        self.depths = QueueDepths { queue in try await inspector.inspect(queue)?.messageCount ?? 0 }
         self.management = try ManagementAPI(url: configuration.rabbitmqAPIURL, endpoint: endpoint)
         self.logger = logger
         self.catalogCache = CatalogCache(store: store)

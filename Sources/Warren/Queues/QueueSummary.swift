@@ -19,14 +19,16 @@ public struct QueueSummary: Sendable {
     public var oldestWaitingSeconds: Double?
     public var lastMinute = QueueCounts()
     public var lastHour = QueueCounts()
+    /// How many tasks may wait before submissions are refused (`WARREN_MAX_WAITING`); nil for no limit.
+    public var maximumWaiting: Int?
 
-    /// `{"queue", "paused", "paused_at", "ready", "unacknowledged", "consumers", "dead_letters",
-    /// "dead_letter_queue", "oldest_waiting_seconds", "last_minute", "last_hour"}`.
+    /// `{"queue", "paused", "paused_at", "ready", "max_waiting", "unacknowledged", "consumers",
+    /// "dead_letters", "dead_letter_queue", "oldest_waiting_seconds", "last_minute", "last_hour"}`.
     public var document: JSONValue {
         func number(_ value: Int?) -> JSONValue { value.map { JSONValue($0) } ?? .null }
         return [
             "queue": .string(queue), "paused": .bool(pausedAt != nil), "paused_at": .time(pausedAt),
-            "ready": number(ready), "unacknowledged": number(unacknowledged), "consumers": number(consumers),
+            "ready": number(ready), "max_waiting": number(maximumWaiting), "unacknowledged": number(unacknowledged), "consumers": number(consumers),
             "dead_letters": number(deadLetters), "dead_letter_queue": .string(Topology.deadLetterQueue(of: queue)),
             "oldest_waiting_seconds": oldestWaitingSeconds.map { JSONValue($0) } ?? .null,
             "last_minute": lastMinute.document(over: 60), "last_hour": lastHour.document(over: 3_600),

@@ -47,6 +47,7 @@ extension WarrenClient {
             var overviews: [QueueSummary] = []
             for name in names {
                 var overview = QueueSummary(queue: name, pausedAt: pauses[name])
+                overview.maximumWaiting = limits.limit(of: name)
                 if let info = try await inspector.inspect(name) {
                     overview.ready = info.messageCount
                     overview.consumers = info.consumerCount

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Testing
+import Warren
+import WarrenAMQP
+import WarrenCore
+import WarrenPostgres
+import WarrenTesting
+
+/// `WARREN_MAX_WAITING`: a queue that holds its limit of waiting tasks refuses more with a 429,
+/// and nothing of a refused submission is written or published.
+@Suite(.timeLimit(.minutes(2))) struct BackpressureTests {
+    @Test func aFullQueueRefusesSubmissionsUntilItDrains() async throws {
+        try await withServers { servers in
+            let queue = TestEnvironment.uniqueQueue("full")
+            var limited = try await Servers.configuration()
+            limited.maximumWaiting = QueueLimits(all: nil, byQueue: [queue: 3])
+            let configuration = limited
+            let client = try await servers.client(configuration)
+            try await client.declare(queue: queue)
+            let pool = await servers.pool(uri: configuration.databaseURL)
+            let broker = try await servers.broker()
+            let submission = #"{"task": "test.echo", "args": {"value": 1}, "queue": "\#(queue)"}"#
+            try await withAPI(configuration) { api in
+                for _ in 0..<3 { #expect(try await api.postJSON("/v1/tasks", submission).status == .accepted) }
+                let refused = try await api.postJSON("/v1/tasks", submission)
+                #expect(refused.status == .tooManyRequests)
+                #expect(refused.retryAfter == "1")
+                #expect(refused.json["type"] == "urn:warren:problem:queue-full")
+                #expect(refused.json["detail"]?.stringValue?.contains("WARREN_MAX_WAITING") == true)
+
+                let batch = try await api.postJSON("/v1/tasks/batch", #"{"tasks": [\#(submission), \#(submission)]}"#)
+                #expect(batch.json["refused"] == 2)
+                #expect(batch.json["results"]?.arrayValue?.map { $0["status"] } == [429, 429])
+                await #expect(throws: WarrenError.self) {
+                    try await client.enqueue(TestTasks.Echo.self, .init(value: 1), queue: queue)
+                }
+
+                let rows = try await pool.query("SELECT count(*) AS n FROM warren.tasks WHERE queue = \(queue)")
+                #expect(try rows.first?.decode("n", as: Int.self) == 3)
+                #expect(try await broker.declareQueue(queue, passive: true).messageCount == 3)
+                let listed = try await api.get("/v1/queues").json["queues"]?.arrayValue?.first {
+                    $0["queue"] == .string(queue)
+                }
+                #expect(listed?["max_waiting"] == 3)
+
+                // Once a worker has taken them, the queue takes submissions again.
+                try await withWorker(queues: [queue], configuration: configuration) {
+                    try await eventually("the queue has room again") {
+                        try await api.postJSON("/v1/tasks", submission).status == .accepted
+                    }
+                }
+            }
+        }
+    }
+}
