@@ -28,7 +28,8 @@ public struct QueueSummary: Sendable {
         func number(_ value: Int?) -> JSONValue { value.map { JSONValue($0) } ?? .null }
         return [
             "queue": .string(queue), "paused": .bool(pausedAt != nil), "paused_at": .time(pausedAt),
-            "ready": number(ready), "max_waiting": number(maximumWaiting), "unacknowledged": number(unacknowledged), "consumers": number(consumers),
+            "ready": number(ready), "max_waiting": number(maximumWaiting), "unacknowledged": number(unacknowledged),
+            "consumers": number(consumers),
             "dead_letters": number(deadLetters), "dead_letter_queue": .string(Topology.deadLetterQueue(of: queue)),
             "oldest_waiting_seconds": oldestWaitingSeconds.map { JSONValue($0) } ?? .null,
             "last_minute": lastMinute.document(over: 60), "last_hour": lastHour.document(over: 3_600),
