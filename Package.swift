@@ -5,6 +5,8 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 
 /// Every target's compiler settings: the upcoming features Hummingbird enables.
 let upcomingFeatures: [SwiftSetting] = [
@@ -18,6 +20,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Warren", targets: ["Warren"]),
+        // For a worker of one's own that serves /metrics, as `warren worker --metrics-port` does.
+        .library(name: "WarrenMetrics", targets: ["WarrenMetrics"]),
         .executable(name: "warren", targets: ["WarrenCLI"]),
     ],
     dependencies: [
@@ -27,6 +31,8 @@ let package = Package(
         // Hummingbird's own dependency; WarrenAPI and the tests use its ByteBuffer and errors.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         // Already built for HummingbirdTesting's live tests; the benchmark's HTTP load uses it too.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -56,21 +62,25 @@ let package = Package(
         .target(
             name: "Warren",
             dependencies: [
-                "COpenSSL", "WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenPosix", "WarrenSMTP", logging,
+                "COpenSSL", "WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenPosix", "WarrenSMTP", logging, metrics,
                 serviceLifecycle,
             ]
         ),
         .target(
-            name: "WarrenAPI",
+            name: "WarrenMetrics",
             dependencies: [
-                "Warren", "WarrenCore", logging, nio,
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Warren", logging, metrics, hummingbird, serviceLifecycle,
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        .target(
+            name: "WarrenAPI",
+            dependencies: ["Warren", "WarrenCore", "WarrenMetrics", logging, nio, hummingbird]
         ),
         .executableTarget(
             name: "WarrenCLI",
             dependencies: [
-                "Warren", "WarrenAPI", "WarrenCore", logging, serviceLifecycle, unixSignals,
+                "Warren", "WarrenAPI", "WarrenCore", "WarrenMetrics", logging, serviceLifecycle, unixSignals,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,7 +101,9 @@ let package = Package(
         .target(name: "WarrenTesting", dependencies: ["Warren", "WarrenCore", "WarrenAMQP", "WarrenPostgres"]),
         .executableTarget(
             name: "WarrenTestWorker",
-            dependencies: ["Warren", "WarrenCore", "WarrenTesting", logging, serviceLifecycle, unixSignals],
+            dependencies: [
+                "Warren", "WarrenCore", "WarrenMetrics", "WarrenTesting", logging, serviceLifecycle, unixSignals,
+            ],
             path: "Tests/WarrenTestWorker"
         ),
         .executableTarget(

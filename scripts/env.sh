@@ -19,7 +19,7 @@ warren_install_packages() {
     local missing=()
     local pkg
     for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools pkg-config wrk iproute2 \
-        openssl python3-aiosmtpd; do
+        openssl python3-aiosmtpd prometheus; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

@@ -47,6 +47,7 @@ public enum APIServer {
         DeadLettersController(client: client, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
         QueuesController(client: client).add(to: router)
         KeysController(client: client, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
+        MetricsController(client: client, key: configuration.metricsKey).add(to: router)
         router.get("/healthz") { _, _ in
             try json(.ok, ["status": "ok"])
         }

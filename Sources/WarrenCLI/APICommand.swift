@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UnixSignals
 import Warren
 import WarrenAPI
+import WarrenMetrics
 
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,6 +39,7 @@ struct APICommand: AsyncParsableCommand {
             $0.httpPort = port
         }
         bootstrapLogging(configuration.logLevel)
+        _ = PrometheusExport.registry
         let logger = Logger(label: "warren.api")
         try await WarrenClient.withClient(configuration: configuration, maximumConnections: 8, logger: logger) {
             client in

@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 import Warren
-import WarrenAPI
+import WarrenMetrics
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,17 +49,28 @@ struct WorkerCommand: AsyncParsableCommand {
                 """))
     var consumerTimeout: Int = 1_800
 
+    @Option(help: "Serve Prometheus metrics on this port, at /metrics (WARREN_METRICS_PORT; 0 picks one).")
+    var metricsPort: Int?
+
+    @Option(help: "The metrics server's listen address (WARREN_METRICS_HOST, 127.0.0.1 by default).")
+    var metricsHost: String?
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard recordStartAfter >= 0 else { throw ValidationError("--record-start-after must be 0 or more") }
         guard consumerTimeout >= 1 else { throw ValidationError("--consumer-timeout must be at least 1") }
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be from 0 to 65535")
+        }
         if let prefetch, prefetch < 1 || prefetch > 65_535 {
             throw ValidationError("--prefetch must be from 1 to 65535")
         }
     }
 
     func run() async throws {
-        let configuration = try connection.configuration()
+        var configuration = try connection.configuration()
+        configuration.metricsPort = metricsPort ?? configuration.metricsPort
+        configuration.metricsHost = metricsHost ?? configuration.metricsHost
         bootstrapLogging(configuration.logLevel)
         let logger = Logger(label: "warren.worker")
         let worker = Worker(
@@ -70,7 +81,9 @@ struct WorkerCommand: AsyncParsableCommand {
                 recordStartAfter: .milliseconds(recordStartAfter), consumerTimeout: .seconds(consumerTimeout)),
             logger: logger)
         let group = ServiceGroup(
-            configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [worker] + MetricsServer.forWorker(configuration: configuration, logger: logger),
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -47,6 +47,12 @@ public struct Configuration: Sendable, Equatable {
     /// `WARREN_MAX_WAITING`: how many tasks may wait in a queue before submissions to it are
     /// refused (429); none by default.
     public var maximumWaiting = QueueLimits.none
+    /// `WARREN_METRICS_KEY`: when set, the bearer key a scrape of `/metrics` must present.
+    public var metricsKey: String? = nil
+    /// `WARREN_METRICS_HOST` and `WARREN_METRICS_PORT`: where a worker serves `/metrics`; no port,
+    /// no metrics server (the API serves them on its own port).
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort: Int? = nil
 
     public static let defaults = Configuration(
         amqpURL: "amqp://guest:guest@127.0.0.1:5672/%2f",
@@ -132,5 +138,8 @@ public struct Configuration: Sendable, Equatable {
         retention.revoked = try retained("WARREN_RETAIN_REVOKED", retention.revoked)
         maximumResultBytes = try number("WARREN_MAX_RESULT_BYTES", 1...(256 * 1_048_576)) ?? maximumResultBytes
         if let limits = text("WARREN_MAX_WAITING") { maximumWaiting = try QueueLimits(parsing: limits) }
+        metricsKey = text("WARREN_METRICS_KEY")
+        metricsHost = text("WARREN_METRICS_HOST") ?? metricsHost
+        metricsPort = try number("WARREN_METRICS_PORT", 0...65535)
     }
 }

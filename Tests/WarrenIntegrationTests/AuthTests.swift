@@ -15,7 +15,7 @@ import WarrenTesting
     /// The role every route needs (nil: open to anyone). Every route the API has must be listed,
     /// so that a new one cannot go unchecked.
     static let roles: [String: APIRole?] = [
-        "GET /healthz": nil, "GET /readyz": nil,
+        "GET /healthz": nil, "GET /readyz": nil, "GET /metrics": nil,
         "GET /v1/tasks": .read, "GET /v1/tasks/{id}": .read, "GET /v1/tasks/{id}/events": .read,
         "GET /v1/tasks/{id}/stream": .read, "POST /v1/tasks": .submit, "POST /v1/tasks/batch": .submit,
         "POST /v1/tasks/{id}/revoke": .submit,
@@ -183,7 +183,7 @@ import WarrenTesting
 
             try await withProgram(builtExecutable("warren"), ["api", "--insecure-no-auth"], environment: environment) {
                 output in
-                let port = try await Self.listeningPort(output)
+                let port = try await printedPort(after: "Warren API listening on http://0.0.0.0:", in: output)
                 let status = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                     try await client.get("/v1/queues").status
                 }
@@ -198,7 +198,7 @@ import WarrenTesting
                 try await $0.create(name: "logged", role: .read).key
             }
             try await withProgram(builtExecutable("warren"), ["api"], environment: withKey) { output in
-                let port = try await Self.listeningPort(output)
+                let port = try await printedPort(after: "Warren API listening on http://0.0.0.0:", in: output)
                 try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                     #expect(try await client.get("/v1/queues", headers: Self.bearer(secret)).status == .ok)
                     #expect(try await client.get("/v1/queues", headers: Self.bearer(stored)).status == .ok)
@@ -216,16 +216,5 @@ import WarrenTesting
                 }
             }
         }
-    }
-
-    /// The port `warren api` prints once it listens.
-    static func listeningPort(_ output: () -> String) async throws -> Int {
-        var port: Int?
-        try await eventually("warren api listens") {
-            let line = output().split(separator: "\n").first { $0.contains("Warren API listening on") }
-            port = line.flatMap { Int($0.split(separator: ":").last ?? "") }
-            return port != nil
-        }
-        return port!
     }
 }

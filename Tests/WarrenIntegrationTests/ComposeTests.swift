@@ -11,7 +11,7 @@ import Yams
         let document = try #require(
             try Yams.load(yaml: String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])
         let services = try #require(document["services"] as? [String: Any])
-        #expect(Set(services.keys) == ["rabbitmq", "postgres", "migrate", "api", "worker"])
+        #expect(Set(services.keys) == ["rabbitmq", "postgres", "migrate", "api", "worker", "prometheus"])
         for name in ["migrate", "api", "worker"] {
             let service = try #require(services[name] as? [String: Any])
             let environment = try #require(service["environment"] as? [String: Any], "\(name) has no environment")
@@ -24,7 +24,10 @@ import Yams
         // Beyond loopback the API refuses to start without a key, and compose starts none without one.
         let keys = (api["environment"] as? [String: Any])?["WARREN_API_KEYS"] as? String
         #expect(keys?.hasPrefix("${WARREN_API_KEYS:?") == true)
-        #expect((services["worker"] as? [String: Any])?["command"] as? [String] == ["worker", "--concurrency", "8"])
+        #expect(
+            (services["worker"] as? [String: Any])?["command"] as? [String] == [
+                "worker", "--concurrency", "8", "--metrics-port", "9464", "--metrics-host", "0.0.0.0",
+            ])
         #expect((services["migrate"] as? [String: Any])?["command"] as? [String] == ["migrate"])
         for name in ["rabbitmq", "postgres"] {
             #expect((services[name] as? [String: Any])?["healthcheck"] != nil, "\(name) has no health check")

@@ -267,6 +267,18 @@ func withProgram<Result>(
     return result
 }
 
+/// The port a program printed after `prefix` ("Warren API listening on http://127.0.0.1:"), once
+/// it has printed it.
+func printedPort(after prefix: String, in output: @escaping () -> String) async throws -> Int {
+    var port: Int?
+    try await eventually("a line with \(prefix)") {
+        let line = output().split(separator: "\n").first { $0.contains(prefix) }
+        port = line.flatMap { Int($0.split(separator: ":").last?.prefix { $0.isNumber } ?? "") }
+        return port != nil
+    }
+    return port!
+}
+
 /// Runs `WarrenTestWorker` with `arguments` for the duration of `body`, its output discarded, and
 /// kills it if it still runs afterwards: a test that fails before it stops its worker must not
 /// leave a process holding the test runner's output open, which kept `swift test` waiting for ever.

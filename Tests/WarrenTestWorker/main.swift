@@ -2,11 +2,14 @@
 // that need a real worker process: signals, SIGKILL, network cuts.
 //
 //   WarrenTestWorker <queue> [concurrency] [runaway grace, seconds] [name] [consumer timeout, seconds]
+//
+// With WARREN_METRICS_PORT set, it serves /metrics there, as `warren worker --metrics-port` does.
 import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
 import Warren
+import WarrenMetrics
 import WarrenTesting
 
 let arguments = CommandLine.arguments
@@ -18,6 +21,7 @@ guard arguments.count >= 2 else {
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
 let logger = Logger(label: "warren.test-worker")
 let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+let metrics = MetricsServer.forWorker(configuration: configuration, logger: logger)
 let worker = Worker(
     configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
     options: Worker.Options(
@@ -28,5 +32,5 @@ let worker = Worker(
         consumerTimeout: .seconds(arguments.count > 5 ? Int(arguments[5]) ?? 1_800 : 1_800)),
     logger: logger)
 let group = ServiceGroup(
-    configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    configuration: .init(services: [worker] + metrics, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 try await group.run()

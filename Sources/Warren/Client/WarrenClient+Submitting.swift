@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Foundation
 import Logging
 import WarrenAMQP
@@ -13,7 +14,7 @@ extension WarrenClient {
             let task = try await validated(submission)
             if let refusal = try await refusals([task])[0] { throw refusal }
             let receipt = try await batcher.submit(task)
-            if receipt.created { depths.add(1, to: task.queue) }
+            count([receipt])
             return receipt
         }
     }
@@ -41,7 +42,7 @@ extension WarrenClient {
                 if let refusal { results[index] = .failure(refusal) } else { tasks.append(task) }
             }
             let written = try await Self.insertAndPublish(tasks, store: store, broker: broker, logger: logger)
-            countSubmitted(written)
+            count(written.compactMap { try? $0.get() })
             var receipts = written.makeIterator()
             return results.map { $0 ?? receipts.next()! }
         }
@@ -63,6 +64,7 @@ extension WarrenClient {
                 room[task.queue]! -= 1
                 refusals.append(nil)
             } else {
+                TaskMetrics.of(task: task.task, queue: task.queue).refused.increment()
                 refusals.append(
                     WarrenError(
                         .queueFull,
@@ -73,10 +75,14 @@ extension WarrenClient {
         return refusals
     }
 
-    /// Counts the tasks just created in ``depths`` until their queues are read again.
-    func countSubmitted(_ results: [Result<SubmissionReceipt, any Error>]) {
+    /// Counts the tasks just created: in ``depths`` until their queues are read again, and in
+    /// ``TaskMetrics``.
+    func count(_ receipts: [SubmissionReceipt]) {
         var created: [String: Int] = [:]
-        for case .success(let receipt) in results where receipt.created { created[receipt.queue, default: 0] += 1 }
+        for receipt in receipts where receipt.created {
+            created[receipt.queue, default: 0] += 1
+            TaskMetrics.of(task: receipt.task, queue: receipt.queue).submitted.increment()
+        }
         for (queue, count) in created { depths.add(count, to: queue) }
     }
 
@@ -136,7 +142,7 @@ extension WarrenClient {
                 countdown: countdown.map { $0.seconds }, eta: eta, retry: retry, resultTTL: resultTTL?.seconds)
             if let refusal = try await refusals([task])[0] { throw refusal }
             let receipt = try await batcher.submit(task)
-            if receipt.created { depths.add(1, to: task.queue) }
+            count([receipt])
             return TaskHandle(id: receipt.id, client: self)
         }
     }
@@ -160,7 +166,7 @@ extension WarrenClient {
                 }
                 if let refusal = try await refusals(tasks).lazy.compactMap({ $0 }).first { throw refusal }
                 let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
-                countSubmitted(results)
+                count(results.compactMap { try? $0.get() })
                 for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
             }
             return handles

@@ -1,5 +1,7 @@
+import CoreMetrics
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 import WarrenAMQP
@@ -222,7 +224,15 @@ final class Pipeline: Sendable {
             let running = RunningAttempt(
                 taskID: envelope.id, softLimit: entry.options.softTimeLimit, hardLimit: entry.options.timeLimit)
             watchdog.watch(running)
+            let metrics = TaskMetrics.of(task: envelope.task, queue: envelope.queue)
+            metrics.started.increment()
+            let due = max(envelope.createdAt, envelope.eta ?? envelope.createdAt)
+            metrics.queueWait.record(duration: .seconds(max(0, Date().timeIntervalSince(due))))
+            TaskMetrics.inFlight.increment()
+            let runStarted = ContinuousClock.now
             end = await running.run({ [context] in try await entry.run(envelope.args, context) })
+            metrics.runTime.record(duration: ContinuousClock.now - runStarted)
+            TaskMetrics.inFlight.decrement()
         }
         // Decided before anything returns, so that no start is written once the attempt has ended.
         let start: AttemptResolution.Start
@@ -298,6 +308,15 @@ final class Pipeline: Sendable {
         do {
             if try await settlements.submit(settlement) {
                 tally.count(settlement.outcome.state, in: envelope.queue)
+                let metrics = TaskMetrics.of(task: envelope.task, queue: envelope.queue)
+                switch settlement.outcome.state {
+                case .success: metrics.success.increment()
+                case .retry: metrics.retry.increment()
+                default:
+                    metrics.failure.increment()
+                    TaskMetrics.deadLettered(
+                        task: envelope.task, queue: envelope.queue, reason: settlement.outcome.error?.reason)
+                }
             } else {
                 logger.notice("outcome not recorded: a newer attempt owns the task")
             }
@@ -384,6 +403,9 @@ final class Pipeline: Sendable {
             try await connection.publish(
                 TaskMessages.deadLetter(delivery, queue: queue, error: error, attempts: nil, key: letter.key))
             tally.count(.failure, in: queue)
+            // A name no worker registered is not a label: a foreign producer could send any number.
+            let task = envelope.flatMap { registry[$0.task] == nil ? nil : $0.task } ?? "unknown"
+            TaskMetrics.deadLettered(task: task, queue: queue, reason: error.reason)
             await acks.done([delivery.deliveryTag])
         } catch {
             await giveBack(delivery, error, logger)

@@ -60,8 +60,11 @@ actor QueueConsumers {
 
     private func refresh() async {
         let generation = self.generation
-        guard let pausedNow = try? Set(await store.pauses(among: queues).keys), generation == self.generation
-        else { return }
+        let read = try? Set(await store.pauses(among: queues).keys)
+        // This read every second is the worker's probe of PostgreSQL.
+        TaskMetrics.connection("postgresql", up: read != nil)
+        TaskMetrics.connection("rabbitmq", up: connection?.isOpen == true)
+        guard let pausedNow = read, generation == self.generation else { return }
         guard let connection, connection.isOpen else {
             paused.withLock { $0 = pausedNow }
             return
