@@ -21,7 +21,12 @@ struct EndToEnd {
         var tasksPerSecond: Double { Double(tasks) / cpu.seconds }
     }
 
-    /// Starts `count` worker processes on `queue` and waits until each consumes.
+    /// The API key of the benchmark's APIs (`WARREN_API_KEYS`): requests pay for authentication
+    /// as a deployment's do.
+    static let apiKey = "wk_bench-\(UUID().uuidString)"
+
+    /// Starts `count` worker processes on `queue` and waits until each consumes. Each serves its
+    /// metrics, as a deployment's workers do, so that the figures include recording them.
     func startWorkers(_ count: Int, queue: String, concurrency: Int, prefetch: Int) async throws -> [BenchProcess] {
         var workers: [BenchProcess] = []
         for index in 0..<count {
@@ -30,7 +35,7 @@ struct EndToEnd {
                     name: "worker\(index + 1)",
                     arguments: [
                         "worker", "--queues", queue, "--concurrency", "\(concurrency)", "--prefetch", "\(prefetch)",
-                        "--log-level", "warning",
+                        "--log-level", "warning", "--metrics-port", "0",
                     ],
                     environment: [:]))
         }
@@ -66,6 +71,7 @@ struct EndToEnd {
         wrk.method = "POST"
         wrk.body = '{"task":"noop","args":{},"queue":"\(queue)"}'
         wrk.headers["Content-Type"] = "application/json"
+        wrk.headers["Authorization"] = "Bearer \(Self.apiKey)"
         """.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
         let process = Process()
@@ -121,6 +127,7 @@ struct EndToEnd {
             var request = HTTPClientRequest(
                 url: "http://127.0.0.1:\(port)/v1/tasks/\(id.uuidString.lowercased())?wait=10")
             request.method = .GET
+            request.headers.add(name: "authorization", value: "Bearer \(Self.apiKey)")
             let response = try await http.execute(request, timeout: .seconds(15))
             let document = try JSONValue(
                 parsing: Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
@@ -209,6 +216,7 @@ private func postTask(_ http: HTTPClient, port: Int, body: String) async throws 
     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/tasks")
     request.method = .POST
     request.headers.add(name: "content-type", value: "application/json")
+    request.headers.add(name: "authorization", value: "Bearer \(EndToEnd.apiKey)")
     request.body = .bytes(ByteBuffer(string: body))
     let response = try await http.execute(request, timeout: .seconds(30))
     let bytes = try await response.body.collect(upTo: 1 << 20)

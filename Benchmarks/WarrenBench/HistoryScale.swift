@@ -106,8 +106,9 @@ struct HistoryScale {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = http.shutdown() }
         func get(_ path: String) async throws -> JSONValue {
-            let response = try await http.execute(
-                HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(30))
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+            request.headers.add(name: "authorization", value: "Bearer \(EndToEnd.apiKey)")
+            let response = try await http.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 16 << 20)
             guard response.status.code == 200 else {
                 throw BenchError("GET \(path) answered \(response.status.code): \(String(buffer: body).prefix(200))")

@@ -126,7 +126,8 @@ struct WarrenBench: AsyncParsableCommand {
 
         progress("REST: \(restSeconds) s of POST /v1/tasks from \(httpClients) clients (wrk)")
         let api = try BenchProcess(
-            name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: [:])
+            name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"],
+            environment: ["WARREN_API_KEYS": EndToEnd.apiKey])
         let listening = try api.waitForLine(containing: "listening on")
         guard let port = listening.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw BenchError("could not read the API's port from \(listening)")
@@ -242,7 +243,7 @@ struct WarrenBench: AsyncParsableCommand {
         // Its own retention would delete the history being measured.
         let keepEverything = [
             "WARREN_RETAIN_SUCCESS": "forever", "WARREN_RETAIN_FAILURE": "forever",
-            "WARREN_RETAIN_REVOKED": "forever",
+            "WARREN_RETAIN_REVOKED": "forever", "WARREN_API_KEYS": EndToEnd.apiKey,
         ]
         let api = try BenchProcess(
             name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: keepEverything)

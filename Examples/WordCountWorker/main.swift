@@ -35,8 +35,8 @@ struct CountWords: TaskDefinition {
     }
 }
 
-LoggingSystem.bootstrap(StreamLogHandler.standardError)
 let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+WarrenLogging.bootstrap(configuration)
 var registry = TaskRegistry()
 registry.register(CountWords())
 let logger = Logger(label: "word-count-worker")

@@ -38,7 +38,7 @@ struct APICommand: AsyncParsableCommand {
             $0.httpHost = host
             $0.httpPort = port
         }
-        bootstrapLogging(configuration.logLevel)
+        WarrenLogging.bootstrap(configuration)
         _ = PrometheusExport.registry
         let logger = Logger(label: "warren.api")
         try await WarrenClient.withClient(configuration: configuration, maximumConnections: 8, logger: logger) {

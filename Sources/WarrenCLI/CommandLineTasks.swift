@@ -5,14 +5,18 @@ import Warren
 
 /// How tasks appear on the command line.
 
-/// Prints a task's row for a person; throws (exit 1) if it failed.
-func printRecord(_ record: TaskRecord) throws {
-    print("state: \(record.state.rawValue)")
-    print("task: \(record.task) on \(record.queue), attempts: \(record.attempts)")
-    if let progress = record.progress { print("progress: \(progressText(progress))") }
-    if let result = record.result { print("result: \(result.jsonText)") }
-    if let expired = record.resultExpiredAt { print("result: expired at \(ISO8601Timestamp.format(expired))") }
-    if let error = record.error { print("error: \(error.jsonText)") }
+/// Prints a task's row for a person, or as JSON; throws (exit 1) if it failed.
+func printRecord(_ record: TaskRecord, json: Bool) throws {
+    if json {
+        print(record.document.jsonText)
+    } else {
+        print("state: \(record.state.rawValue)")
+        print("task: \(record.task) on \(record.queue), attempts: \(record.attempts)")
+        if let progress = record.progress { print("progress: \(progressText(progress))") }
+        if let result = record.result { print("result: \(result.jsonText)") }
+        if let expired = record.resultExpiredAt { print("result: expired at \(ISO8601Timestamp.format(expired))") }
+        if let error = record.error { print("error: \(error.jsonText)") }
+    }
     if record.state == .failure { throw ExitCode(1) }
 }
 

@@ -1,7 +1,6 @@
 public import ArgumentParser
 import Foundation
 import Logging
-import Synchronization
 import Warren
 
 /// Flags every command shares; each overrides its environment variable.
@@ -34,30 +33,12 @@ extension ConnectionOptions {
         maximumConnections: Int = 1, _ body: (WarrenClient) async throws -> Result
     ) async throws -> Result {
         let configuration = try configuration()
-        bootstrapLogging(configuration.logLevel)
+        WarrenLogging.bootstrap(configuration)
         return try await WarrenClient.withClient(
             configuration: configuration, maximumConnections: maximumConnections, logger: Logger(label: "warren.cli"),
             body)
     }
 }
-
-/// Sends every log line to standard error at `level` and above. The first call sets it up; a
-/// command that opens a client twice (to count, ask, then act) calls it again, to no effect.
-func bootstrapLogging(_ level: LogLevel) {
-    let first = loggingBootstrapped.withLock { done in
-        defer { done = true }
-        return !done
-    }
-    guard first else { return }
-    let level = Logger.Level(rawValue: level.rawValue) ?? .info
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
-    }
-}
-
-private let loggingBootstrapped = Mutex(false)
 
 extension LogLevel: ExpressibleByArgument {}
 extension APIRole: ExpressibleByArgument {}

@@ -54,7 +54,7 @@ struct HistoryCommand: AsyncParsableCommand {
                     })
             }
             let configuration = try connection.configuration()
-            bootstrapLogging(configuration.logLevel)
+            WarrenLogging.bootstrap(configuration)
             let retention = HistoryRetention(
                 databaseURL: configuration.databaseURL, policy: RetentionPolicy(olderThan: seconds, states: states),
                 logger: Logger(label: "warren.history"))

@@ -34,7 +34,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try connection.configuration()
-            bootstrapLogging(configuration.logLevel)
+            WarrenLogging.bootstrap(configuration)
             let (key, record) = try await APIKeys.withKeys(databaseURL: configuration.databaseURL) { keys in
                 try await keys.create(name: name, role: role)
             }
@@ -65,7 +65,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try connection.configuration()
-            bootstrapLogging(configuration.logLevel)
+            WarrenLogging.bootstrap(configuration)
             let keys = try await APIKeys.withKeys(databaseURL: configuration.databaseURL) { try await $0.list() }
             if json {
                 print(JSONValue.object(["keys": .array(keys.map(\.document))]).jsonText)
@@ -100,7 +100,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try connection.configuration()
-            bootstrapLogging(configuration.logLevel)
+            WarrenLogging.bootstrap(configuration)
             guard
                 let record = try await APIKeys.withKeys(
                     databaseURL: configuration.databaseURL, { try await $0.revoke(id) })

@@ -10,7 +10,12 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply pending database migrations.",
-        discussion: "Applies migrations/*.sql in name order, each once, in a transaction, under an advisory lock.")
+        discussion: """
+            Applies migrations/*.sql in name order, each once, in a transaction, under an advisory lock.
+
+              warren migrate
+              warren migrate --directory /opt/warren/migrations --json
+            """)
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -19,16 +24,23 @@ struct MigrateCommand: AsyncParsableCommand {
             "Directory of migration files (WARREN_MIGRATIONS_DIR; default: ./migrations, or the one beside the build).")
     var directory: String?
 
+    @Flag(help: "Print the migrations applied as JSON: {\"applied\": [names]}.")
+    var json = false
+
     func run() async throws {
         let configuration = try connection.configuration()
-        bootstrapLogging(configuration.logLevel)
+        WarrenLogging.bootstrap(configuration)
         let logger = Logger(label: "warren.migrate")
         guard let directory = directory ?? configuration.migrationsDirectory ?? Self.findMigrations() else {
             throw ValidationError("no migrations directory found; pass --directory or set WARREN_MIGRATIONS_DIR")
         }
         let applied = try await Migrator(databaseURL: configuration.databaseURL, logger: logger)
             .migrate(try Migration.load(from: directory))
-        print(applied.isEmpty ? "Schema is up to date." : "Applied \(applied.joined(separator: ", ")).")
+        if json {
+            print(JSONValue.object(["applied": .array(applied.map(JSONValue.string))]).jsonText)
+        } else {
+            print(applied.isEmpty ? "Schema is up to date." : "Applied \(applied.joined(separator: ", ")).")
+        }
     }
 
     /// `./migrations`, or the repository's when run from a build directory inside it.

@@ -66,9 +66,17 @@ struct QueuesCommand: AsyncParsableCommand {
         @Argument(help: "The queue's name: 1 to 200 letters, digits, '_', '-', '.' or ':'.")
         var name: String
 
+        @Flag(help: "Print {\"queue\", \"dead_letter_queue\"} as JSON.")
+        var json = false
+
         func run() async throws {
             try await connection.withClient { client in try await client.declare(queue: name) }
-            print("declared \(name) (and \(name).dead)")
+            let deadLetters = Topology.deadLetterQueue(of: name)
+            if json {
+                print(JSONValue.object(["queue": .string(name), "dead_letter_queue": .string(deadLetters)]).jsonText)
+            } else {
+                print("declared \(name) (and \(deadLetters))")
+            }
         }
     }
 
@@ -85,9 +93,16 @@ struct QueuesCommand: AsyncParsableCommand {
         @Argument(help: "The queue's name.")
         var name: String
 
+        @Flag(help: "Print the queue as POST /v1/queues/{name}/pause answers.")
+        var json = false
+
         func run() async throws {
             let since = try await connection.withClient { client in try await client.pause(queue: name) }
-            print("\(name) is paused (since \(ISO8601Timestamp.format(since)))")
+            if json {
+                print(QueueSummary.pauseDocument(of: name, pausedAt: since).jsonText)
+            } else {
+                print("\(name) is paused (since \(ISO8601Timestamp.format(since)))")
+            }
         }
     }
 
@@ -101,9 +116,16 @@ struct QueuesCommand: AsyncParsableCommand {
         @Argument(help: "The queue's name.")
         var name: String
 
+        @Flag(help: "Print the queue as POST /v1/queues/{name}/resume answers.")
+        var json = false
+
         func run() async throws {
             try await connection.withClient { client in try await client.resume(queue: name) }
-            print("\(name) is consumed again")
+            if json {
+                print(QueueSummary.pauseDocument(of: name, pausedAt: nil).jsonText)
+            } else {
+                print("\(name) is consumed again")
+            }
         }
     }
 }

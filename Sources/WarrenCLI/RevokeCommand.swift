@@ -21,8 +21,11 @@ struct RevokeCommand: AsyncParsableCommand {
     @Flag(help: "Cancel the task if it is running.")
     var terminate = false
 
+    @Flag(help: "Print the revoked task as POST /v1/tasks/{id}/revoke answers.")
+    var json = false
+
     func run() async throws {
         let record = try await connection.withClient { client in try await client.revoke(id, terminate: terminate) }
-        try printRecord(record)
+        try printRecord(record, json: json)
     }
 }

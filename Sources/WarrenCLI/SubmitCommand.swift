@@ -10,6 +10,7 @@ struct SubmitCommand: AsyncParsableCommand {
         discussion: """
               warren submit send_email --args '{"to":"ada@example.com","subject":"Hi","body":"Hello"}'
               warren submit generate_report --args '{"hours":24}' --wait
+              warren submit noop --json
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -38,6 +39,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait with --wait.")
     var timeout: Int = 60
 
+    @Flag(help: "Print the receipt as POST /v1/tasks answers, and with --wait the task as GET answers it.")
+    var json = false
+
     func run() async throws {
         let arguments = try JSONValue(parsing: Array(args.utf8))
         let record = try await connection.withClient(maximumConnections: 2) { client -> TaskRecord? in
@@ -45,10 +49,14 @@ struct SubmitCommand: AsyncParsableCommand {
                 Submission(
                     task: task, args: arguments, queue: queue, priority: priority, idempotencyKey: idempotencyKey,
                     maxRetries: maxRetries))
-            print(receipt.id.uuidString.lowercased())
+            if json {
+                print(receipt.document.jsonText)
+            } else {
+                print(receipt.id.uuidString.lowercased())
+            }
             guard wait else { return nil }
             return try await client.waitForCompletion(of: receipt.id, timeout: .seconds(timeout))
         }
-        if let record { try printRecord(record) }
+        if let record { try printRecord(record, json: json) }
     }
 }

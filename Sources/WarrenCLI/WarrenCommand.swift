@@ -21,7 +21,15 @@ struct WarrenCommand: AsyncParsableCommand {
               warren events 5f0c2a9e-…
               warren dlq list --queue emails
               warren keys create --role submit --name billing
+
+            Every command that prints a result takes --json. Shell completion:
+              warren --generate-completion-script bash > /etc/bash_completion.d/warren   (or zsh, fish)
+
+            Exit codes: 0 done; 1 failed (an error, a task that failed or does not exist, a revoke
+            that came too late); 64 a wrong command line; 70 a worker whose task ignored its hard
+            time limit (restart it).
             """,
+        version: WarrenVersion.current,
         subcommands: [
             APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
             RevokeCommand.self, TasksCommand.self, EventsCommand.self, DeadLettersCommand.self, QueuesCommand.self,

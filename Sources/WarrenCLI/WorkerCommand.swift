@@ -71,7 +71,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var configuration = try connection.configuration()
         configuration.metricsPort = metricsPort ?? configuration.metricsPort
         configuration.metricsHost = metricsHost ?? configuration.metricsHost
-        bootstrapLogging(configuration.logLevel)
+        WarrenLogging.bootstrap(configuration)
         let logger = Logger(label: "warren.worker")
         let worker = Worker(
             configuration: configuration, registry: try .builtin(configuration: configuration),

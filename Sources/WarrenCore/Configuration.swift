@@ -53,6 +53,8 @@ public struct Configuration: Sendable, Equatable {
     /// no metrics server (the API serves them on its own port).
     public var metricsHost = "127.0.0.1"
     public var metricsPort: Int? = nil
+    /// `WARREN_LOG_FORMAT`: `text` or `json`.
+    public var logFormat = LogFormat.text
 
     public static let defaults = Configuration(
         amqpURL: "amqp://guest:guest@127.0.0.1:5672/%2f",
@@ -122,6 +124,7 @@ public struct Configuration: Sendable, Equatable {
             return choice
         }
         logLevel = try choice("WARREN_LOG_LEVEL") ?? logLevel
+        logFormat = try choice("WARREN_LOG_FORMAT") ?? logFormat
         maximumBodyBytes = try number("WARREN_MAX_BODY_BYTES", 1...(256 * 1_048_576)) ?? maximumBodyBytes
         maximumWaiters = try number("WARREN_MAX_WAITERS", 0...100_000) ?? maximumWaiters
         queueType = try choice("WARREN_QUEUE_TYPE") ?? queueType

@@ -18,6 +18,7 @@ public enum TestTasks {
         registry.register(Crash())
         registry.register(CountRun(databaseURL: databaseURL))
         registry.register(Paced())
+        registry.register(Clock())
         registry.register(Gated())
         registry.register(Progressing())
         return registry
@@ -30,6 +31,19 @@ public enum TestTasks {
         public typealias Result = Double
         public static let name = "test.paced"
         public static let options = TaskOptions(queue: "test-paced", rateLimit: RateLimit(5, per: .second))
+        public init() {}
+        public func run(_ arguments: Arguments, context: TaskContext) async throws -> Double {
+            Date().timeIntervalSince1970
+        }
+    }
+
+    /// Returns when it ran (seconds since 1970): when a worker really ran a task, which its row's
+    /// `started_at` may not say on a busy machine (a start written with its outcome is stored as
+    /// that statement's time less the run time).
+    public struct Clock: TaskDefinition {
+        public struct Arguments: Codable, Sendable { public init() {} }
+        public typealias Result = Double
+        public static let name = "test.clock"
         public init() {}
         public func run(_ arguments: Arguments, context: TaskContext) async throws -> Double {
             Date().timeIntervalSince1970

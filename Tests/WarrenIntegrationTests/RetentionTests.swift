@@ -15,7 +15,7 @@ import WarrenTesting
     /// A task of `queue` that finished `daysAgo` days ago in `state` (or never finished, for a
     /// waiting or running state), with two events; returns its id.
     func seedTask(
-        _ state: TaskState, finishedDaysAgo daysAgo: Double, queue: String, _ pool: PostgresPool
+        _ state: TaskState, finishedDaysAgo daysAgo: Double, queue: String, _ pool: some SQLRunner
     ) async throws -> UUID {
         let id = UUID()
         let finished: [TaskState] = [.success, .failure, .revoked]
@@ -38,7 +38,7 @@ import WarrenTesting
     /// A dead letter of `task` (none: a message without a readable id) in `queue`, `daysAgo` days
     /// old, waiting or resolved; returns its id.
     func seedDeadLetter(
-        of task: UUID?, queue: String, daysAgo: Double, resolution: String?, _ pool: PostgresPool
+        of task: UUID?, queue: String, daysAgo: Double, resolution: String?, _ pool: some SQLRunner
     ) async throws -> Int {
         try await pool.query(
             """
@@ -49,6 +49,21 @@ import WarrenTesting
             RETURNING id
             """
         ).first!.decode("id")
+    }
+
+    /// A task as ``seedTask(_:finishedDaysAgo:queue:_:)`` seeds it, with a dead letter, in one
+    /// transaction: a `warren api` that another test started may apply retention between two
+    /// statements, and delete the task before its dead letter exists.
+    func seedTask(
+        _ state: TaskState, finishedDaysAgo daysAgo: Double, queue: String, deadLetterDaysAgo letterDaysAgo: Double,
+        resolution: String?, _ pool: PostgresPool
+    ) async throws -> (task: UUID, letter: Int) {
+        try await pool.transaction { connection in
+            let task = try await seedTask(state, finishedDaysAgo: daysAgo, queue: queue, connection)
+            let letter = try await seedDeadLetter(
+                of: task, queue: queue, daysAgo: letterDaysAgo, resolution: resolution, connection)
+            return (task, letter)
+        }
     }
 
     func remainingTasks(_ queue: String, _ pool: PostgresPool) async throws -> Set<UUID> {
@@ -65,14 +80,15 @@ import WarrenTesting
         try await withServers { servers in
             let pool = await servers.pool(uri: configuration.databaseURL)
             // The default policy: successes 7 days, failures 90, revoked tasks 30.
-            let oldSuccess = try await seedTask(.success, finishedDaysAgo: 10, queue: old, pool)
-            _ = try await seedDeadLetter(of: oldSuccess, queue: old, daysAgo: 11, resolution: "replayed", pool)
+            let oldSuccess = try await seedTask(
+                .success, finishedDaysAgo: 10, queue: old, deadLetterDaysAgo: 11, resolution: "replayed", pool
+            ).task
             let recentSuccess = try await seedTask(.success, finishedDaysAgo: 3, queue: old, pool)
-            let oldFailure = try await seedTask(.failure, finishedDaysAgo: 100, queue: old, pool)
-            _ = try await seedDeadLetter(of: oldFailure, queue: old, daysAgo: 100, resolution: "purged", pool)
-            let waitingFailure = try await seedTask(.failure, finishedDaysAgo: 100, queue: old, pool)
-            let waitingLetter = try await seedDeadLetter(
-                of: waitingFailure, queue: old, daysAgo: 100, resolution: nil, pool)
+            let oldFailure = try await seedTask(
+                .failure, finishedDaysAgo: 100, queue: old, deadLetterDaysAgo: 100, resolution: "purged", pool
+            ).task
+            let (waitingFailure, waitingLetter) = try await seedTask(
+                .failure, finishedDaysAgo: 100, queue: old, deadLetterDaysAgo: 100, resolution: nil, pool)
             let recentFailure = try await seedTask(.failure, finishedDaysAgo: 10, queue: old, pool)
             let oldRevoked = try await seedTask(.revoked, finishedDaysAgo: 40, queue: old, pool)
             let running = try await seedTask(.started, finishedDaysAgo: 100, queue: old, pool)
@@ -220,3 +236,11 @@ import WarrenTesting
         }
     }
 }
+
+/// Where seeding statements run: the pool, or a connection inside a transaction.
+protocol SQLRunner: Sendable {
+    func query(_ query: PostgresQuery) async throws -> PostgresRows
+}
+
+extension PostgresPool: SQLRunner {}
+extension PostgresConnection: SQLRunner {}

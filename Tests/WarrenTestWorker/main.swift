@@ -18,9 +18,9 @@ guard arguments.count >= 2 else {
         Data("usage: WarrenTestWorker <queue> [concurrency] [runaway grace] [name] [consumer timeout]\n".utf8))
     exit(2)
 }
-LoggingSystem.bootstrap(StreamLogHandler.standardError)
-let logger = Logger(label: "warren.test-worker")
 let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+WarrenLogging.bootstrap(configuration)
+let logger = Logger(label: "warren.test-worker")
 let metrics = MetricsServer.forWorker(configuration: configuration, logger: logger)
 let worker = Worker(
     configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),

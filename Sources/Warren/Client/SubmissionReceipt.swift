@@ -12,4 +12,14 @@ public struct SubmissionReceipt: Sendable, Equatable {
     public var state: TaskState
     /// False when an idempotency key matched an existing task.
     public var created: Bool
+
+    /// `{"id", "state", "task", "queue"}`, as `POST /v1/tasks` answers.
+    public var document: JSONValue { .object(members) }
+
+    public var members: [String: JSONValue] {
+        [
+            "id": .string(id.uuidString.lowercased()), "state": .string(state.rawValue), "task": .string(task),
+            "queue": .string(queue),
+        ]
+    }
 }

@@ -22,6 +22,11 @@ public struct QueueSummary: Sendable {
     /// How many tasks may wait before submissions are refused (`WARREN_MAX_WAITING`); nil for no limit.
     public var maximumWaiting: Int?
 
+    /// `{"queue", "paused", "paused_at"}`: what pausing or resuming a queue answers.
+    public static func pauseDocument(of queue: String, pausedAt: Date?) -> JSONValue {
+        ["queue": .string(queue), "paused": .bool(pausedAt != nil), "paused_at": .time(pausedAt)]
+    }
+
     /// `{"queue", "paused", "paused_at", "ready", "max_waiting", "unacknowledged", "consumers",
     /// "dead_letters", "dead_letter_queue", "oldest_waiting_seconds", "last_minute", "last_hour"}`.
     public var document: JSONValue {

@@ -162,6 +162,7 @@ final class Pipeline: Sendable {
         var logger = self.logger
         logger[metadataKey: LoggingKey.taskID] = "\(envelope.id)"
         logger[metadataKey: LoggingKey.taskName] = "\(envelope.task)"
+        logger[metadataKey: LoggingKey.queue] = "\(envelope.queue)"
         guard let entry = registry[envelope.task] else {
             await deadLetter(delivery, taskID: envelope.id, envelope: envelope, error: .unknownTask(envelope.task))
             return

@@ -57,7 +57,7 @@ struct TasksController: Sendable {
         var submission = try Submission(document: try JSONValue(parsing: body.readableBytesView))
         submission.apiKeyID = caller.keyID
         let receipt = try await client.submit(submission)
-        return try APIServer.json(receipt.created ? .accepted : .ok, .object(Self.members(receipt)))
+        return try APIServer.json(receipt.created ? .accepted : .ok, receipt.document)
     }
 
     /// The most tasks `POST /v1/tasks/batch` takes.
@@ -96,7 +96,7 @@ struct TasksController: Sendable {
             switch item.map({ _ in submitted.next()! }) {
             case .success(.success(let receipt)):
                 accepted += 1
-                result = Self.members(receipt)
+                result = receipt.members
                 result["status"] = JSONValue(receipt.created ? 202 : 200)
             case .success(.failure(let error)), .failure(let error):
                 result = Problem.from(error).members(instance: request.uri.path)
@@ -107,14 +107,6 @@ struct TasksController: Sendable {
         return try APIServer.json(
             .ok,
             ["results": .array(results), "accepted": JSONValue(accepted), "refused": JSONValue(items.count - accepted)])
-    }
-
-    /// What `POST /v1/tasks` answers: `{"id", "state", "task", "queue"}`.
-    static func members(_ receipt: SubmissionReceipt) -> [String: JSONValue] {
-        [
-            "id": .string(receipt.id.uuidString.lowercased()), "state": .string(receipt.state.rawValue),
-            "task": .string(receipt.task), "queue": .string(receipt.queue),
-        ]
     }
 
     static func taskID(_ text: String) throws -> UUID {
