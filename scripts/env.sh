@@ -19,7 +19,7 @@ warren_install_packages() {
     local missing=()
     local pkg
     for pkg in rabbitmq-server librabbitmq-dev libpq-dev postgresql amqp-tools pkg-config wrk iproute2 \
-        openssl python3-aiosmtpd prometheus; do
+        openssl python3-aiosmtpd python3-venv prometheus; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -34,6 +34,20 @@ warren_install_packages() {
     apt-get update -qq || die "apt-get update failed"
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$LOCAL/apt.log" 2>&1 \
         || { tail -20 "$LOCAL/apt.log" >&2; die "apt-get install failed (see .local/apt.log)"; }
+}
+
+# schemathesis (PyPI), which the tests run against a live API: the one on PATH, or one installed
+# into a virtual environment under .local/ (Debian's Python refuses pip installs of its own).
+warren_install_schemathesis() {
+    if ! command -v schemathesis >/dev/null 2>&1; then
+        if [ ! -x "$LOCAL/venv/bin/schemathesis" ]; then
+            log "installing schemathesis into .local/venv"
+            python3 -m venv "$LOCAL/venv" || die "python3 -m venv failed"
+            "$LOCAL/venv/bin/pip" install -q schemathesis >"$LOCAL/pip.log" 2>&1 \
+                || { tail -20 "$LOCAL/pip.log" >&2; die "pip install schemathesis failed (see .local/pip.log)"; }
+        fi
+        export PATH="$LOCAL/venv/bin:$PATH"
+    fi
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

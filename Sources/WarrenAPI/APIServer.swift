@@ -33,7 +33,10 @@ public enum APIServer {
         client: WarrenClient, configuration: Configuration, insecureNoAuth: Bool, logger: Logger
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: ProblemMiddleware(logger: logger, maximumBodyBytes: configuration.maximumBodyBytes))
+        let routes = RouteTable()
+        router.add(
+            middleware: ProblemMiddleware(
+                logger: logger, maximumBodyBytes: configuration.maximumBodyBytes, routes: routes))
         let mode: Keyring.Mode =
             insecureNoAuth ? .disabled : isLoopback(configuration.httpHost) ? .openWithoutKeys : .closedWithoutKeys
         let keyring = Keyring(mode: mode, bootstrap: configuration.apiKeys, logger: logger) {
@@ -48,6 +51,7 @@ public enum APIServer {
         QueuesController(client: client).add(to: router)
         KeysController(client: client, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
         MetricsController(client: client, key: configuration.metricsKey).add(to: router)
+        OpenAPIController().add(to: router)
         router.get("/healthz") { _, _ in
             try json(.ok, ["status": "ok"])
         }
@@ -61,6 +65,7 @@ public enum APIServer {
             ]
             return try json(broker && database ? .ok : .serviceUnavailable, document)
         }
+        routes.record(router)
         return router
     }
 

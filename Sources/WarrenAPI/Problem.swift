@@ -14,6 +14,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var errors: [String]
     /// Seconds after which to try again, sent as `Retry-After`.
     public var retryAfter: Int?
+    /// For a 405, the methods the path takes, sent as `Allow`.
+    public var allowedMethods: [String] = []
 
     public init(
         _ status: HTTPResponse.Status, kind: String, title: String, detail: String, errors: [String] = [],
@@ -31,6 +33,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if !allowedMethods.isEmpty { headers[.allow] = allowedMethods.joined(separator: ", ") }
         return Response(
             status: status, headers: headers,
             body: ResponseBody(

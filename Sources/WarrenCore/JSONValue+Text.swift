@@ -21,6 +21,26 @@ extension JSONValue {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// JSON text for people: sorted keys, each member and element on a line of its own, indented
+    /// by two spaces a level.
+    public var prettyText: String {
+        func pretty(_ value: JSONValue, _ indent: String) -> String {
+            let inner = indent + "  "
+            switch value {
+            case .array(let elements) where !elements.isEmpty:
+                return "[\n" + elements.map { inner + pretty($0, inner) }.joined(separator: ",\n") + "\n\(indent)]"
+            case .object(let members) where !members.isEmpty:
+                let lines = members.sorted { $0.key < $1.key }.map {
+                    inner + JSONValue.string($0.key).jsonText + ": " + pretty($0.value, inner)
+                }
+                return "{\n" + lines.joined(separator: ",\n") + "\n\(indent)}"
+            default:
+                return value.jsonText
+            }
+        }
+        return pretty(self, "")
+    }
+
     /// Compact JSON bytes with sorted keys.
     public var jsonBytes: [UInt8] {
         var output: [UInt8] = []

@@ -20,11 +20,22 @@ public enum TimeText {
     /// The time `text` names: `now` less a duration, or an RFC 3339 time.
     /// - Throws: ``WarrenError`` `invalidParameter` naming `parameter`.
     public static func date(_ text: String, now: Date, parameter: String) throws -> Date {
-        if let seconds = seconds(text) { return now.addingTimeInterval(-Double(seconds)) }
-        if let date = ISO8601Timestamp.parse(text) { return date }
+        let date = seconds(text).map { now.addingTimeInterval(-Double($0)) } ?? ISO8601Timestamp.parse(text)
+        if let date {
+            guard earliest...latest ~= date else {
+                throw WarrenError(
+                    .invalidParameter,
+                    "\(parameter): \(text.prefix(60).debugDescription) is before the year 1 or after 9999")
+            }
+            return date
+        }
         throw WarrenError(
             .invalidParameter,
             "\(parameter): \(text.prefix(60).debugDescription) is neither a duration (30s, 15m, 1h, 7d) "
                 + "nor an RFC 3339 time (2026-12-01T09:00:00Z)")
     }
+
+    /// The times PostgreSQL and RFC 3339 both hold: 0001-01-01 to 9999-12-31, UTC.
+    private static let earliest = Date(timeIntervalSince1970: -62_135_596_800)
+    private static let latest = Date(timeIntervalSince1970: 253_402_300_799)
 }

@@ -67,8 +67,8 @@ import WarrenTesting
                 #expect(waiting.status == .ok)
                 #expect(waiting.json["state"] == "QUEUED")
                 #expect(ContinuousClock.now - start >= .milliseconds(300))
-                #expect(try await client.get("/v1/tasks/\(id)?wait=soon").status == .unprocessableContent)
-                #expect(try await client.get("/v1/tasks/\(id)?wait=61").status == .unprocessableContent)
+                #expect(try await client.get("/v1/tasks/\(id)?wait=soon").status == .badRequest)
+                #expect(try await client.get("/v1/tasks/\(id)?wait=61").status == .badRequest)
                 // A revoke finishes a task too, and wakes its waiters.
                 let other = try await client.postJSON(
                     "/v1/tasks", #"{"task":"test.sleep","args":{"seconds":0.1},"queue":"\#(queue)"}"#)

@@ -64,11 +64,20 @@ import WarrenTesting
             let client = try await servers.client(configuration)
             let broker = try await servers.broker()
             try await client.declare(queue: queue)
-            // One slot, busy for 3 s: the other deliveries wait in the worker, taken but not started.
+            // One slot, busy until the test opens a gate: the other deliveries wait in the worker,
+            // taken but not started. A fixed busy time raced the pause on a loaded machine: once
+            // it ran out before the worker saw the pause, the next delivery started.
+            let gate = "pause-held-\(UUID().uuidString)"
+            let pool = await servers.pool(uri: configuration.databaseURL)
             try await withWorker(queues: [queue], concurrency: 1, prefetch: 10, configuration: configuration) {
-                let busy = try await client.submit(Submission(task: "test.sleep", args: ["seconds": 3], queue: queue))
-                    .id
-                try await eventually("the long task starts") { try await client.status(of: busy)?.state == .started }
+                let busy = try await client.submit(
+                    Submission(
+                        task: "test.progress", args: ["steps": 1, "milliseconds": 1, "gate": .string(gate)],
+                        queue: queue)
+                ).id
+                try await eventually("the long task starts") {
+                    try await client.status(of: busy)?.progress?.message == "halfway"
+                }
                 var waiting: [UUID] = []
                 for _ in 0..<4 {
                     waiting.append(
@@ -78,6 +87,10 @@ import WarrenTesting
                     try await broker.declareQueue(queue, passive: true).messageCount == 0
                 }
                 _ = try await client.pause(queue: queue)
+                try await eventually("the worker stops consuming \(queue)") {
+                    try await broker.declareQueue(queue, passive: true).consumerCount == 0
+                }
+                try await TestTasks.Gated.open(gate, pool)
                 #expect(try await client.waitForCompletion(of: busy, timeout: .seconds(15)).state == .success)
                 try await eventually("what it held goes back to \(queue)") {
                     try await broker.declareQueue(queue, passive: true).messageCount == 4

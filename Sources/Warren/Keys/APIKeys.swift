@@ -1,4 +1,5 @@
-public import Foundation
+import Foundation
+import Logging
 public import WarrenCore
 import WarrenPostgres
 
@@ -13,13 +14,16 @@ public struct APIKeys: Sendable {
     }
 
     let pool: PostgresPool
+    let logger: Logger
 
     /// Runs `body` with the keys of the database at `databaseURL`, for a command that only
     /// manages keys.
     public static func withKeys<Result: Sendable>(
         databaseURL: String, _ body: (APIKeys) async throws -> Result
     ) async throws -> Result {
-        try await PostgresPool.withPool(uri: databaseURL, maximumConnections: 1) { try await body(APIKeys(pool: $0)) }
+        try await PostgresPool.withPool(uri: databaseURL, maximumConnections: 1) {
+            try await body(APIKeys(pool: $0, logger: Logger(label: "warren.keys")))
+        }
     }
 
     /// Creates a key. The key itself is returned here and never again: only its digest is stored.
@@ -29,7 +33,7 @@ public struct APIKeys: Sendable {
         }
         let key = APIKeySecret.generate()
         let prefix = String(key.prefix(APIKeySecret.prefixLength))
-        let rows = try await pool.query(
+        let rows = try await query(
             """
             INSERT INTO warren.api_keys (name, role, prefix, hash)
             VALUES (\(name), \(role.rawValue), \(prefix), decode(\(APIKeySecret.digest(key)), 'hex'))
@@ -40,14 +44,14 @@ public struct APIKeys: Sendable {
 
     /// Every key, revoked or not, oldest first.
     public func list() async throws -> [APIKey] {
-        try await pool.query("SELECT \(unsafeSQL: Self.columns) FROM warren.api_keys ORDER BY id").map(Self.key)
+        try await query("SELECT \(unsafeSQL: Self.columns) FROM warren.api_keys ORDER BY id").map(Self.key)
     }
 
     /// Revokes a key: the API refuses it from then on (within ``APIKeys`` readers' refresh time).
     /// Revoking a revoked key again keeps its first revocation time.
     /// - Returns: the key, or nil when no key has that id.
     public func revoke(_ id: Int) async throws -> APIKey? {
-        let rows = try await pool.query(
+        let rows = try await query(
             """
             UPDATE warren.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = \(id)
             RETURNING \(unsafeSQL: Self.columns)
@@ -57,10 +61,19 @@ public struct APIKeys: Sendable {
 
     /// The keys that are not revoked, with their digests.
     public func active() async throws -> [Active] {
-        let rows = try await pool.query(
+        let rows = try await query(
             "SELECT id, role, encode(hash, 'hex') AS digest FROM warren.api_keys WHERE revoked_at IS NULL")
         return try rows.map { row in
             Active(id: try row.decode("id"), role: try Self.role(row), digest: try row.decode("digest"))
+        }
+    }
+
+    /// Runs a statement, reporting the database's errors as ``WarrenError``s, as the client does.
+    private func query(_ statement: PostgresQuery) async throws -> PostgresRows {
+        do {
+            return try await pool.query(statement)
+        } catch let error as PostgresError {
+            throw WarrenClient.reported(error, logger: logger)
         }
     }
 
@@ -84,5 +97,5 @@ public struct APIKeys: Sendable {
 
 extension WarrenClient {
     /// The API keys, in this client's database.
-    public var apiKeys: APIKeys { APIKeys(pool: pool) }
+    public var apiKeys: APIKeys { APIKeys(pool: pool, logger: logger) }
 }

@@ -22,18 +22,16 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         var fields: [String: JSONValue] = [:]
         for (key, value) in metadataProvider?.get() ?? [:] { fields[key] = Self.json(value) }
         for (key, value) in metadata { fields[key] = Self.json(value) }
-        for (key, value) in explicit ?? [:] { fields[key] = Self.json(value) }
+        for (key, value) in event.metadata ?? [:] { fields[key] = Self.json(value) }
+        if let error = event.error { fields[LoggingKey.error] = .string("\(error)") }
         fields["time"] = .string(ISO8601Timestamp.format(Date()))
-        fields["level"] = .string(level.rawValue)
+        fields["level"] = .string(event.level.rawValue)
         fields["label"] = .string(label)
-        fields["message"] = .string(message.description)
+        fields["message"] = .string(event.message.description)
         let text = JSONValue.object(fields).jsonText + "\n"
         // One write per line, under a lock: lines from many tasks never interleave.
         Self.output.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }

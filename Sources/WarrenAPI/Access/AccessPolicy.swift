@@ -14,9 +14,10 @@ enum AccessPolicy {
         return .admin
     }
 
-    /// The health checks, which load balancers and orchestrators call without a key; `/metrics`
-    /// has a key of its own (`WARREN_METRICS_KEY`).
-    static let publicPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    /// The health checks, which load balancers and orchestrators call without a key; `/metrics`,
+    /// which has a key of its own (`WARREN_METRICS_KEY`); and the API's description, which holds
+    /// no data and which a browser opens without a key.
+    static let publicPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]
 
     /// `/v1/tasks/{id}/revoke`.
     private static func isRevoke(_ path: String) -> Bool {

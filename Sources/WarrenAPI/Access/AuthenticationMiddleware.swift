@@ -32,8 +32,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     static func presentedKey(_ request: Request) -> String? {
-        if let authorization = request.headers[.authorization] {
-            return authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : nil
+        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
+            return String(authorization.dropFirst(7))
         }
         return request.headers.first { $0.name.canonicalName == "x-api-key" }?.value
     }

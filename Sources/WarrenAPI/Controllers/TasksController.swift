@@ -75,7 +75,7 @@ struct TasksController: Sendable {
         }
         guard items.count <= Self.maximumBatchSize else {
             throw Problem(
-                .contentTooLarge, kind: "batch-too-large", title: "Batch too large",
+                .unprocessableContent, kind: "batch-too-large", title: "Batch too large",
                 detail:
                     "the batch holds \(items.count) tasks, over the limit of \(Self.maximumBatchSize); send it in parts"
             )
@@ -128,7 +128,7 @@ struct TasksController: Sendable {
         if let waitText {
             guard let seconds = Double(waitText), seconds >= 0, seconds <= Self.maximumWait else {
                 throw WarrenError(
-                    .invalidArguments, "wait: must be a number of seconds from 0 to \(Int(Self.maximumWait))")
+                    .invalidParameter, "wait: must be a number of seconds from 0 to \(Int(Self.maximumWait))")
             }
             wait = seconds
         }

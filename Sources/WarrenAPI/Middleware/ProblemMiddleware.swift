@@ -7,6 +7,7 @@ import Warren
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
     let maximumBodyBytes: Int
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -14,6 +15,16 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
+            let allowed = routes.methods(for: request.uri.path)
+            guard allowed.isEmpty else {
+                var problem = Problem(
+                    .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
+                    detail:
+                        "\(request.method) is not allowed on \(request.uri.path); \(allowed.joined(separator: ", ")) are"
+                )
+                problem.allowedMethods = allowed
+                throw problem
+            }
             throw Problem(.notFound, kind: "not-found", title: "Not found", detail: "no route for \(request.uri.path)")
         } catch let error as HTTPError where error.status == .methodNotAllowed {
             throw Problem(

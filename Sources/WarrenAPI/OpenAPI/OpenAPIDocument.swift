@@ -331,11 +331,11 @@ enum OpenAPIDocument {
                   },
                   "413": {
                     "$ref": "#/components/responses/ContentTooLarge",
-                    "description": "The body is over WARREN_MAX_BODY_BYTES, or over 1,000 tasks (batch-too-large)."
+                    "description": "The body is over WARREN_MAX_BODY_BYTES."
                   },
                   "422": {
                     "$ref": "#/components/responses/UnprocessableContent",
-                    "description": "The body is not {\"tasks\": [submission, …]}, or the list is empty."
+                    "description": "The body is not {\"tasks\": [submission, …]}, or the list is empty, or over 1,000 tasks (batch-too-large)."
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
@@ -420,7 +420,7 @@ enum OpenAPIDocument {
                   },
                   "400": {
                     "$ref": "#/components/responses/BadRequest",
-                    "description": "The id is not a UUID (invalid-id), or progress not true or false."
+                    "description": "The id is not a UUID (invalid-id), or wait or progress is not what they take (invalid-parameter)."
                   },
                   "401": {
                     "$ref": "#/components/responses/Unauthorized",
@@ -430,16 +430,16 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/NotFound",
                     "description": "No task has the id."
                   },
-                  "422": {
-                    "$ref": "#/components/responses/UnprocessableContent",
-                    "description": "wait is not a number of seconds from 0 to 60 (invalid-arguments)."
-                  },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
                     "$ref": "#/components/responses/ServiceUnavailable",
                     "description": "Too many waiting requests (too-many-waiters, Retry-After: 1), or PostgreSQL failed."
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed",
+                    "description": "The id is `batch`: /v1/tasks/batch is the batch submission's path, which takes only POST."
                   }
                 }
               }
@@ -519,8 +519,25 @@ enum OpenAPIDocument {
                     "content": {
                       "text/event-stream": {
                         "schema": {
-                          "type": "string",
-                          "description": "Events `event: state|progress` whose `data:` is a Task as JSON, on one line; comments `: nothing new` to keep the connection."
+                          "type": "object",
+                          "description": "Each event: `event: state` at once and at each change of state, `event: progress` at each report of progress; `data:` is the Task as JSON, on one line. Comments (`: nothing new`) keep the connection open every 15 s. The stream ends once the task is finished.",
+                          "required": [
+                            "event",
+                            "data"
+                          ],
+                          "properties": {
+                            "event": {
+                              "enum": [
+                                "state",
+                                "progress"
+                              ]
+                            },
+                            "data": {
+                              "type": "string",
+                              "contentMediaType": "application/json",
+                              "description": "A Task."
+                            }
+                          }
                         },
                         "example": "event: state\ndata: {\"id\":\"5f0c2a9e-7c1e-4b8a-9d3f-2a6b1c0d4e5f\",…,\"state\":\"STARTED\",…}\n\nevent: progress\ndata: {…,\"progress\":{\"at\":\"2026-12-01T09:00:01.000Z\",\"fraction\":0.5,\"message\":null},…}\n\n"
                       }
@@ -1765,11 +1782,11 @@ enum OpenAPIDocument {
                   },
                   {
                     "format": "date-time",
-                    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$",
-                    "description": "An RFC 3339 time."
+                    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-](0[0-9]|1[0-7]):[0-5][0-9]|[+-]18:00)$",
+                    "description": "An RFC 3339 time from 0001-01-01 to 9999-12-31, its offset at most 18 hours."
                   }
                 ],
-                "description": "A duration back from now (30s, 15m, 1h, 7d) or an RFC 3339 time (2026-12-01T09:00:00Z)."
+                "description": "A duration back from now (30s, 15m, 1h, 7d) or an RFC 3339 time (2026-12-01T09:00:00Z); a time before the year 1 or after 9999 is a 400."
               },
               "Progress": {
                 "type": "object",
