@@ -21,9 +21,20 @@ struct EndToEnd {
         var tasksPerSecond: Double { Double(tasks) / cpu.seconds }
     }
 
-    /// The API key of the benchmark's APIs (`WARREN_API_KEYS`): requests pay for authentication
-    /// as a deployment's do.
+    /// The API key the benchmark's requests send: a `submit` key stored in `warren.api_keys`
+    /// (``storeAPIKey(_:)``), so that they pay for authentication as a deployment's do.
     static let apiKey = "wk_bench-\(UUID().uuidString)"
+
+    /// Stores ``apiKey`` as `warren api` keeps keys: its SHA-256 only. (`warren keys create`
+    /// makes a key of its own; the benchmark needs to know its key before it makes its clients.)
+    static func storeAPIKey(_ pool: PostgresPool) async throws {
+        _ = try await pool.query(
+            """
+            INSERT INTO warren.api_keys (name, role, prefix, hash)
+            VALUES ('benchmark', 'submit', \(String(apiKey.prefix(9))), decode(\(APIKeySecret.digest(apiKey)), 'hex'))
+            ON CONFLICT (hash) DO NOTHING
+            """)
+    }
 
     /// Starts `count` worker processes on `queue` and waits until each consumes. Each serves its
     /// metrics, as a deployment's workers do, so that the figures include recording them.

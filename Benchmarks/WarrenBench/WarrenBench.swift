@@ -112,6 +112,7 @@ struct WarrenBench: AsyncParsableCommand {
         let ceilings = CPUAccount(processes: []).since(ceilingsStart)
         report.add("cpu", "ceilings: stolen by the hypervisor", ceilings.share(ceilings.stolen), "%")
 
+        try await EndToEnd.storeAPIKey(pool)
         let endToEnd = EndToEnd(configuration: configuration, logger: logger, pool: pool)
         let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
         progress("end to end: \(tasks) noop tasks, 2 workers")
@@ -126,8 +127,7 @@ struct WarrenBench: AsyncParsableCommand {
 
         progress("REST: \(restSeconds) s of POST /v1/tasks from \(httpClients) clients (wrk)")
         let api = try BenchProcess(
-            name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"],
-            environment: ["WARREN_API_KEYS": EndToEnd.apiKey])
+            name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: [:])
         let listening = try api.waitForLine(containing: "listening on")
         guard let port = listening.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw BenchError("could not read the API's port from \(listening)")
@@ -239,11 +239,12 @@ struct WarrenBench: AsyncParsableCommand {
     private func measureHistoryScale(
         configuration: Configuration, logger: Logger, pool: PostgresPool, report: inout Report
     ) async throws {
+        try await EndToEnd.storeAPIKey(pool)
         let scale = HistoryScale(configuration: configuration, logger: logger, pool: pool)
         // Its own retention would delete the history being measured.
         let keepEverything = [
             "WARREN_RETAIN_SUCCESS": "forever", "WARREN_RETAIN_FAILURE": "forever",
-            "WARREN_RETAIN_REVOKED": "forever", "WARREN_API_KEYS": EndToEnd.apiKey,
+            "WARREN_RETAIN_REVOKED": "forever",
         ]
         let api = try BenchProcess(
             name: "api", arguments: ["api", "--port", "0", "--log-level", "warning"], environment: keepEverything)
@@ -270,6 +271,7 @@ struct WarrenBench: AsyncParsableCommand {
         api.stop()
 
         progress("end to end, without and then with retention deleting what finished over 27 days ago")
+        try await EndToEnd.storeAPIKey(pool)
         let endToEnd = EndToEnd(configuration: configuration, logger: logger, pool: pool)
         let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
         let workers = try await endToEnd.startWorkers(2, queue: queue, concurrency: concurrency, prefetch: prefetch)

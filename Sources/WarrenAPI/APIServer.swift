@@ -38,9 +38,9 @@ public enum APIServer {
             middleware: ProblemMiddleware(
                 logger: logger, maximumBodyBytes: configuration.maximumBodyBytes, routes: routes))
         let mode: Keyring.Mode =
-            insecureNoAuth ? .disabled : isLoopback(configuration.httpHost) ? .openWithoutKeys : .closedWithoutKeys
+            insecureNoAuth ? .noAuthentication : isLoopback(configuration.httpHost) ? .openUntilFirstKey : .closed
         let keyring = Keyring(mode: mode, bootstrap: configuration.apiKeys, logger: logger) {
-            try await client.apiKeys.active()
+            try await client.apiKeys.stored()
         }
         router.add(middleware: AuthenticationMiddleware(keyring: keyring))
         let tasks = TasksController(
@@ -82,7 +82,8 @@ public enum APIServer {
                 "--insecure-no-auth: the API answers anyone on \(host), as an admin, without a key")
             return
         }
-        guard !isLoopback(host), configuration.apiKeys.isEmpty, try await client.apiKeys.active().isEmpty else {
+        guard !isLoopback(host), configuration.apiKeys.isEmpty, try await client.apiKeys.stored().active.isEmpty
+        else {
             return
         }
         throw WarrenError(

@@ -104,7 +104,7 @@ struct KeysCommand: AsyncParsableCommand {
             guard
                 let record = try await APIKeys.withKeys(
                     databaseURL: configuration.databaseURL, { try await $0.revoke(id) })
-            else { throw ValidationError("no API key has the id \(id)") }
+            else { throw WarrenError(.notFound, "no API key has the id \(id)") }
             if json {
                 print(record.document.jsonText)
             } else {

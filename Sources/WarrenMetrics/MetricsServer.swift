@@ -57,7 +57,8 @@ public enum MetricsResponse {
         let presented = request.headers[.authorization].flatMap {
             $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil
         }
-        guard let presented, APIKeySecret.same(APIKeySecret.digest(presented), APIKeySecret.digest(key)) else {
+        guard let presented, APIKeySecret.constantTimeEqual(APIKeySecret.digest(presented), APIKeySecret.digest(key))
+        else {
             throw HTTPError(.unauthorized, message: "send WARREN_METRICS_KEY as 'Authorization: Bearer <key>'")
         }
     }

@@ -152,11 +152,40 @@ import WarrenTesting
         }
     }
 
-    @Test func anAPIWithoutKeysIsOpenOnlyOnLoopback() async throws {
+    @Test func anAPIIsOpenOnlyOnLoopbackAndOnlyUntilItsFirstKey() async throws {
         try await Servers.withDatabase("warren_auth") { configuration in
             try await withAPI(configuration) { api in
-                let status = try await api.get("/v1/queues").status
-                #expect(status == .ok)
+                let open = try await api.get("/v1/queues").status
+                #expect(open == .ok)
+                let created = try await api.postJSON("/v1/keys", #"{"name": "first", "role": "read"}"#)
+                let key = try #require(created.json["key"]?.stringValue)
+                let id = try #require(created.json["id"]).jsonText
+                try await eventually(timeout: .seconds(5), "the first key closes the API") {
+                    try await api.get("/v1/queues").status == .unauthorized
+                }
+                // The paths the router reaches by another spelling need the same role.
+                for path in ["//v1/keys", "/v1//keys", "/v1/keys/"] {
+                    let status = try await api.get(path, headers: Self.bearer(key)).status
+                    #expect(status == .forbidden, "\(path)")
+                }
+                let admin = try await withServers { servers in
+                    try await servers.client(configuration).apiKeys.create(name: "admin", role: .admin).key
+                }
+                // A key made elsewhere works as soon as the API reads the keys again: within 100 ms.
+                try await eventually(timeout: .seconds(5), "the new admin key works") {
+                    try await api.get("/v1/keys", headers: Self.bearer(admin)).status == .ok
+                }
+                #expect(try await api.deleteJSON("/v1/keys/\(id)", "", headers: Self.bearer(admin)).status == .ok)
+                let adminID = try #require(
+                    try await api.get("/v1/keys", headers: Self.bearer(admin)).json["keys"]?.arrayValue?.last?["id"]
+                ).jsonText
+                #expect(try await api.deleteJSON("/v1/keys/\(adminID)", "", headers: Self.bearer(admin)).status == .ok)
+                // Every key revoked: the API stays closed.
+                try await eventually(timeout: .seconds(5), "the revoked keys are refused") {
+                    try await api.get("/v1/queues", headers: Self.bearer(admin)).status == .unauthorized
+                }
+                let closed = try await api.get("/v1/queues").status
+                #expect(closed == .unauthorized)
             }
             var exposed = configuration
             exposed.httpHost = "0.0.0.0"

@@ -44,6 +44,29 @@ import WarrenTesting
                 }
                 #expect(listed?["max_waiting"] == 3)
 
+                // Submissions at the same time cannot all take the same room.
+                let other = TestEnvironment.uniqueQueue("full")
+                let concurrentConfiguration = configuration
+                var limited = concurrentConfiguration
+                limited.maximumWaiting = QueueLimits(all: nil, byQueue: [other: 3])
+                let racer = try await servers.client(limited)
+                try await racer.declare(queue: other)
+                let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for _ in 0..<20 {
+                        group.addTask {
+                            do {
+                                _ = try await racer.submit(
+                                    Submission(task: "test.echo", args: ["value": 1], queue: other))
+                                return true
+                            } catch let error as WarrenError where error.code == .queueFull {
+                                return false
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.filter { $0 }.count == 3)
+
                 // Once a worker has taken them, the queue takes submissions again.
                 try await withWorker(queues: [queue], configuration: configuration) {
                     try await eventually("the queue has room again") {

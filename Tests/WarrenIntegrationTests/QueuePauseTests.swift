@@ -64,9 +64,8 @@ import WarrenTesting
             let client = try await servers.client(configuration)
             let broker = try await servers.broker()
             try await client.declare(queue: queue)
-            // One slot, busy until the test opens a gate: the other deliveries wait in the worker,
-            // taken but not started. A fixed busy time raced the pause on a loaded machine: once
-            // it ran out before the worker saw the pause, the next delivery started.
+            // One slot, busy until the test opens a gate once the worker has stopped consuming: the
+            // other deliveries wait in the worker, taken but not started, until the pause is seen.
             let gate = "pause-held-\(UUID().uuidString)"
             let pool = await servers.pool(uri: configuration.databaseURL)
             try await withWorker(queues: [queue], concurrency: 1, prefetch: 10, configuration: configuration) {

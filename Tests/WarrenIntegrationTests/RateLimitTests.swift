@@ -15,9 +15,8 @@ import WarrenTesting
             let queue = TestEnvironment.uniqueQueue("paced")
             let count = 12
             // Countdowns, so the ones that wait for a later turn also postpone their relay. They all
-            // wait in the queue before a worker starts, so that the first takes all their turns at
-            // once: tasks that come due apart (submitted on a busy machine) take their turns as they
-            // come, and the gaps between those turns move next_turn as an extra turn would.
+            // wait in the queue before a worker starts, so that their turns are taken together, one
+            // right after another: next_turn then says how many turns were taken.
             try await client.declare(queue: queue)
             var handles: [TaskHandle<TestTasks.Paced>] = []
             for _ in 0..<count {

@@ -14,7 +14,7 @@ extension WarrenClient {
             let task = try await validated(submission)
             if let refusal = try await refusals([task])[0] { throw refusal }
             let receipt = try await batcher.submit(task)
-            count([receipt])
+            recordSubmitted([receipt])
             return receipt
         }
     }
@@ -42,48 +42,47 @@ extension WarrenClient {
                 if let refusal { results[index] = .failure(refusal) } else { tasks.append(task) }
             }
             let written = try await Self.insertAndPublish(tasks, store: store, broker: broker, logger: logger)
-            count(written.compactMap { try? $0.get() })
+            recordSubmitted(written.compactMap { try? $0.get() })
             var receipts = written.makeIterator()
             return results.map { $0 ?? receipts.next()! }
         }
     }
 
     /// For each task, why it is refused when its queue already holds as many waiting tasks as
-    /// `WARREN_MAX_WAITING` allows (nil when it is not), from ``QueueDepths``: tasks of one call
-    /// count against each other too.
+    /// `WARREN_MAX_WAITING` allows (nil when it is not), from ``QueueDepths``: the tasks admitted
+    /// count as waiting at once, so tasks of one call and of calls at the same time count against
+    /// each other. A task admitted but then not published counts until the queue is read again.
     func refusals(_ tasks: [NewTask]) async throws -> [WarrenError?] {
-        var room: [String: Int] = [:]
-        var refusals: [WarrenError?] = []
-        for task in tasks {
-            guard let limit = limits.limit(of: task.queue) else {
-                refusals.append(nil)
-                continue
-            }
-            if room[task.queue] == nil { room[task.queue] = limit - (try await depths.waiting(in: task.queue)) }
-            if room[task.queue]! > 0 {
-                room[task.queue]! -= 1
-                refusals.append(nil)
-            } else {
-                TaskMetrics.of(task: task.task, queue: task.queue).refused.increment()
-                refusals.append(
-                    WarrenError(
-                        .queueFull,
-                        "the queue \(task.queue) holds \(limit) or more waiting tasks, its limit (WARREN_MAX_WAITING); try again later"
-                    ))
-            }
+        guard limits != .none else { return Array(repeating: nil, count: tasks.count) }
+        var asked: [String: Int] = [:]
+        for task in tasks where limits.limit(of: task.queue) != nil { asked[task.queue, default: 0] += 1 }
+        var admitted: [String: Int] = [:]
+        for (queue, count) in asked {
+            admitted[queue] = try await depths.admit(count, to: queue, limit: limits.limit(of: queue)!)
         }
-        return refusals
+        return tasks.map { task in
+            guard let limit = limits.limit(of: task.queue) else { return nil }
+            if admitted[task.queue]! > 0 {
+                admitted[task.queue]! -= 1
+                return nil
+            }
+            TaskMetrics.of(task: task.task, queue: task.queue).refused.increment()
+            return WarrenError(
+                .queueFull,
+                "the queue \(task.queue) holds \(limit) or more waiting tasks, its limit (WARREN_MAX_WAITING); try again later"
+            )
+        }
     }
 
-    /// Counts the tasks just created: in ``depths`` until their queues are read again, and in
-    /// ``TaskMetrics``.
-    func count(_ receipts: [SubmissionReceipt]) {
-        var created: [String: Int] = [:]
+    /// Counts the tasks just created in ``TaskMetrics``.
+    func recordSubmitted(_ receipts: [SubmissionReceipt]) {
+        var created: [TaskMetrics.Key: Int] = [:]
         for receipt in receipts where receipt.created {
-            created[receipt.queue, default: 0] += 1
-            TaskMetrics.of(task: receipt.task, queue: receipt.queue).submitted.increment()
+            created[TaskMetrics.Key(task: receipt.task, queue: receipt.queue), default: 0] += 1
         }
-        for (queue, count) in created { depths.add(count, to: queue) }
+        for (key, count) in created {
+            TaskMetrics.of(task: key.task, queue: key.queue).submitted.increment(by: count)
+        }
     }
 
     /// The task a submission asks for, checked against the advertised task types: it may name
@@ -142,7 +141,7 @@ extension WarrenClient {
                 countdown: countdown.map { $0.seconds }, eta: eta, retry: retry, resultTTL: resultTTL?.seconds)
             if let refusal = try await refusals([task])[0] { throw refusal }
             let receipt = try await batcher.submit(task)
-            count([receipt])
+            recordSubmitted([receipt])
             return TaskHandle(id: receipt.id, client: self)
         }
     }
@@ -166,7 +165,7 @@ extension WarrenClient {
                 }
                 if let refusal = try await refusals(tasks).lazy.compactMap({ $0 }).first { throw refusal }
                 let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
-                count(results.compactMap { try? $0.get() })
+                recordSubmitted(results.compactMap { try? $0.get() })
                 for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
             }
             return handles

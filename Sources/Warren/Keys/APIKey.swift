@@ -47,7 +47,7 @@ public enum APIKeySecret {
     }
 
     /// Whether two digests are equal, in a time that does not depend on where they differ.
-    public static func same(_ a: String, _ b: String) -> Bool {
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let a = Array(a.utf8)
         let b = Array(b.utf8)
         guard a.count == b.count else { return false }

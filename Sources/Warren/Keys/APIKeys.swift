@@ -13,6 +13,13 @@ public struct APIKeys: Sendable {
         public var digest: String
     }
 
+    /// What the API checks keys against: the keys that are not revoked, and whether any key was
+    /// ever created (an API on loopback is open only until the first one is).
+    public struct Stored: Sendable, Equatable {
+        public var active: [Active]
+        public var anyCreated: Bool
+    }
+
     let pool: PostgresPool
     let logger: Logger
 
@@ -47,7 +54,7 @@ public struct APIKeys: Sendable {
         try await query("SELECT \(unsafeSQL: Self.columns) FROM warren.api_keys ORDER BY id").map(Self.key)
     }
 
-    /// Revokes a key: the API refuses it from then on (within ``APIKeys`` readers' refresh time).
+    /// Revokes a key: the API refuses it within a second (its cache's age).
     /// Revoking a revoked key again keeps its first revocation time.
     /// - Returns: the key, or nil when no key has that id.
     public func revoke(_ id: Int) async throws -> APIKey? {
@@ -59,13 +66,17 @@ public struct APIKeys: Sendable {
         return try rows.first.map(Self.key)
     }
 
-    /// The keys that are not revoked, with their digests.
-    public func active() async throws -> [Active] {
+    /// The keys that are not revoked, with their digests, and whether any key was ever created.
+    public func stored() async throws -> Stored {
         let rows = try await query(
-            "SELECT id, role, encode(hash, 'hex') AS digest FROM warren.api_keys WHERE revoked_at IS NULL")
-        return try rows.map { row in
-            Active(id: try row.decode("id"), role: try Self.role(row), digest: try row.decode("digest"))
+            """
+            SELECT id, role, encode(hash, 'hex') AS digest, revoked_at IS NULL AS active FROM warren.api_keys
+            """)
+        var active: [Active] = []
+        for row in rows where try row.decode("active", as: Bool.self) {
+            active.append(Active(id: try row.decode("id"), role: try Self.role(row), digest: try row.decode("digest")))
         }
+        return Stored(active: active, anyCreated: !rows.isEmpty)
     }
 
     /// Runs a statement, reporting the database's errors as ``WarrenError``s, as the client does.

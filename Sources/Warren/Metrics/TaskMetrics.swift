@@ -54,7 +54,7 @@ public enum TaskMetrics {
         }
     }
 
-    private struct Key: Hashable {
+    struct Key: Hashable {
         var task: String
         var queue: String
     }

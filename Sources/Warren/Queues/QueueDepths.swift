@@ -2,9 +2,10 @@ import Synchronization
 
 /// How many tasks wait in each queue, as RabbitMQ last said (a passive declare on the client's
 /// inspecting connection), read again at most every ``maximumAge``, plus what this client has
-/// submitted to it since: what backpressure checks a submission against, without a round trip to
+/// admitted to it since: what backpressure checks a submission against, without a round trip to
 /// the broker for each one. One read per queue at a time; every submission that needs it waits
-/// for it.
+/// for it. Each process counts its own admissions: API replicas together may admit up to one
+/// read's worth more than the limit.
 final class QueueDepths: Sendable {
     static let maximumAge = Duration.milliseconds(250)
 
@@ -51,8 +52,16 @@ final class QueueDepths: Sendable {
         }
     }
 
-    /// Counts `count` tasks just submitted to `queue` until the next read.
-    func add(_ count: Int, to queue: String) {
-        state.withLock { state in state.known[queue]?.waiting += count }
+    /// Admits up to `count` tasks to `queue` under `limit`, counting them as waiting until the
+    /// next read: the check and the count under one lock, so that submissions at the same time
+    /// cannot all take the same room. Returns how many are admitted, the first ones.
+    func admit(_ count: Int, to queue: String, limit: Int) async throws -> Int {
+        _ = try await waiting(in: queue)
+        return state.withLock { state in
+            let waiting = state.known[queue]?.waiting ?? 0
+            let admitted = max(0, min(count, limit - waiting))
+            state.known[queue]?.waiting += admitted
+            return admitted
+        }
     }
 }

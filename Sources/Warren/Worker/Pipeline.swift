@@ -208,6 +208,7 @@ final class Pipeline: Sendable {
             return
         }
         logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt.number)"
+        let metrics = TaskMetrics.of(task: envelope.task, queue: envelope.queue)
         let resolution = AttemptResolution(
             attempt: attempt, policy: envelope.retry ?? entry.options.retry, limits: entry.options,
             maximumResultBytes: maximumResultBytes)
@@ -225,7 +226,6 @@ final class Pipeline: Sendable {
             let running = RunningAttempt(
                 taskID: envelope.id, softLimit: entry.options.softTimeLimit, hardLimit: entry.options.timeLimit)
             watchdog.watch(running)
-            let metrics = TaskMetrics.of(task: envelope.task, queue: envelope.queue)
             metrics.started.increment()
             let due = max(envelope.createdAt, envelope.eta ?? envelope.createdAt)
             metrics.queueWait.record(duration: .seconds(max(0, Date().timeIntervalSince(due))))
@@ -309,14 +309,14 @@ final class Pipeline: Sendable {
         do {
             if try await settlements.submit(settlement) {
                 tally.count(settlement.outcome.state, in: envelope.queue)
-                let metrics = TaskMetrics.of(task: envelope.task, queue: envelope.queue)
                 switch settlement.outcome.state {
                 case .success: metrics.success.increment()
                 case .retry: metrics.retry.increment()
-                default:
+                case .failure:
                     metrics.failure.increment()
                     TaskMetrics.deadLettered(
                         task: envelope.task, queue: envelope.queue, reason: settlement.outcome.error?.reason)
+                default: break
                 }
             } else {
                 logger.notice("outcome not recorded: a newer attempt owns the task")

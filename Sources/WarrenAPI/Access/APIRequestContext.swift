@@ -7,15 +7,15 @@ struct Caller: Sendable, Equatable {
     var role: APIRole
     var keyID: Int?
 
-    /// Whoever calls an API that has no keys, or runs with `--insecure-no-auth`.
-    static let anyone = Caller(role: .admin, keyID: nil)
+    /// Whoever calls an API that has never had a key, or runs with `--insecure-no-auth`: an admin.
+    static let unauthenticatedAdmin = Caller(role: .admin, keyID: nil)
 }
 
 /// The request context of Warren's routes: Hummingbird's, and the ``Caller``, which
-/// ``AuthenticationMiddleware`` sets before a route runs.
+/// ``AuthenticationMiddleware`` sets before a route that needs a key runs (nil on the others).
 struct APIRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
-    var caller = Caller.anyone
+    var caller: Caller?
 
     init(source: Source) {
         coreContext = .init(source: source)

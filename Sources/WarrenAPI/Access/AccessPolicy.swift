@@ -7,6 +7,8 @@ import WarrenCore
 enum AccessPolicy {
     /// The role `method path` needs, or nil for the paths that are open to anyone.
     static func role(_ method: HTTPRequest.Method, _ path: String) -> APIRole? {
+        // As the router matches it: `//v1/keys` and `/v1/keys/` reach the `/v1/keys` routes.
+        let path = "/" + path.split(separator: "/").joined(separator: "/")
         if publicPaths.contains(path) { return nil }
         if path == "/v1/keys" || path.hasPrefix("/v1/keys/") { return .admin }
         if method == .get || method == .head { return .read }
@@ -21,7 +23,7 @@ enum AccessPolicy {
 
     /// `/v1/tasks/{id}/revoke`.
     private static func isRevoke(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 5 && parts[1] == "v1" && parts[2] == "tasks" && parts[4] == "revoke"
+        let parts = path.split(separator: "/")
+        return parts.count == 4 && parts[0] == "v1" && parts[1] == "tasks" && parts[3] == "revoke"
     }
 }

@@ -27,9 +27,9 @@ struct TasksController: Sendable {
 
     /// `POST /v1/tasks/{id}/revoke` with an optional `{"terminate": true}`. A `submit` key
     /// revokes only the tasks it submitted.
-    func revoke(_ idText: String, _ request: Request, by caller: Caller) async throws -> Response {
+    func revoke(_ idText: String, _ request: Request, by caller: Caller?) async throws -> Response {
         let id = try Self.taskID(idText)
-        if caller.role < .admin {
+        if let caller, caller.role < .admin {
             guard let record = try await client.status(of: id) else { throw Self.notFound(id) }
             guard record.apiKeyID != nil, record.apiKeyID == caller.keyID else {
                 throw Problem(
@@ -51,11 +51,11 @@ struct TasksController: Sendable {
         "type": "object", "properties": ["terminate": ["type": ["boolean", "null"]]], "additionalProperties": false,
     ])
 
-    func submit(_ request: Request, by caller: Caller) async throws -> Response {
+    func submit(_ request: Request, by caller: Caller?) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes)
         var submission = try Submission(document: try JSONValue(parsing: body.readableBytesView))
-        submission.apiKeyID = caller.keyID
+        submission.apiKeyID = caller?.keyID
         let receipt = try await client.submit(submission)
         return try APIServer.json(receipt.created ? .accepted : .ok, receipt.document)
     }
@@ -66,7 +66,7 @@ struct TasksController: Sendable {
     /// `POST /v1/tasks/batch` with `{"tasks": [submission, …]}`: every valid task in one transaction
     /// and one confirm window. One invalid task fails only itself: the answer is 200 with a result
     /// for each, in order, as `POST /v1/tasks` would answer it alone, with its `status`.
-    func submitBatch(_ request: Request, by caller: Caller) async throws -> Response {
+    func submitBatch(_ request: Request, by caller: Caller?) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes)
         let document = try JSONValue(parsing: body.readableBytesView)
@@ -84,7 +84,7 @@ struct TasksController: Sendable {
         let decoded = items.map { item in
             Result {
                 var submission = try Submission(document: item)
-                submission.apiKeyID = caller.keyID
+                submission.apiKeyID = caller?.keyID
                 return submission
             }
         }
