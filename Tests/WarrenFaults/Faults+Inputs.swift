@@ -168,7 +168,7 @@ extension Faults {
                 input: "a revoke of a malformed id", path: "/v1/tasks/not-a-uuid/revoke", body: Array("{}".utf8),
                 expected: [400]),
             RESTProbe(
-                input: "wait=1e9", method: "GET", path: "/v1/tasks/\(UUID())?wait=1e9", body: [], expected: [422]),
+                input: "wait=1e9", method: "GET", path: "/v1/tasks/\(UUID())?wait=1e9", body: [], expected: [400]),
         ]
     }
 
