@@ -6,15 +6,22 @@ import WarrenTesting
 /// The benchmark's smoke run: a few hundred tasks, checking that it completes and that its
 /// figures are well-formed. Speed is measured by scripts/bench, never asserted here.
 @Suite(.timeLimit(.minutes(5))) struct BenchmarkSmokeTests {
+    /// On a database of its own: the benchmark stores an API key, which would close every other
+    /// test's API on the shared one.
     @Test func aSmallBenchmarkRunCompletesWithWellFormedFigures() async throws {
-        _ = try await Servers.configuration()
+        try await Servers.withDatabase("warren_bench_smoke") { configuration in
+            try await Self.run(environment: ["WARREN_DATABASE_URL": configuration.databaseURL])
+        }
+    }
+
+    static func run(environment: [String: String]) async throws {
         let (status, output) = try await runProgram(
             builtExecutable("WarrenBench"),
             [
                 "--tasks", "200", "--raw-messages", "500", "--latency-samples", "20", "--scaling", "1", "--history",
                 "0",
                 "--concurrency", "20", "--prefetch", "40", "--rest-seconds", "1", "--soak-tasks", "100", "--json",
-            ])
+            ], environment: environment)
         #expect(status == 0)
         let report = try JSONValue(parsing: Array(output.utf8))
         guard case .array(let figures) = report["figures"] else {
