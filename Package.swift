@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
@@ -7,6 +7,7 @@ let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let tracing = Target.Dependency.product(name: "Tracing", package: "swift-distributed-tracing")
 
 /// Every target's compiler settings: the upcoming features Hummingbird enables.
 let upcomingFeatures: [SwiftSetting] = [
@@ -22,6 +23,8 @@ let package = Package(
         .library(name: "Warren", targets: ["Warren"]),
         // For a worker of one's own that serves /metrics, as `warren worker --metrics-port` does.
         .library(name: "WarrenMetrics", targets: ["WarrenMetrics"]),
+        // For a worker of one's own that exports traces, as `warren worker` does when OTEL_* says where.
+        .library(name: "WarrenTracing", targets: ["WarrenTracing"]),
         .executable(name: "warren", targets: ["WarrenCLI"]),
     ],
     dependencies: [
@@ -33,6 +36,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Hummingbird's own dependency; Warren's spans and their propagation use its API.
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // OTLP/HTTP only: the gRPC exporter would add grpc-swift to every build.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         // Already built for HummingbirdTesting's live tests; the benchmark's HTTP load uses it too.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -63,7 +71,7 @@ let package = Package(
             name: "Warren",
             dependencies: [
                 "COpenSSL", "WarrenCore", "WarrenAMQP", "WarrenPostgres", "WarrenPosix", "WarrenSMTP", logging, metrics,
-                serviceLifecycle,
+                serviceLifecycle, tracing,
             ]
         ),
         .target(
@@ -74,14 +82,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "WarrenTracing",
+            dependencies: [
+                logging, serviceLifecycle, tracing,
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ]
+        ),
+        .target(
             name: "WarrenAPI",
-            dependencies: ["Warren", "WarrenCore", "WarrenMetrics", logging, nio, hummingbird]
+            dependencies: ["Warren", "WarrenCore", "WarrenMetrics", logging, nio, hummingbird, tracing]
         ),
         .executableTarget(
             name: "WarrenCLI",
             dependencies: [
-                "Warren", "WarrenAPI", "WarrenCore", "WarrenMetrics", logging, serviceLifecycle, unixSignals,
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Warren", "WarrenAPI", "WarrenCore", "WarrenMetrics", "WarrenTracing", logging, serviceLifecycle,
+                unixSignals, .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
@@ -102,7 +118,8 @@ let package = Package(
         .executableTarget(
             name: "WarrenTestWorker",
             dependencies: [
-                "Warren", "WarrenCore", "WarrenMetrics", "WarrenTesting", logging, serviceLifecycle, unixSignals,
+                "Warren", "WarrenCore", "WarrenMetrics", "WarrenTesting", "WarrenTracing", logging, serviceLifecycle,
+                unixSignals,
             ],
             path: "Tests/WarrenTestWorker"
         ),

@@ -34,6 +34,8 @@ public enum APIServer {
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         let routes = RouteTable()
+        // Outermost, so that a request's span covers the key check and the problem it may become.
+        router.add(middleware: TracingMiddleware())
         router.add(
             middleware: ProblemMiddleware(
                 logger: logger, maximumBodyBytes: configuration.maximumBodyBytes, routes: routes))

@@ -6,6 +6,7 @@ import UnixSignals
 import Warren
 import WarrenAPI
 import WarrenMetrics
+import WarrenTracing
 
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,6 +41,7 @@ struct APICommand: AsyncParsableCommand {
         }
         WarrenLogging.bootstrap(configuration)
         _ = PrometheusExport.registry
+        let traceExport = try TraceExport.bootstrap(serviceName: "warren-api")
         let logger = Logger(label: "warren.api")
         try await WarrenClient.withClient(configuration: configuration, maximumConnections: 8, logger: logger) {
             client in
@@ -59,7 +61,8 @@ struct APICommand: AsyncParsableCommand {
                 logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [app, relay, retention], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    services: [app, relay, retention] + traceExport, gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
             try await group.run()
         }
     }

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UnixSignals
 import Warren
 import WarrenMetrics
+import WarrenTracing
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,6 +73,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.metricsPort = metricsPort ?? configuration.metricsPort
         configuration.metricsHost = metricsHost ?? configuration.metricsHost
         WarrenLogging.bootstrap(configuration)
+        let traceExport = try TraceExport.bootstrap(serviceName: "warren-worker")
         let logger = Logger(label: "warren.worker")
         let worker = Worker(
             configuration: configuration, registry: try .builtin(configuration: configuration),
@@ -82,7 +84,8 @@ struct WorkerCommand: AsyncParsableCommand {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [worker] + MetricsServer.forWorker(configuration: configuration, logger: logger),
+                services: [worker] + MetricsServer.forWorker(configuration: configuration, logger: logger)
+                    + traceExport,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

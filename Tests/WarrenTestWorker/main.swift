@@ -3,7 +3,8 @@
 //
 //   WarrenTestWorker <queue> [concurrency] [runaway grace, seconds] [name] [consumer timeout, seconds]
 //
-// With WARREN_METRICS_PORT set, it serves /metrics there, as `warren worker --metrics-port` does.
+// With WARREN_METRICS_PORT set, it serves /metrics there, as `warren worker --metrics-port` does;
+// with OTEL_EXPORTER_OTLP_ENDPOINT set, it exports its spans there, as `warren worker` does.
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -11,6 +12,7 @@ import UnixSignals
 import Warren
 import WarrenMetrics
 import WarrenTesting
+import WarrenTracing
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -21,6 +23,7 @@ guard arguments.count >= 2 else {
 let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
 WarrenLogging.bootstrap(configuration)
 let logger = Logger(label: "warren.test-worker")
+let traceExport = try TraceExport.bootstrap(serviceName: "warren-test-worker")
 let metrics = MetricsServer.forWorker(configuration: configuration, logger: logger)
 let worker = Worker(
     configuration: configuration, registry: TestTasks.registry(databaseURL: configuration.databaseURL),
@@ -32,5 +35,6 @@ let worker = Worker(
         consumerTimeout: .seconds(arguments.count > 5 ? Int(arguments[5]) ?? 1_800 : 1_800)),
     logger: logger)
 let group = ServiceGroup(
-    configuration: .init(services: [worker] + metrics, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    configuration: .init(
+        services: [worker] + metrics + traceExport, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 try await group.run()

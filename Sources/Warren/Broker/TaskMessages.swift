@@ -38,11 +38,12 @@ enum TaskMessages {
         let envelope = TaskEnvelope(
             id: task.id, task: task.task, queue: task.queue, args: task.args, createdAt: task.createdAt, eta: task.eta,
             retry: task.retry)
+        var headers: AMQPTable = [Header.version: .int(Int64(TaskEnvelope.version))]
+        for (name, value) in task.traceHeaders { headers[name] = .string(value) }
         var message = AMQPOutgoingMessage(
             exchange: Topology.taskExchange, routingKey: task.queue,
             properties: AMQPProperties(
-                contentType: "application/json", contentEncoding: "utf-8",
-                headers: [Header.version: .int(Int64(TaskEnvelope.version))], persistent: true,
+                contentType: "application/json", contentEncoding: "utf-8", headers: headers, persistent: true,
                 priority: UInt8(task.priority), messageID: task.id.uuidString.lowercased(),
                 timestamp: UInt64(task.createdAt.timeIntervalSince1970), type: task.task, appID: "warren"),
             body: envelope.encoded())

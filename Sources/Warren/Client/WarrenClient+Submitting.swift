@@ -1,6 +1,7 @@
 import CoreMetrics
 public import Foundation
 import Logging
+import Tracing
 import WarrenAMQP
 public import WarrenCore
 import WarrenPostgres
@@ -10,12 +11,35 @@ extension WarrenClient {
     /// - Throws: ``WarrenError`` `unknownTask`, `unknownQueue` or `invalidArguments` (the API's
     ///   422s); broker and database errors otherwise.
     public func submit(_ submission: Submission) async throws -> SubmissionReceipt {
-        try await reportingServers {
-            let task = try await validated(submission)
-            if let refusal = try await refusals([task])[0] { throw refusal }
-            let receipt = try await batcher.submit(task)
-            recordSubmitted([receipt])
-            return receipt
+        try await withSpan(TaskSpans.submit) { span in
+            try await reportingServers {
+                let task = try await validated(submission)
+                TaskSpans.describe(span, id: task.id, task: task.task, queue: task.queue)
+                if let refusal = try await refusals([task])[0] { throw refusal }
+                let receipt = try await Self.publishing([task]) { try await batcher.submit($0[0]) }
+                recordSubmitted([receipt])
+                return receipt
+            }
+        }
+    }
+
+    /// Runs `publish` on `tasks` within a `warren.publish` span, each task carrying its context.
+    private static func publishing<T>(
+        _ tasks: [NewTask], _ publish: ([NewTask]) async throws -> T
+    ) async rethrows -> T {
+        try await withSpan(TaskSpans.publish, ofKind: .producer) { span in
+            if tasks.count == 1 {
+                TaskSpans.describe(span, id: tasks[0].id, task: tasks[0].task, queue: tasks[0].queue)
+            } else {
+                span.attributes[TaskSpans.Attribute.batchSize] = tasks.count
+            }
+            let headers = TaskSpans.headers(carrying: span.context)
+            return try await publish(
+                tasks.map {
+                    var task = $0
+                    task.traceHeaders = headers
+                    return task
+                })
         }
     }
 
@@ -26,25 +50,30 @@ extension WarrenClient {
     /// - Throws: the broker's or the database's error when the batch could not be written: then no
     ///   task of it was accepted.
     public func submit(batch submissions: [Submission]) async throws -> [Result<SubmissionReceipt, any Error>] {
-        try await reportingServers {
-            var results: [Result<SubmissionReceipt, any Error>?] = []
-            var valid: [(index: Int, task: NewTask)] = []
-            for submission in submissions {
-                do {
-                    valid.append((results.count, try await validated(submission)))
-                    results.append(nil)
-                } catch let error as WarrenError {
-                    results.append(.failure(error))
+        try await withSpan(TaskSpans.submit) { span in
+            span.attributes[TaskSpans.Attribute.batchSize] = submissions.count
+            return try await reportingServers {
+                var results: [Result<SubmissionReceipt, any Error>?] = []
+                var valid: [(index: Int, task: NewTask)] = []
+                for submission in submissions {
+                    do {
+                        valid.append((results.count, try await validated(submission)))
+                        results.append(nil)
+                    } catch let error as WarrenError {
+                        results.append(.failure(error))
+                    }
                 }
+                var tasks: [NewTask] = []
+                for ((index, task), refusal) in zip(valid, try await refusals(valid.map(\.task))) {
+                    if let refusal { results[index] = .failure(refusal) } else { tasks.append(task) }
+                }
+                let written = try await Self.publishing(tasks) {
+                    try await Self.insertAndPublish($0, store: store, broker: broker, logger: logger)
+                }
+                recordSubmitted(written.compactMap { try? $0.get() })
+                var receipts = written.makeIterator()
+                return results.map { $0 ?? receipts.next()! }
             }
-            var tasks: [NewTask] = []
-            for ((index, task), refusal) in zip(valid, try await refusals(valid.map(\.task))) {
-                if let refusal { results[index] = .failure(refusal) } else { tasks.append(task) }
-            }
-            let written = try await Self.insertAndPublish(tasks, store: store, broker: broker, logger: logger)
-            recordSubmitted(written.compactMap { try? $0.get() })
-            var receipts = written.makeIterator()
-            return results.map { $0 ?? receipts.next()! }
         }
     }
 
@@ -134,15 +163,18 @@ extension WarrenClient {
         idempotencyKey: String? = nil, countdown: Duration? = nil, eta: Date? = nil, retry: RetryPolicy? = nil,
         resultTTL: Duration? = nil
     ) async throws -> TaskHandle<Task> {
-        try await reportingServers {
-            let task = try newTask(
-                task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
-                priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
-                countdown: countdown.map { $0.seconds }, eta: eta, retry: retry, resultTTL: resultTTL?.seconds)
-            if let refusal = try await refusals([task])[0] { throw refusal }
-            let receipt = try await batcher.submit(task)
-            recordSubmitted([receipt])
-            return TaskHandle(id: receipt.id, client: self)
+        try await withSpan(TaskSpans.submit) { span in
+            try await reportingServers {
+                let task = try newTask(
+                    task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
+                    priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
+                    countdown: countdown.map { $0.seconds }, eta: eta, retry: retry, resultTTL: resultTTL?.seconds)
+                TaskSpans.describe(span, id: task.id, task: task.task, queue: task.queue)
+                if let refusal = try await refusals([task])[0] { throw refusal }
+                let receipt = try await Self.publishing([task]) { try await batcher.submit($0[0]) }
+                recordSubmitted([receipt])
+                return TaskHandle(id: receipt.id, client: self)
+            }
         }
     }
 
@@ -153,22 +185,27 @@ extension WarrenClient {
     public func enqueue<Task: TaskDefinition>(
         _ type: Task.Type, batch arguments: [Task.Arguments], queue: String? = nil, priority: Int? = nil
     ) async throws -> [TaskHandle<Task>] {
-        try await reportingServers {
-            var handles: [TaskHandle<Task>] = []
-            handles.reserveCapacity(arguments.count)
-            for start in stride(from: 0, to: arguments.count, by: Self.maximumBatchSize) {
-                let tasks = try arguments[start..<min(start + Self.maximumBatchSize, arguments.count)].map {
-                    try newTask(
-                        task: Task.name, args: try JSONValue(encoding: $0), queue: queue ?? Task.options.queue,
-                        priority: priority ?? Task.options.priority, idempotencyKey: nil, countdown: nil, eta: nil,
-                        retry: nil, resultTTL: nil)
+        try await withSpan(TaskSpans.submit) { span in
+            span.attributes[TaskSpans.Attribute.batchSize] = arguments.count
+            return try await reportingServers {
+                var handles: [TaskHandle<Task>] = []
+                handles.reserveCapacity(arguments.count)
+                for start in stride(from: 0, to: arguments.count, by: Self.maximumBatchSize) {
+                    let tasks = try arguments[start..<min(start + Self.maximumBatchSize, arguments.count)].map {
+                        try newTask(
+                            task: Task.name, args: try JSONValue(encoding: $0), queue: queue ?? Task.options.queue,
+                            priority: priority ?? Task.options.priority, idempotencyKey: nil, countdown: nil,
+                            eta: nil, retry: nil, resultTTL: nil)
+                    }
+                    if let refusal = try await refusals(tasks).lazy.compactMap({ $0 }).first { throw refusal }
+                    let results = await Self.publishing(tasks) {
+                        await Self.submitBatch($0, store: store, broker: broker, logger: logger)
+                    }
+                    recordSubmitted(results.compactMap { try? $0.get() })
+                    for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
                 }
-                if let refusal = try await refusals(tasks).lazy.compactMap({ $0 }).first { throw refusal }
-                let results = await Self.submitBatch(tasks, store: store, broker: broker, logger: logger)
-                recordSubmitted(results.compactMap { try? $0.get() })
-                for result in results { handles.append(TaskHandle(id: try result.get().id, client: self)) }
+                return handles
             }
-            return handles
         }
     }
 

@@ -21,6 +21,8 @@ struct NewTask: Sendable {
     var resultTTL: Double?
     /// The API key that submitted it, if one did.
     var apiKeyID: Int?
+    /// The trace context its message carries (see ``TaskSpans``): set as it is published.
+    var traceHeaders: [String: String] = [:]
     /// `args` as JSON text, written once: the INSERT stores it, and the client checks its size
     /// against the workers' limit.
     let argsText: String

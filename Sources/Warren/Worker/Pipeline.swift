@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import ServiceLifecycle
 import Synchronization
+import Tracing
 import WarrenAMQP
 import WarrenCore
 import WarrenPostgres
@@ -149,21 +150,33 @@ final class Pipeline: Sendable {
         }
     }
 
+    /// Runs a delivery's task within a `warren.task` span, the child of the context its message carries.
     func handle(_ delivery: AMQPDelivery) async {
+        await withSpan(TaskSpans.task, context: TaskSpans.context(of: delivery), ofKind: .consumer) { span in
+            span.attributes[TaskSpans.Attribute.system] = "rabbitmq"
+            span.attributes[TaskSpans.Attribute.messageID] = delivery.properties.messageID
+            await handle(delivery, span: span)
+        }
+    }
+
+    private func handle(_ delivery: AMQPDelivery, span: any Span) async {
         let envelope: TaskEnvelope
         do {
             envelope = try decode(delivery)
         } catch {
+            span.attributes[TaskSpans.Attribute.outcome] = DeadLetterReason.invalidMessage.rawValue
             await deadLetter(
                 delivery, taskID: delivery.properties.messageID.flatMap(UUID.init(uuidString:)), envelope: nil,
                 error: .invalidMessage("\(error)"))
             return
         }
+        TaskSpans.describe(span, id: envelope.id, task: envelope.task, queue: envelope.queue)
         var logger = self.logger
         logger[metadataKey: LoggingKey.taskID] = "\(envelope.id)"
         logger[metadataKey: LoggingKey.taskName] = "\(envelope.task)"
         logger[metadataKey: LoggingKey.queue] = "\(envelope.queue)"
         guard let entry = registry[envelope.task] else {
+            span.attributes[TaskSpans.Attribute.outcome] = DeadLetterReason.unknownTask.rawValue
             await deadLetter(delivery, taskID: envelope.id, envelope: envelope, error: .unknownTask(envelope.task))
             return
         }
@@ -182,22 +195,21 @@ final class Pipeline: Sendable {
         // Set while the start is not yet written: the attempt is numbered from the row as read.
         var deferredStart: DeferredStarts.Entry?
         do {
-            var started: AttemptNumber?
-            if delivery.redelivered || recordStartAfter == .zero {
-                started = try await starts.submit(
-                    StartRequest(envelope: envelope, priority: priority, redelivered: delivery.redelivered))
-            } else {
-                let standing = try await standings.submit(envelope.id)
-                if standing.map({ TaskState.waiting.contains($0.state) }) ?? true {
-                    let before = standing?.attempts ?? AttemptNumber(number: 0)
-                    started = AttemptNumber(number: before.number + 1, attemptsAtReplay: before.attemptsAtReplay)
-                    deferredStart = deferredStarts.add(
-                        StartRequest(
-                            envelope: envelope, priority: priority, redelivered: false,
-                            expectedAttempts: before.number))
+            let started = try await withSpan(TaskSpans.start) { _ -> AttemptNumber? in
+                if delivery.redelivered || recordStartAfter == .zero {
+                    return try await starts.submit(
+                        StartRequest(envelope: envelope, priority: priority, redelivered: delivery.redelivered))
                 }
+                let standing = try await standings.submit(envelope.id)
+                guard standing.map({ TaskState.waiting.contains($0.state) }) ?? true else { return nil }
+                let before = standing?.attempts ?? AttemptNumber(number: 0)
+                deferredStart = deferredStarts.add(
+                    StartRequest(
+                        envelope: envelope, priority: priority, redelivered: false, expectedAttempts: before.number))
+                return AttemptNumber(number: before.number + 1, attemptsAtReplay: before.attemptsAtReplay)
             }
             guard let started else {
+                span.attributes[TaskSpans.Attribute.outcome] = "skipped"
                 logger.debug("already finished or running elsewhere; acking without running")
                 await acks.done([delivery.deliveryTag])
                 return
@@ -208,6 +220,7 @@ final class Pipeline: Sendable {
             return
         }
         logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt.number)"
+        span.attributes[TaskSpans.Attribute.attempt] = attempt.number
         let metrics = TaskMetrics.of(task: envelope.task, queue: envelope.queue)
         let resolution = AttemptResolution(
             attempt: attempt, policy: envelope.retry ?? entry.options.retry, limits: entry.options,
@@ -306,8 +319,10 @@ final class Pipeline: Sendable {
                     envelope: envelope, priority: priority, began: began)
             }
         }
+        span.attributes[TaskSpans.Attribute.outcome] = settlement.outcome.state.rawValue.lowercased()
+        if let error = settlement.outcome.error { span.recordError(error) }
         do {
-            if try await settlements.submit(settlement) {
+            if try await withSpan(TaskSpans.finish, { _ in try await settlements.submit(settlement) }) {
                 tally.count(settlement.outcome.state, in: envelope.queue)
                 switch settlement.outcome.state {
                 case .success: metrics.success.increment()

@@ -130,6 +130,14 @@ enum OpenAPIDocument {
                 ],
                 "summary": "Submit a task",
                 "description": "Role: submit.\n\nValidated against the task types workers advertised: the task must be known, the queue one a worker consumes or an operator declared, and args must satisfy the task's schema. With RabbitMQ down it is still accepted, as PENDING, and published by the API's relay once the broker is back.",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/TraceParent"
+                  },
+                  {
+                    "$ref": "#/components/parameters/TraceState"
+                  }
+                ],
                 "requestBody": {
                   "description": "The task to run.",
                   "required": true,
@@ -281,6 +289,14 @@ enum OpenAPIDocument {
                 ],
                 "summary": "Submit many tasks",
                 "description": "Role: submit.\n\nEvery valid task in one transaction and one confirm window. One invalid task fails only itself: the answer is 200 with a result for each, in order, as POST /v1/tasks would answer it alone, with its status and index.",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/TraceParent"
+                  },
+                  {
+                    "$ref": "#/components/parameters/TraceState"
+                  }
+                ],
                 "requestBody": {
                   "description": "Up to 1,000 submissions.",
                   "required": true,
@@ -1430,6 +1446,25 @@ enum OpenAPIDocument {
               }
             },
             "parameters": {
+              "TraceParent": {
+                "name": "traceparent",
+                "in": "header",
+                "required": false,
+                "description": "W3C Trace Context: the trace the task's spans join. The task's message carries it (docs/protocol.md) and the worker's span for the task is its child. One that is not valid is ignored.",
+                "schema": {
+                  "type": "string"
+                },
+                "example": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+              },
+              "TraceState": {
+                "name": "tracestate",
+                "in": "header",
+                "required": false,
+                "description": "W3C Trace Context: vendor data carried with traceparent.",
+                "schema": {
+                  "type": "string"
+                }
+              },
               "TaskID": {
                 "name": "id",
                 "in": "path",
