@@ -39,9 +39,7 @@ struct KeysCommand: AsyncParsableCommand {
                 try await keys.create(name: name, role: role)
             }
             if json {
-                guard case .object(var members) = record.document else { return }
-                members["key"] = .string(key)
-                print(JSONValue.object(members).jsonText)
+                print(record.document(revealing: key).jsonText)
             } else {
                 print(key)
                 FileHandle.standardError.write(

@@ -54,13 +54,16 @@ public enum MetricsResponse {
     /// - Throws: `HTTPError` 401.
     public static func checkKey(_ request: Request, key: String?) throws {
         guard let key else { return }
-        let presented = request.headers[.authorization].flatMap {
-            $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil
-        }
-        guard let presented, APIKeySecret.constantTimeEqual(APIKeySecret.digest(presented), APIKeySecret.digest(key))
+        guard let presented = bearerKey(of: request),
+            APIKeySecret.constantTimeEqual(APIKeySecret.digest(presented), APIKeySecret.digest(key))
         else {
             throw HTTPError(.unauthorized, message: "send WARREN_METRICS_KEY as 'Authorization: Bearer <key>'")
         }
+    }
+
+    /// The key a request presents as `Authorization: Bearer <key>`, if it does.
+    public static func bearerKey(of request: Request) -> String? {
+        request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
     }
 
     /// `text` (Prometheus' exposition format) as a 200.

@@ -76,4 +76,38 @@ import WarrenTesting
             }
         }
     }
+
+    /// A client that retries a submission with its idempotency key learns that it went through,
+    /// though the queue is full now; a key not yet taken, or taken by another request, is answered
+    /// as it would be anyway.
+    @Test func aRepeatedIdempotencyKeyIsAnsweredAlthoughTheQueueIsFull() async throws {
+        try await withServers { servers in
+            let queue = TestEnvironment.uniqueQueue("full")
+            var limited = try await Servers.configuration()
+            limited.maximumWaiting = QueueLimits(all: nil, byQueue: [queue: 1])
+            let configuration = limited
+            let client = try await servers.client(configuration)
+            try await client.declare(queue: queue)
+            let broker = try await servers.broker()
+            @Sendable func submission(value: Int, key: String) -> String {
+                #"{"task": "test.echo", "args": {"value": \#(value)}, "queue": "\#(queue)", "idempotency_key": "\#(key)"}"#
+            }
+            let key = "order-\(UUID())"
+            let first = try await client.enqueue(
+                TestTasks.Echo.self, .init(value: 1), queue: queue, idempotencyKey: key)
+            let again = try await client.enqueue(
+                TestTasks.Echo.self, .init(value: 1), queue: queue, idempotencyKey: key)
+            #expect(again.id == first.id)
+            try await withAPI(configuration) { api in
+                let repeated = try await api.postJSON("/v1/tasks", submission(value: 1, key: key))
+                #expect(repeated.status == .ok)
+                #expect(repeated.json["id"] == .string(first.id.uuidString.lowercased()))
+                let changed = try await api.postJSON("/v1/tasks", submission(value: 2, key: key))
+                #expect(changed.status == .conflict)
+                let fresh = try await api.postJSON("/v1/tasks", submission(value: 1, key: "order-\(UUID())"))
+                #expect(fresh.status == .tooManyRequests)
+                #expect(try await broker.declareQueue(queue, passive: true).messageCount == 1)
+            }
+        }
+    }
 }

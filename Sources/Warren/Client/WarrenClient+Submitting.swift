@@ -15,7 +15,7 @@ extension WarrenClient {
             try await reportingServers {
                 let task = try await validated(submission)
                 TaskSpans.describe(span, id: task.id, task: task.task, queue: task.queue)
-                if let refusal = try await refusals([task])[0] { throw refusal }
+                if let answer = try await turnedAway([task])[0] { return try answer.get() }
                 let receipt = try await Self.publishing([task]) { try await batcher.submit($0[0]) }
                 recordSubmitted([receipt])
                 return receipt
@@ -64,8 +64,8 @@ extension WarrenClient {
                     }
                 }
                 var tasks: [NewTask] = []
-                for ((index, task), refusal) in zip(valid, try await refusals(valid.map(\.task))) {
-                    if let refusal { results[index] = .failure(refusal) } else { tasks.append(task) }
+                for ((index, task), answer) in zip(valid, try await turnedAway(valid.map(\.task))) {
+                    if let answer { results[index] = answer } else { tasks.append(task) }
                 }
                 let written = try await Self.publishing(tasks) {
                     try await Self.insertAndPublish($0, store: store, broker: broker, logger: logger)
@@ -77,11 +77,29 @@ extension WarrenClient {
         }
     }
 
+    /// For each task, the answer it gets without being published, or nil when it is admitted: when
+    /// its queue already holds as many waiting tasks as `WARREN_MAX_WAITING` allows, a refusal;
+    /// but a task whose idempotency key is taken gets the answer a repeated key gets, full queue or
+    /// not, so that a client retrying a submission that went through learns that it did.
+    func turnedAway(_ tasks: [NewTask]) async throws -> [Result<SubmissionReceipt, any Error>?] {
+        let refusals = try await refusals(tasks)
+        let refusedWithKeys = zip(tasks, refusals).filter { $0.1 != nil && $0.0.idempotencyKey != nil }.map(\.0)
+        let holders =
+            refusedWithKeys.isEmpty
+            ? [:]
+            : try await store.pool.withConnection { try await store.tasks(holdingKeysOf: refusedWithKeys, on: $0) }
+        return zip(tasks, refusals).map { task, refusal in
+            guard let refusal else { return nil }
+            if let holder = holders[task.id] { return Self.answer(repeating: task, heldBy: holder) }
+            return .failure(refusal)
+        }
+    }
+
     /// For each task, why it is refused when its queue already holds as many waiting tasks as
     /// `WARREN_MAX_WAITING` allows (nil when it is not), from ``QueueDepths``: the tasks admitted
     /// count as waiting at once, so tasks of one call and of calls at the same time count against
     /// each other. A task admitted but then not published counts until the queue is read again.
-    func refusals(_ tasks: [NewTask]) async throws -> [WarrenError?] {
+    private func refusals(_ tasks: [NewTask]) async throws -> [WarrenError?] {
         guard limits != .none else { return Array(repeating: nil, count: tasks.count) }
         var asked: [String: Int] = [:]
         for task in tasks where limits.limit(of: task.queue) != nil { asked[task.queue, default: 0] += 1 }
@@ -170,7 +188,9 @@ extension WarrenClient {
                     priority: priority ?? Task.options.priority, idempotencyKey: idempotencyKey,
                     countdown: countdown.map { $0.seconds }, eta: eta, retry: retry, resultTTL: resultTTL?.seconds)
                 TaskSpans.describe(span, id: task.id, task: task.task, queue: task.queue)
-                if let refusal = try await refusals([task])[0] { throw refusal }
+                if let answer = try await turnedAway([task])[0] {
+                    return TaskHandle(id: try answer.get().id, client: self)
+                }
                 let receipt = try await Self.publishing([task]) { try await batcher.submit($0[0]) }
                 recordSubmitted([receipt])
                 return TaskHandle(id: receipt.id, client: self)
@@ -197,7 +217,7 @@ extension WarrenClient {
                             priority: priority ?? Task.options.priority, idempotencyKey: nil, countdown: nil,
                             eta: nil, retry: nil, resultTTL: nil)
                     }
-                    if let refusal = try await refusals(tasks).lazy.compactMap({ $0 }).first { throw refusal }
+                    for case .failure(let refusal)? in try await turnedAway(tasks) { throw refusal }
                     let results = await Self.publishing(tasks) {
                         await Self.submitBatch($0, store: store, broker: broker, logger: logger)
                     }
@@ -341,21 +361,30 @@ extension WarrenClient {
                             id: task.id, task: task.task, queue: task.queue,
                             state: pending.contains(task.id) ? .pending : task.publishedState, created: true))
                 }
-                guard let key = task.idempotencyKey, let (record, sameRequest) = existing[task.id] else {
+                guard let holder = existing[task.id] else {
                     return .failure(WarrenError(.invalidArguments, "the task could not be inserted"))
                 }
-                guard sameRequest else {
-                    return .failure(
-                        WarrenError(
-                            .idempotencyKeyReused,
-                            "the idempotency key \(key.prefix(200).debugDescription) was first used for another request (task \(record.id.uuidString.lowercased())); a repeated key must come with the same task, arguments and options"
-                        ))
-                }
-                return .success(
-                    SubmissionReceipt(
-                        id: record.id, task: record.task, queue: record.queue, state: record.state, created: false))
+                return answer(repeating: task, heldBy: holder)
             }
         }
+    }
+
+    /// The answer to a task whose idempotency key is already taken: the task that holds it, when
+    /// it was asked for with the same request.
+    private static func answer(
+        repeating task: NewTask, heldBy holder: (record: TaskRecord, sameRequest: Bool)
+    ) -> Result<SubmissionReceipt, any Error> {
+        let record = holder.record
+        guard holder.sameRequest else {
+            return .failure(
+                WarrenError(
+                    .idempotencyKeyReused,
+                    "the idempotency key \((task.idempotencyKey ?? "").prefix(200).debugDescription) was first used for another request (task \(record.id.uuidString.lowercased())); a repeated key must come with the same task, arguments and options"
+                ))
+        }
+        return .success(
+            SubmissionReceipt(
+                id: record.id, task: record.task, queue: record.queue, state: record.state, created: false))
     }
 
     /// Publishes the tasks' messages as one confirm window; false, after logging why, if the

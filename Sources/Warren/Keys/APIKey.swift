@@ -13,7 +13,16 @@ public struct APIKey: Sendable, Equatable {
     public var revokedAt: Date?
 
     /// `{"id", "name", "role", "prefix", "created_at", "revoked_at"}`.
-    public var document: JSONValue {
+    public var document: JSONValue { .object(members) }
+
+    /// The document of a key just created, with `key`, the key itself: the one time it is shown.
+    public func document(revealing key: String) -> JSONValue {
+        var members = members
+        members["key"] = .string(key)
+        return .object(members)
+    }
+
+    private var members: [String: JSONValue] {
         [
             "id": JSONValue(id), "name": .string(name), "role": .string(role.rawValue), "prefix": .string(prefix),
             "created_at": .time(createdAt), "revoked_at": revokedAt.map(JSONValue.time) ?? .null,

@@ -1,5 +1,6 @@
 import Hummingbird
 import WarrenCore
+import WarrenMetrics
 
 /// Checks the key a request presents (`Authorization: Bearer <key>`, or `X-API-Key: <key>`)
 /// against the role its route needs (``AccessPolicy``): 401 without a valid key, 403 when the
@@ -32,9 +33,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     static func presentedKey(_ request: Request) -> String? {
-        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
-            return String(authorization.dropFirst(7))
-        }
-        return request.headers.first { $0.name.canonicalName == "x-api-key" }?.value
+        MetricsResponse.bearerKey(of: request) ?? request.headers.first { $0.name.canonicalName == "x-api-key" }?.value
     }
 }

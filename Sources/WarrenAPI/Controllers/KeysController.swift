@@ -36,9 +36,7 @@ struct KeysController: Sendable {
         let name = document["name"]?.stringValue ?? ""
         let role = APIRole(rawValue: document["role"]?.stringValue ?? "") ?? .read
         let (key, record) = try await client.apiKeys.create(name: name, role: role)
-        guard case .object(var members) = record.document else { preconditionFailure("a key's document is an object") }
-        members["key"] = .string(key)
-        return try APIServer.json(.created, .object(members))
+        return try APIServer.json(.created, record.document(revealing: key))
     }
 
     /// `DELETE /v1/keys/{id}`: revokes the key; 200 with its document, now with `revoked_at`.

@@ -1431,7 +1431,7 @@ enum OpenAPIDocument {
               "bearerAuth": {
                 "type": "http",
                 "scheme": "bearer",
-                "description": "An API key as 'Authorization: Bearer <key>'. An Authorization header that is not Bearer counts as no key, even with X-API-Key."
+                "description": "An API key as 'Authorization: Bearer <key>'; when a request sends both, this one and not X-API-Key."
               },
               "apiKeyHeader": {
                 "type": "apiKey",
