@@ -35,7 +35,7 @@ public enum APIServer {
         let router = Router(context: APIRequestContext.self)
         let routes = RouteTable()
         // Outermost, so that a request's span covers the key check and the problem it may become.
-        router.add(middleware: TracingMiddleware())
+        router.add(middleware: RequestTracing())
         router.add(
             middleware: ProblemMiddleware(
                 logger: logger, maximumBodyBytes: configuration.maximumBodyBytes, routes: routes))

@@ -11,7 +11,7 @@ extension WarrenClient {
     /// - Throws: ``WarrenError`` `unknownTask`, `unknownQueue` or `invalidArguments` (the API's
     ///   422s); broker and database errors otherwise.
     public func submit(_ submission: Submission) async throws -> SubmissionReceipt {
-        try await withSpan(TaskSpans.submit) { span in
+        try await TaskSpans.within(TaskSpans.submit) { span in
             try await reportingServers {
                 let task = try await validated(submission)
                 TaskSpans.describe(span, id: task.id, task: task.task, queue: task.queue)
@@ -27,13 +27,14 @@ extension WarrenClient {
     private static func publishing<T>(
         _ tasks: [NewTask], _ publish: ([NewTask]) async throws -> T
     ) async rethrows -> T {
-        try await withSpan(TaskSpans.publish, ofKind: .producer) { span in
+        try await TaskSpans.within(TaskSpans.publish, ofKind: .producer) { span in
             if tasks.count == 1 {
                 TaskSpans.describe(span, id: tasks[0].id, task: tasks[0].task, queue: tasks[0].queue)
             } else {
-                span.attributes[TaskSpans.Attribute.batchSize] = tasks.count
+                span?.attributes[TaskSpans.Attribute.batchSize] = tasks.count
             }
-            let headers = TaskSpans.headers(carrying: span.context)
+            let headers = TaskSpans.headers(carrying: span)
+            guard !headers.isEmpty else { return try await publish(tasks) }
             return try await publish(
                 tasks.map {
                     var task = $0
@@ -50,8 +51,8 @@ extension WarrenClient {
     /// - Throws: the broker's or the database's error when the batch could not be written: then no
     ///   task of it was accepted.
     public func submit(batch submissions: [Submission]) async throws -> [Result<SubmissionReceipt, any Error>] {
-        try await withSpan(TaskSpans.submit) { span in
-            span.attributes[TaskSpans.Attribute.batchSize] = submissions.count
+        try await TaskSpans.within(TaskSpans.submit) { span in
+            span?.attributes[TaskSpans.Attribute.batchSize] = submissions.count
             return try await reportingServers {
                 var results: [Result<SubmissionReceipt, any Error>?] = []
                 var valid: [(index: Int, task: NewTask)] = []
@@ -181,7 +182,7 @@ extension WarrenClient {
         idempotencyKey: String? = nil, countdown: Duration? = nil, eta: Date? = nil, retry: RetryPolicy? = nil,
         resultTTL: Duration? = nil
     ) async throws -> TaskHandle<Task> {
-        try await withSpan(TaskSpans.submit) { span in
+        try await TaskSpans.within(TaskSpans.submit) { span in
             try await reportingServers {
                 let task = try newTask(
                     task: Task.name, args: try JSONValue(encoding: arguments), queue: queue ?? Task.options.queue,
@@ -205,8 +206,8 @@ extension WarrenClient {
     public func enqueue<Task: TaskDefinition>(
         _ type: Task.Type, batch arguments: [Task.Arguments], queue: String? = nil, priority: Int? = nil
     ) async throws -> [TaskHandle<Task>] {
-        try await withSpan(TaskSpans.submit) { span in
-            span.attributes[TaskSpans.Attribute.batchSize] = arguments.count
+        try await TaskSpans.within(TaskSpans.submit) { span in
+            span?.attributes[TaskSpans.Attribute.batchSize] = arguments.count
             return try await reportingServers {
                 var handles: [TaskHandle<Task>] = []
                 handles.reserveCapacity(arguments.count)

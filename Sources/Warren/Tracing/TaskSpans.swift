@@ -13,6 +13,9 @@ import WarrenAMQP
 /// that context, around the start, the task's own code and the outcome; within it `warren.start`
 /// (deciding and recording the start) and `warren.finish` (recording the outcome, publishing the
 /// retry or dead letter, and the ack).
+///
+/// Without a tracer that records (none bootstrapped, or only `WarrenTracing`'s relay), Warren opens
+/// no span: it only passes a trace context on, at the cost of reading a header.
 enum TaskSpans {
     static let submit = "warren.submit"
     static let publish = "warren.publish"
@@ -32,16 +35,30 @@ enum TaskSpans {
         static let messageID = "messaging.message.id"
     }
 
+    /// Whether the bootstrapped tracer records spans.
+    static var recording: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
+
+    /// Runs `body` within a span named `name` when spans are recorded, and as it is otherwise.
+    static func within<T>(
+        _ name: String, ofKind kind: SpanKind = .internal, isolation: isolated (any Actor)? = #isolation,
+        _ body: ((any Span)?) async throws -> T
+    ) async rethrows -> T {
+        guard recording else { return try await body(nil) }
+        return try await withSpan(name, ofKind: kind) { try await body($0) }
+    }
+
     /// Sets a task's attributes on `span`.
-    static func describe(_ span: any Span, id: UUID, task: String, queue: String) {
+    static func describe(_ span: (any Span)?, id: UUID, task: String, queue: String) {
+        guard let span else { return }
         span.attributes[Attribute.taskID] = id.uuidString.lowercased()
         span.attributes[Attribute.taskName] = task
         span.attributes[Attribute.system] = "rabbitmq"
         span.attributes[Attribute.destination] = queue
     }
 
-    /// The headers that carry `context` in a task's message.
-    static func headers(carrying context: InstrumentationContext) -> [String: String] {
+    /// The headers that carry the context of `span`, or the current one, in a task's message.
+    static func headers(carrying span: (any Span)?) -> [String: String] {
+        guard let context = span?.context ?? InstrumentationContext.current else { return [:] }
         var headers: [String: String] = [:]
         InstrumentationSystem.instrument.inject(context, into: &headers, using: HeadersInjector())
         return headers

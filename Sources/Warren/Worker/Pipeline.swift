@@ -150,21 +150,30 @@ final class Pipeline: Sendable {
         }
     }
 
-    /// Runs a delivery's task within a `warren.task` span, the child of the context its message carries.
+    /// Runs a delivery's task within a `warren.task` span, the child of the context its message
+    /// carries; or, when no span is recorded, within that context, which then goes on to the tasks
+    /// it submits.
     func handle(_ delivery: AMQPDelivery) async {
-        await withSpan(TaskSpans.task, context: TaskSpans.context(of: delivery), ofKind: .consumer) { span in
-            span.attributes[TaskSpans.Attribute.system] = "rabbitmq"
-            span.attributes[TaskSpans.Attribute.messageID] = delivery.properties.messageID
-            await handle(delivery, span: span)
+        let context = TaskSpans.context(of: delivery)
+        if TaskSpans.recording {
+            await withSpan(TaskSpans.task, context: context, ofKind: .consumer) { span in
+                span.attributes[TaskSpans.Attribute.system] = "rabbitmq"
+                span.attributes[TaskSpans.Attribute.messageID] = delivery.properties.messageID
+                await handle(delivery, span: span)
+            }
+        } else if !context.isEmpty {
+            await InstrumentationContext.$current.withValue(context) { await handle(delivery, span: nil) }
+        } else {
+            await handle(delivery, span: nil)
         }
     }
 
-    private func handle(_ delivery: AMQPDelivery, span: any Span) async {
+    private func handle(_ delivery: AMQPDelivery, span: (any Span)?) async {
         let envelope: TaskEnvelope
         do {
             envelope = try decode(delivery)
         } catch {
-            span.attributes[TaskSpans.Attribute.outcome] = DeadLetterReason.invalidMessage.rawValue
+            span?.attributes[TaskSpans.Attribute.outcome] = DeadLetterReason.invalidMessage.rawValue
             await deadLetter(
                 delivery, taskID: delivery.properties.messageID.flatMap(UUID.init(uuidString:)), envelope: nil,
                 error: .invalidMessage("\(error)"))
@@ -176,7 +185,7 @@ final class Pipeline: Sendable {
         logger[metadataKey: LoggingKey.taskName] = "\(envelope.task)"
         logger[metadataKey: LoggingKey.queue] = "\(envelope.queue)"
         guard let entry = registry[envelope.task] else {
-            span.attributes[TaskSpans.Attribute.outcome] = DeadLetterReason.unknownTask.rawValue
+            span?.attributes[TaskSpans.Attribute.outcome] = DeadLetterReason.unknownTask.rawValue
             await deadLetter(delivery, taskID: envelope.id, envelope: envelope, error: .unknownTask(envelope.task))
             return
         }
@@ -195,7 +204,7 @@ final class Pipeline: Sendable {
         // Set while the start is not yet written: the attempt is numbered from the row as read.
         var deferredStart: DeferredStarts.Entry?
         do {
-            let started = try await withSpan(TaskSpans.start) { _ -> AttemptNumber? in
+            let started = try await TaskSpans.within(TaskSpans.start) { _ -> AttemptNumber? in
                 if delivery.redelivered || recordStartAfter == .zero {
                     return try await starts.submit(
                         StartRequest(envelope: envelope, priority: priority, redelivered: delivery.redelivered))
@@ -209,7 +218,7 @@ final class Pipeline: Sendable {
                 return AttemptNumber(number: before.number + 1, attemptsAtReplay: before.attemptsAtReplay)
             }
             guard let started else {
-                span.attributes[TaskSpans.Attribute.outcome] = "skipped"
+                span?.attributes[TaskSpans.Attribute.outcome] = "skipped"
                 logger.debug("already finished or running elsewhere; acking without running")
                 await acks.done([delivery.deliveryTag])
                 return
@@ -220,8 +229,8 @@ final class Pipeline: Sendable {
             return
         }
         logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt.number)"
-        span.attributes[TaskSpans.Attribute.attempt] = attempt.number
-        let metrics = TaskMetrics.of(task: envelope.task, queue: envelope.queue)
+        span?.attributes[TaskSpans.Attribute.attempt] = attempt.number
+        let metrics = TaskMetrics.of(task: envelope.task, queue: Self.consumedQueue(of: delivery, envelope))
         let resolution = AttemptResolution(
             attempt: attempt, policy: envelope.retry ?? entry.options.retry, limits: entry.options,
             maximumResultBytes: maximumResultBytes)
@@ -319,18 +328,21 @@ final class Pipeline: Sendable {
                     envelope: envelope, priority: priority, began: began)
             }
         }
-        span.attributes[TaskSpans.Attribute.outcome] = settlement.outcome.state.rawValue.lowercased()
-        if let error = settlement.outcome.error { span.recordError(error) }
+        if let span {
+            span.attributes[TaskSpans.Attribute.outcome] = settlement.outcome.state.rawValue.lowercased()
+            if let error = settlement.outcome.error { span.recordError(error) }
+        }
         do {
-            if try await withSpan(TaskSpans.finish, { _ in try await settlements.submit(settlement) }) {
-                tally.count(settlement.outcome.state, in: envelope.queue)
+            if try await TaskSpans.within(TaskSpans.finish, { _ in try await settlements.submit(settlement) }) {
+                tally.count(settlement.outcome.state, in: Self.consumedQueue(of: delivery, envelope))
                 switch settlement.outcome.state {
                 case .success: metrics.success.increment()
                 case .retry: metrics.retry.increment()
                 case .failure:
                     metrics.failure.increment()
                     TaskMetrics.deadLettered(
-                        task: envelope.task, queue: envelope.queue, reason: settlement.outcome.error?.reason)
+                        task: envelope.task, queue: Self.consumedQueue(of: delivery, envelope),
+                        reason: settlement.outcome.error?.reason)
                 default: break
                 }
             } else {
@@ -339,6 +351,12 @@ final class Pipeline: Sendable {
         } catch {
             await giveBack(delivery, error, logger)
         }
+    }
+
+    /// The queue a delivery came from, which counts and metric labels name: one of the worker's,
+    /// whatever queue a foreign producer's envelope names (any number of them).
+    private static func consumedQueue(of delivery: AMQPDelivery, _ envelope: TaskEnvelope?) -> String {
+        delivery.consumerTag.isEmpty ? envelope?.queue ?? "unknown" : delivery.consumerTag
     }
 
     /// A message that came before its due time (republished early, or a clock ahead of the
@@ -418,10 +436,11 @@ final class Pipeline: Sendable {
                 queue: queue, taskID: taskID, envelope: envelope, error: error, letter: letter, worker: worker)
             try await connection.publish(
                 TaskMessages.deadLetter(delivery, queue: queue, error: error, attempts: nil, key: letter.key))
-            tally.count(.failure, in: queue)
+            tally.count(.failure, in: Self.consumedQueue(of: delivery, envelope))
             // A name no worker registered is not a label: a foreign producer could send any number.
             let task = envelope.flatMap { registry[$0.task] == nil ? nil : $0.task } ?? "unknown"
-            TaskMetrics.deadLettered(task: task, queue: queue, reason: error.reason)
+            TaskMetrics.deadLettered(
+                task: task, queue: Self.consumedQueue(of: delivery, envelope), reason: error.reason)
             await acks.done([delivery.deliveryTag])
         } catch {
             await giveBack(delivery, error, logger)
