@@ -74,4 +74,37 @@ import WarrenTesting
             }
         }
     }
+
+    /// A foreign message's envelope may name any queue; what the worker counts (warren.queue_stats,
+    /// and its metrics' labels) is the queue it took the message from, so that a producer cannot
+    /// make the counts grow without bound.
+    @Test func countsNameTheQueueAMessageCameFromNotTheOneItsEnvelopeNames() async throws {
+        try await withServers { servers in
+            let configuration = try await Servers.configuration()
+            let queue = TestEnvironment.uniqueQueue()
+            let named = TestEnvironment.uniqueQueue()
+            let id = UUID()
+            let body =
+                #"{"v":1,"id":"\#(id.uuidString.lowercased())","task":"test.echo","queue":"\#(named)","args":{"value":1},"created_at":"2026-12-07T10:00:00Z"}"#
+            let client = try await servers.client(configuration)
+            let pool = await servers.pool(uri: configuration.databaseURL, maximumConnections: 1)
+            try await withWorker(queues: [queue], configuration: configuration) {
+                let (status, _) = try await runProgram(
+                    "/usr/bin/amqp-publish",
+                    [
+                        "--url", configuration.amqpURL, "-e", Topology.taskExchange, "-r", queue, "-p", "-b", body,
+                    ])
+                #expect(status == 0)
+                #expect(try await client.waitForCompletion(of: id, timeout: .seconds(15)).state == .success)
+                try await eventually("the worker counted the task") {
+                    let rows = try await pool.query(
+                        "SELECT coalesce(sum(succeeded), 0)::int AS n FROM warren.queue_stats WHERE queue = \(queue)")
+                    return try rows.first?.decode("n", as: Int.self) == 1
+                }
+                let counted = try await pool.query(
+                    "SELECT count(*) AS n FROM warren.queue_stats WHERE queue = \(named)")
+                #expect(try counted.first?.decode("n", as: Int.self) == 0)
+            }
+        }
+    }
 }
