@@ -60,6 +60,10 @@ import WarrenTesting
             #expect(page.text.contains("<h1>Warren API reference</h1>"))
             #expect(page.text.contains("<code>/v1/tasks/{id}/revoke</code>"))
             #expect(page.text.contains("id=\"schema-Submission\""))
+            // Parameters the document names by reference are shown as the parameters they are.
+            #expect(page.text.contains("<code>traceparent</code>"))
+            #expect(page.text.contains("<code>cursor</code>"))
+            #expect(!page.text.contains("<tr><td><code></code>"))
             #expect(!page.text.contains("http://") && !page.text.contains("https://"), "no external asset")
         }
     }

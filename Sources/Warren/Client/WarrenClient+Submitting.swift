@@ -83,6 +83,7 @@ extension WarrenClient {
     /// but a task whose idempotency key is taken gets the answer a repeated key gets, full queue or
     /// not, so that a client retrying a submission that went through learns that it did.
     func turnedAway(_ tasks: [NewTask]) async throws -> [Result<SubmissionReceipt, any Error>?] {
+        guard limits != .none else { return Array(repeating: nil, count: tasks.count) }
         let refusals = try await refusals(tasks)
         let refusedWithKeys = zip(tasks, refusals).filter { $0.1 != nil && $0.0.idempotencyKey != nil }.map(\.0)
         let holders =
@@ -124,6 +125,12 @@ extension WarrenClient {
 
     /// Counts the tasks just created in ``TaskMetrics``.
     func recordSubmitted(_ receipts: [SubmissionReceipt]) {
+        if receipts.count == 1 {
+            if receipts[0].created {
+                TaskMetrics.of(task: receipts[0].task, queue: receipts[0].queue).submitted.increment()
+            }
+            return
+        }
         var created: [TaskMetrics.Key: Int] = [:]
         for receipt in receipts where receipt.created {
             created[TaskMetrics.Key(task: receipt.task, queue: receipt.queue), default: 0] += 1

@@ -57,11 +57,9 @@ public enum APIKeySecret {
 
     /// Whether two digests are equal, in a time that does not depend on where they differ.
     public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let a = Array(a.utf8)
-        let b = Array(b.utf8)
-        guard a.count == b.count else { return false }
+        guard a.utf8.count == b.utf8.count else { return false }
         var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
+        for (x, y) in zip(a.utf8, b.utf8) { difference |= x ^ y }
         return difference == 0
     }
 

@@ -35,8 +35,10 @@ enum TaskSpans {
         static let messageID = "messaging.message.id"
     }
 
-    /// Whether the bootstrapped tracer records spans.
-    static var recording: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
+    /// Whether the bootstrapped tracer records spans, as it was when first asked: bootstrap it
+    /// before the first task is submitted or run. Asking the system each time, twice a task,
+    /// cost a submission over the API a few percent of its time.
+    static let recording = !(InstrumentationSystem.tracer is NoOpTracer)
 
     /// Runs `body` within a span named `name` when spans are recorded, and as it is otherwise.
     static func within<T>(

@@ -8,7 +8,9 @@ enum AccessPolicy {
     /// The role `method path` needs, or nil for the paths that are open to anyone.
     static func role(_ method: HTTPRequest.Method, _ path: String) -> APIRole? {
         // As the router matches it: `//v1/keys` and `/v1/keys/` reach the `/v1/keys` routes.
-        let path = "/" + path.split(separator: "/").joined(separator: "/")
+        let path =
+            path.contains("//") || (path.count > 1 && path.hasSuffix("/"))
+            ? "/" + path.split(separator: "/").joined(separator: "/") : path
         if publicPaths.contains(path) { return nil }
         if path == "/v1/keys" || path.hasPrefix("/v1/keys/") { return .admin }
         if method == .get || method == .head { return .read }
@@ -23,6 +25,7 @@ enum AccessPolicy {
 
     /// `/v1/tasks/{id}/revoke`.
     private static func isRevoke(_ path: String) -> Bool {
+        guard path.hasPrefix("/v1/tasks/"), path.hasSuffix("/revoke") else { return false }
         let parts = path.split(separator: "/")
         return parts.count == 4 && parts[0] == "v1" && parts[1] == "tasks" && parts[3] == "revoke"
     }

@@ -51,20 +51,29 @@ enum APIReference {
         var path: String
         var summary: String
         var fields: JSONValue
-        var pathParameters: [JSONValue]
+        /// The path's and the operation's, with each `$ref` replaced by the parameter it names.
+        var parameters: [JSONValue]
     }
 
     private static func operations(_ document: JSONValue) -> [Operation] {
         guard case .object(let paths) = document["paths"] ?? .null else { return [] }
+        func resolved(_ parameter: JSONValue) -> JSONValue {
+            guard let reference = parameter["$ref"]?.stringValue,
+                reference.hasPrefix("#/components/parameters/"),
+                let named = document["components"]?["parameters"]?[String(reference.split(separator: "/").last ?? "")]
+            else { return parameter }
+            return named
+        }
         var operations: [Operation] = []
         for (path, item) in paths.sorted(by: { $0.key < $1.key }) {
             for method in ["get", "post", "put", "patch", "delete"] {
                 guard let fields = item[method] else { continue }
+                let parameters = (item["parameters"]?.arrayValue ?? []) + (fields["parameters"]?.arrayValue ?? [])
                 operations.append(
                     Operation(
                         id: fields["operationId"]?.stringValue ?? "\(method)-\(path)", method: method.uppercased(),
                         path: path, summary: fields["summary"]?.stringValue ?? "", fields: fields,
-                        pathParameters: item["parameters"]?.arrayValue ?? []))
+                        parameters: parameters.map(resolved)))
             }
         }
         return operations
@@ -75,7 +84,7 @@ enum APIReference {
         html += "<h2><span class=\"method\">\(operation.method)</span> <code>\(escape(operation.path))</code></h2>\n"
         html += "<p class=\"summary\">\(escape(operation.summary))</p>\n"
         html += paragraphs(operation.fields["description"]?.stringValue)
-        let parameters = operation.pathParameters + (operation.fields["parameters"]?.arrayValue ?? [])
+        let parameters = operation.parameters
         if !parameters.isEmpty {
             html += "<h3>Parameters</h3>\n<table><thead><tr><th scope=\"col\">name</th><th scope=\"col\">in</th>"
             html += "<th scope=\"col\">schema</th><th scope=\"col\">meaning</th></tr></thead><tbody>\n"
