@@ -95,6 +95,8 @@ import WarrenTesting
                         "--url", configuration.amqpURL, "-e", Topology.taskExchange, "-r", queue, "-p", "-b", body,
                     ])
                 #expect(status == 0)
+                // The row appears only when the worker starts the task: nobody submitted it through Warren.
+                try await eventually("the worker created the task's row") { try await client.status(of: id) != nil }
                 #expect(try await client.waitForCompletion(of: id, timeout: .seconds(15)).state == .success)
                 try await eventually("the worker counted the task") {
                     let rows = try await pool.query(
