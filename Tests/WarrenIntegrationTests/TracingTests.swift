@@ -55,10 +55,13 @@ import WarrenTesting
                         #expect(!spans.contains { $0.service == "warren-api" })
                         return
                     }
-                    let publish = try await collector.spans(ofTrace: traceID, including: ["warren.publish"])
-                        .first { $0.name == "warren.publish" }
-                    let request = spans.first { $0.service == "warren-api" && $0.kind == .server }
-                    let submit = spans.first { $0.name == "warren.submit" }
+                    // The API's spans come in batches of their own: the request's ends only once its
+                    // answer is written, after the task may already have run.
+                    let traced = try await collector.spans(
+                        ofTrace: traceID, including: ["/v1/tasks", "warren.submit", "warren.publish"])
+                    let publish = traced.first { $0.name == "warren.publish" }
+                    let request = traced.first { $0.service == "warren-api" && $0.kind == .server }
+                    let submit = traced.first { $0.name == "warren.submit" }
                     #expect(request?.parentSpanID == parentID)
                     #expect(request?.name == "/v1/tasks")
                     #expect(submit?.parentSpanID == request?.spanID)

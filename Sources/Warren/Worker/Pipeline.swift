@@ -230,7 +230,8 @@ final class Pipeline: Sendable {
         }
         logger[metadataKey: LoggingKey.taskAttempt] = "\(attempt.number)"
         span?.attributes[TaskSpans.Attribute.attempt] = attempt.number
-        let metrics = TaskMetrics.of(task: envelope.task, queue: Self.consumedQueue(of: delivery, envelope))
+        let consumedQueue = Self.consumedQueue(of: delivery, envelope)
+        let metrics = TaskMetrics.of(task: envelope.task, queue: consumedQueue)
         let resolution = AttemptResolution(
             attempt: attempt, policy: envelope.retry ?? entry.options.retry, limits: entry.options,
             maximumResultBytes: maximumResultBytes)
@@ -334,14 +335,14 @@ final class Pipeline: Sendable {
         }
         do {
             if try await TaskSpans.within(TaskSpans.finish, { _ in try await settlements.submit(settlement) }) {
-                tally.count(settlement.outcome.state, in: Self.consumedQueue(of: delivery, envelope))
+                tally.count(settlement.outcome.state, in: consumedQueue)
                 switch settlement.outcome.state {
                 case .success: metrics.success.increment()
                 case .retry: metrics.retry.increment()
                 case .failure:
                     metrics.failure.increment()
                     TaskMetrics.deadLettered(
-                        task: envelope.task, queue: Self.consumedQueue(of: delivery, envelope),
+                        task: envelope.task, queue: consumedQueue,
                         reason: settlement.outcome.error?.reason)
                 default: break
                 }
@@ -436,11 +437,12 @@ final class Pipeline: Sendable {
                 queue: queue, taskID: taskID, envelope: envelope, error: error, letter: letter, worker: worker)
             try await connection.publish(
                 TaskMessages.deadLetter(delivery, queue: queue, error: error, attempts: nil, key: letter.key))
-            tally.count(.failure, in: Self.consumedQueue(of: delivery, envelope))
+            let consumedQueue = Self.consumedQueue(of: delivery, envelope)
+            tally.count(.failure, in: consumedQueue)
             // A name no worker registered is not a label: a foreign producer could send any number.
             let task = envelope.flatMap { registry[$0.task] == nil ? nil : $0.task } ?? "unknown"
             TaskMetrics.deadLettered(
-                task: task, queue: Self.consumedQueue(of: delivery, envelope), reason: error.reason)
+                task: task, queue: consumedQueue, reason: error.reason)
             await acks.done([delivery.deliveryTag])
         } catch {
             await giveBack(delivery, error, logger)
