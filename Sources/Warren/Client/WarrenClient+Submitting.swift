@@ -16,6 +16,7 @@ extension WarrenClient {
                 let task = try await validated(submission)
                 TaskSpans.describe(span, id: task.id, task: task.task, queue: task.queue)
                 if let answer = try await turnedAway([task])[0] { return try answer.get() }
+                defer { settle([task]) }
                 let receipt = try await Self.publishing([task]) { try await batcher.submit($0[0]) }
                 recordSubmitted([receipt])
                 return receipt
@@ -68,6 +69,7 @@ extension WarrenClient {
                 for ((index, task), answer) in zip(valid, try await turnedAway(valid.map(\.task))) {
                     if let answer { results[index] = answer } else { tasks.append(task) }
                 }
+                defer { settle(tasks) }
                 let written = try await Self.publishing(tasks) {
                     try await Self.insertAndPublish($0, store: store, broker: broker, logger: logger)
                 }
@@ -97,10 +99,18 @@ extension WarrenClient {
         }
     }
 
+    /// Tells ``QueueDepths`` that tasks it admitted have been published, or have failed.
+    private func settle(_ tasks: [NewTask]) {
+        guard limits != .none else { return }
+        var counts: [String: Int] = [:]
+        for task in tasks where limits.limit(of: task.queue) != nil { counts[task.queue, default: 0] += 1 }
+        for (queue, count) in counts { depths.settle(count, in: queue) }
+    }
+
     /// For each task, why it is refused when its queue already holds as many waiting tasks as
     /// `WARREN_MAX_WAITING` allows (nil when it is not), from ``QueueDepths``: the tasks admitted
     /// count as waiting at once, so tasks of one call and of calls at the same time count against
-    /// each other. A task admitted but then not published counts until the queue is read again.
+    /// each other, until they are published and a read of the queue counts them.
     private func refusals(_ tasks: [NewTask]) async throws -> [WarrenError?] {
         guard limits != .none else { return Array(repeating: nil, count: tasks.count) }
         var asked: [String: Int] = [:]
@@ -199,6 +209,7 @@ extension WarrenClient {
                 if let answer = try await turnedAway([task])[0] {
                     return TaskHandle(id: try answer.get().id, client: self)
                 }
+                defer { settle([task]) }
                 let receipt = try await Self.publishing([task]) { try await batcher.submit($0[0]) }
                 recordSubmitted([receipt])
                 return TaskHandle(id: receipt.id, client: self)
@@ -226,6 +237,7 @@ extension WarrenClient {
                             eta: nil, retry: nil, resultTTL: nil)
                     }
                     for case .failure(let refusal)? in try await turnedAway(tasks) { throw refusal }
+                    defer { settle(tasks) }
                     let results = await Self.publishing(tasks) {
                         await Self.submitBatch($0, store: store, broker: broker, logger: logger)
                     }

@@ -2,44 +2,30 @@ import Synchronization
 
 /// How many tasks wait in each queue, as RabbitMQ last said (a passive declare on the client's
 /// inspecting connection), read again at most every ``maximumAge``, plus what this client has
-/// admitted to it lately: what backpressure checks a submission against, without a round trip to
-/// the broker for each one. One read per queue at a time; every submission that needs it waits
-/// for it. Each process counts its own admissions: API replicas together may admit up to one
-/// read's worth more than the limit.
+/// admitted that the figure may not count yet: what backpressure checks a submission against,
+/// without a round trip to the broker for each one. One read per queue at a time; every
+/// submission that needs it waits for it. Each process counts its own admissions: API replicas
+/// together may admit up to one read's worth more than the limit.
 final class QueueDepths: Sendable {
     static let maximumAge = Duration.milliseconds(250)
-    /// How long an admitted task counts beside the broker's figure: until a read that began this
-    /// long after its admission, by when it has been published (and is in that figure) or has
-    /// failed. A read that began sooner may not count it yet, and the room it took would be given
-    /// twice.
-    static let publishAllowance = Duration.seconds(1)
 
-    private struct Known {
-        var waiting: Int
-        var at: ContinuousClock.Instant
-    }
+    /// What a queue holds beside the broker's figure.
+    private struct Queue {
+        /// The broker's figure, and when the read that gave it began.
+        var read: (waiting: Int, at: ContinuousClock.Instant)?
+        /// Reads begun so far: a read counts the tasks published before it began.
+        var readsBegun = 0
+        /// Admitted, not yet published (or failed).
+        var unsettled = 0
+        /// Published after the read numbered `readsBegun` began, which may not count them.
+        var settled: [(readsBegun: Int, count: Int)] = []
 
-    /// A queue's recent admissions, in order, and their sum.
-    private struct Admissions {
-        var entries: [(count: Int, at: ContinuousClock.Instant)] = []
-        var total = 0
-
-        mutating func add(_ count: Int, at time: ContinuousClock.Instant) {
-            entries.append((count, time))
-            total += count
-        }
-
-        mutating func forget(before time: ContinuousClock.Instant) {
-            let old = entries.prefix { $0.at < time }
-            total -= old.reduce(0) { $0 + $1.count }
-            entries.removeFirst(old.count)
-        }
+        var waiting: Int { (read?.waiting ?? 0) + unsettled + settled.reduce(0) { $0 + $1.count } }
     }
 
     private struct State {
-        var known: [String: Known] = [:]
-        var admitted: [String: Admissions] = [:]
-        var reading: [String: Task<Int, any Error>] = [:]
+        var queues: [String: Queue] = [:]
+        var reading: [String: Task<Void, any Error>] = [:]
     }
 
     private let state = Mutex(State())
@@ -50,46 +36,49 @@ final class QueueDepths: Sendable {
         self.read = read
     }
 
-    /// The tasks waiting in `queue`, as of at most ``maximumAge`` ago.
-    func waiting(in queue: String) async throws -> Int {
-        enum Answer {
-            case known(Int)
-            case reading(Task<Int, any Error>)
-        }
+    /// Makes sure `queue`'s figure is at most ``maximumAge`` old, reading it again if not.
+    private func refresh(_ queue: String) async throws {
         let now = ContinuousClock.now
-        let answer = state.withLock { state -> Answer in
-            if let known = state.known[queue], now - known.at < Self.maximumAge { return .known(known.waiting) }
-            if let reading = state.reading[queue] { return .reading(reading) }
+        let reading = state.withLock { state -> Task<Void, any Error>? in
+            if let read = state.queues[queue]?.read, now - read.at < Self.maximumAge { return nil }
+            if let reading = state.reading[queue] { return reading }
+            state.queues[queue, default: Queue()].readsBegun += 1
+            let number = state.queues[queue]!.readsBegun
             let reading = Task { [read] in
                 defer { self.state.withLock { _ = $0.reading.removeValue(forKey: queue) } }
                 let waiting = try await read(queue)
                 self.state.withLock { state in
-                    state.known[queue] = Known(waiting: waiting, at: now)
-                    state.admitted[queue]?.forget(before: now - Self.publishAllowance)
+                    state.queues[queue]?.read = (waiting, now)
+                    state.queues[queue]?.settled.removeAll { $0.readsBegun < number }
                 }
-                return waiting
             }
             state.reading[queue] = reading
-            return .reading(reading)
+            return reading
         }
-        switch answer {
-        case .known(let waiting): return waiting
-        case .reading(let reading): return try await reading.value
+        try await reading?.value
+    }
+
+    /// Admits up to `count` tasks to `queue` under `limit`: the check and the count under one
+    /// lock, so that submissions at the same time cannot all take the same room. Returns how
+    /// many are admitted, the first ones; the caller says when they are published
+    /// (``settle(_:in:)``).
+    func admit(_ count: Int, to queue: String, limit: Int) async throws -> Int {
+        try await refresh(queue)
+        return state.withLock { state in
+            let admitting = max(0, min(count, limit - (state.queues[queue]?.waiting ?? 0)))
+            state.queues[queue, default: Queue()].unsettled += admitting
+            return admitting
         }
     }
 
-    /// Admits up to `count` tasks to `queue` under `limit`, counting them as waiting for
-    /// ``publishAllowance`` after the next read: the check and the count under one lock, so that
-    /// submissions at the same time cannot all take the same room. Returns how many are admitted,
-    /// the first ones.
-    func admit(_ count: Int, to queue: String, limit: Int) async throws -> Int {
-        _ = try await waiting(in: queue)
-        let now = ContinuousClock.now
-        return state.withLock { state in
-            let waiting = (state.known[queue]?.waiting ?? 0) + (state.admitted[queue]?.total ?? 0)
-            let admitting = max(0, min(count, limit - waiting))
-            if admitting > 0 { state.admitted[queue, default: Admissions()].add(admitting, at: now) }
-            return admitting
+    /// `count` tasks admitted to `queue` have been published, or have failed: they count until a
+    /// read that begins from now on, which has them in the broker's figure.
+    func settle(_ count: Int, in queue: String) {
+        state.withLock { state in
+            guard var known = state.queues[queue], count > 0 else { return }
+            known.unsettled -= count
+            known.settled.append((known.readsBegun, count))
+            state.queues[queue] = known
         }
     }
 }
