@@ -31,7 +31,7 @@ struct EndToEnd {
         _ = try await pool.query(
             """
             INSERT INTO warren.api_keys (name, role, prefix, hash)
-            VALUES ('benchmark', 'submit', \(String(apiKey.prefix(9))), decode(\(APIKeySecret.digest(apiKey)), 'hex'))
+            VALUES ('benchmark', 'submit', \(String(apiKey.prefix(9))), decode(\(KeyDigest(of: apiKey).hex), 'hex'))
             ON CONFLICT (hash) DO NOTHING
             """)
     }

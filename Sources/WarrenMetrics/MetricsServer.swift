@@ -55,7 +55,7 @@ public enum MetricsResponse {
     public static func checkKey(_ request: Request, key: String?) throws {
         guard let key else { return }
         guard let presented = bearerKey(of: request),
-            APIKeySecret.constantTimeEqual(APIKeySecret.digest(presented), APIKeySecret.digest(key))
+            KeyDigest(of: presented).matches(KeyDigest(of: key))
         else {
             throw HTTPError(.unauthorized, message: "send WARREN_METRICS_KEY as 'Authorization: Bearer <key>'")
         }

@@ -1,5 +1,5 @@
 public import Foundation
-public import Logging
+import Logging
 import OTel
 public import ServiceLifecycle
 import Tracing

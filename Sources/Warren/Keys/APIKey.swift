@@ -31,7 +31,7 @@ public struct APIKey: Sendable, Equatable {
 }
 
 /// The secret half of an API key: how one is made, and the digest that is stored in its place.
-public enum APIKeySecret {
+enum APIKeySecret {
     /// A new key: `wk_` and 48 hexadecimal digits (192 random bits).
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
@@ -42,28 +42,7 @@ public enum APIKeySecret {
     /// How many of a key's characters its ``APIKey/prefix`` shows.
     static let prefixLength = 9
 
-    /// The SHA-256 of a key, in hexadecimal. A key is 192 random bits, so a fast digest is enough:
-    /// guessing one from its digest is as hard as guessing the key.
-    public static func digest(_ key: String) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        let bytes = Array(key.utf8)
-        _ = bytes.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                SHA256(input.baseAddress, input.count, output.baseAddress)
-            }
-        }
-        return hex(digest)
-    }
-
-    /// Whether two digests are equal, in a time that does not depend on where they differ.
-    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a.utf8, b.utf8) { difference |= x ^ y }
-        return difference == 0
-    }
-
-    private static func hex(_ bytes: [UInt8]) -> String {
+    static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 2)
@@ -72,5 +51,56 @@ public enum APIKeySecret {
             text.append(digits[Int(byte & 0x0f)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// The SHA-256 of an API key: what `warren.api_keys` stores in the key's place, and what a
+/// presented key is compared with. A key is 192 random bits, so a fast digest is enough: guessing
+/// one from its digest is as hard as guessing the key.
+public struct KeyDigest: Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    /// OpenSSL 3 looks SHA-256 up by name on each one-shot call unless it is given the algorithm:
+    /// fetched once, it leaves the digest itself as most of a request's key check.
+    nonisolated(unsafe) private static let sha256 = EVP_MD_fetch(nil, "SHA256", nil)
+
+    public init(of key: String) {
+        var key = key
+        key.withUTF8 { input in
+            withUnsafeMutableBytes(of: &words) { output in
+                _ = EVP_Digest(input.baseAddress, input.count, output.baseAddress, nil, Self.sha256, nil)
+            }
+        }
+    }
+
+    /// A digest as ``hex`` writes it, as `encode(hash, 'hex')` reads it from PostgreSQL.
+    public init?(hex: String) {
+        func value(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+            default: nil
+            }
+        }
+        let digits = Array(hex.utf8)
+        guard digits.count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: 64, by: 2) {
+            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: bytes) }
+    }
+
+    /// The digest in hexadecimal, as `decode(…, 'hex')` stores it.
+    public var hex: String {
+        var words = words
+        return withUnsafeBytes(of: &words) { APIKeySecret.hex(Array($0)) }
+    }
+
+    /// Whether two digests are equal, in a time that does not depend on where they differ.
+    public func matches(_ other: KeyDigest) -> Bool {
+        (words.0 ^ other.words.0) | (words.1 ^ other.words.1) | (words.2 ^ other.words.2) | (words.3 ^ other.words.3)
+            == 0
     }
 }

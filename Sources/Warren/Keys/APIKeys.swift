@@ -6,16 +6,16 @@ import WarrenPostgres
 /// The API keys in `warren.api_keys`: created, listed and revoked by `warren keys` and
 /// `/v1/keys`, and read by the API to check the keys it is sent.
 public struct APIKeys: Sendable {
-    /// A key the API accepts: its id, role and digest (``APIKeySecret/digest(_:)``).
-    public struct Active: Sendable, Equatable {
+    /// A key the API accepts: its id, role and digest.
+    public struct Active: Sendable {
         public var id: Int
         public var role: APIRole
-        public var digest: String
+        public var digest: KeyDigest
     }
 
     /// What the API checks keys against: the keys that are not revoked, and whether any key was
     /// ever created (an API on loopback is open only until the first one is).
-    public struct Stored: Sendable, Equatable {
+    public struct Stored: Sendable {
         public var active: [Active]
         public var anyCreated: Bool
     }
@@ -43,7 +43,7 @@ public struct APIKeys: Sendable {
         let rows = try await query(
             """
             INSERT INTO warren.api_keys (name, role, prefix, hash)
-            VALUES (\(name), \(role.rawValue), \(prefix), decode(\(APIKeySecret.digest(key)), 'hex'))
+            VALUES (\(name), \(role.rawValue), \(prefix), decode(\(KeyDigest(of: key).hex), 'hex'))
             RETURNING \(unsafeSQL: Self.columns)
             """)
         return (key, try Self.key(rows.first!))
@@ -74,7 +74,8 @@ public struct APIKeys: Sendable {
             """)
         var active: [Active] = []
         for row in rows where try row.decode("active", as: Bool.self) {
-            active.append(Active(id: try row.decode("id"), role: try Self.role(row), digest: try row.decode("digest")))
+            guard let digest = KeyDigest(hex: try row.decode("digest")) else { continue }
+            active.append(Active(id: try row.decode("id"), role: try Self.role(row), digest: digest))
         }
         return Stored(active: active, anyCreated: !rows.isEmpty)
     }

@@ -31,7 +31,7 @@ final class Keyring: Sendable {
     }
 
     private let mode: Mode
-    private let bootstrap: [String]
+    private let bootstrap: [KeyDigest]
     private let load: @Sendable () async throws -> APIKeys.Stored
     private let logger: Logger
     private let state = Mutex(State())
@@ -43,7 +43,7 @@ final class Keyring: Sendable {
     ///   - load: reads the stored keys.
     init(mode: Mode, bootstrap: [String], logger: Logger, load: @escaping @Sendable () async throws -> APIKeys.Stored) {
         self.mode = mode
-        self.bootstrap = bootstrap.map(APIKeySecret.digest)
+        self.bootstrap = bootstrap.map(KeyDigest.init(of:))
         self.load = load
         self.logger = logger
     }
@@ -53,8 +53,8 @@ final class Keyring: Sendable {
     ///   cannot be.
     func caller(presenting key: String?) async throws -> Caller? {
         if case .noAuthentication = mode { return .unauthenticatedAdmin }
-        let digest = key.map(APIKeySecret.digest)
-        if let digest, bootstrap.contains(where: { APIKeySecret.constantTimeEqual($0, digest) }) {
+        let digest = key.map(KeyDigest.init(of:))
+        if let digest, bootstrap.contains(where: { $0.matches(digest) }) {
             return Caller(role: .admin, keyID: nil)
         }
         let mayBeOpen: Bool
@@ -70,10 +70,10 @@ final class Keyring: Sendable {
         return mayBeOpen && !stored.anyCreated ? .unauthenticatedAdmin : nil
     }
 
-    private static func find(_ digest: String, in keys: [APIKeys.Active]) -> Caller? {
+    private static func find(_ digest: KeyDigest, in keys: [APIKeys.Active]) -> Caller? {
         var found: Caller?
         // Every digest is compared, so the time taken does not say which one matched.
-        for key in keys where APIKeySecret.constantTimeEqual(key.digest, digest) {
+        for key in keys where key.digest.matches(digest) {
             found = Caller(role: key.role, keyID: key.id)
         }
         return found
