@@ -21,6 +21,8 @@ struct WarrenCommand: AsyncParsableCommand {
               warren events 5f0c2a9e-…
               warren dlq list --queue emails
               warren keys create --role submit --name billing
+              warren schedules add nightly-report --cron "0 0 * * *" --zone Europe/Madrid --task report
+              warren beat
 
             Every command that prints a result takes --json. Shell completion:
               warren --generate-completion-script bash > /etc/bash_completion.d/warren   (or zsh, fish)
@@ -33,7 +35,7 @@ struct WarrenCommand: AsyncParsableCommand {
         subcommands: [
             APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self,
             RevokeCommand.self, TasksCommand.self, EventsCommand.self, DeadLettersCommand.self, QueuesCommand.self,
-            HistoryCommand.self, KeysCommand.self,
+            HistoryCommand.self, KeysCommand.self, BeatCommand.self, SchedulesCommand.self,
         ]
     )
 }

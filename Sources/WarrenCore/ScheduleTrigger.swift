@@ -55,32 +55,43 @@ public enum ScheduleTrigger: Sendable, Equatable {
     }
 
     /// The slots to fire at `now`, oldest first, given the last slot fired (or, for a schedule
-    /// that never fired, when it was made): those that came after it and by `now`, as `catchUp`
-    /// says to fire what was missed.
+    /// that never fired, when it was made). A slot at most ``CatchUp/onTime`` late is always
+    /// fired: a failover, a restart or a database outage delays it and does not drop it. Older
+    /// slots were missed, and `catchUp` says which of them to fire.
     public func due(after last: Date, now: Date, catchUp: CatchUp) -> [Date] {
-        // Only the newest slots can be fired; older ones are passed over, not kept.
-        let keep = catchUp.keeps
-        var missed: [Date] = []
-        switch self {
-        case .every(let seconds):
-            guard let first = next(after: last), first <= now else { break }
-            let interval = Double(seconds)
-            let newest = (now.timeIntervalSince1970 / interval).rounded(.down) * interval
-            let count = min(Int((newest - first.timeIntervalSince1970) / interval) + 1, keep)
-            missed = (0..<count).map { Date(timeIntervalSince1970: newest - Double(count - 1 - $0) * interval) }
-        case .cron:
-            var cursor = last
-            while let slot = next(after: cursor), slot <= now {
-                missed.append(slot)
-                if missed.count > keep { missed.removeFirst() }
+        let onTimeFrom = now.addingTimeInterval(-CatchUp.onTime)
+        var onTime: [Date] = []
+        var cursor = max(last, onTimeFrom.addingTimeInterval(-0.000_001))
+        while let slot = next(after: cursor), slot <= now {
+            onTime.append(slot)
+            cursor = slot
+        }
+        let missed: [Date]
+        switch catchUp {
+        case .skip: missed = []
+        case .once: missed = onTime.isEmpty ? newestSlots(after: last, before: onTimeFrom, count: 1) : []
+        case .all: missed = newestSlots(after: last, before: onTimeFrom, count: catchUp.keeps)
+        }
+        return missed + onTime
+    }
+
+    /// The newest `count` slots after `last` and before `end`, oldest first, found by looking back
+    /// from `end` over a window that doubles, so that a long outage costs no more than its newest
+    /// slots.
+    private func newestSlots(after last: Date, before end: Date, count: Int) -> [Date] {
+        guard last < end else { return [] }
+        var window: TimeInterval = 60
+        while true {
+            let start = max(last, end.addingTimeInterval(-window))
+            var found: [Date] = []
+            var cursor = start
+            while let slot = next(after: cursor), slot < end {
+                found.append(slot)
+                if found.count > count { found.removeFirst() }
                 cursor = slot
             }
-        }
-        switch catchUp {
-        case .once, .all:
-            return missed
-        case .skip:
-            return missed.filter { now.timeIntervalSince($0) <= CatchUp.onTime }
+            if found.count >= count || start == last { return found }
+            window *= 2
         }
     }
 }
@@ -88,14 +99,15 @@ public enum ScheduleTrigger: Sendable, Equatable {
 /// What a beat fires of the slots that passed while no beat could fire them (all were down, or
 /// the database was).
 public enum CatchUp: Sendable, Equatable {
-    /// The latest missed slot, once (the default, as Celery's beat does).
+    /// The latest missed slot, once, unless a slot on time follows it (the default, as Celery's
+    /// beat does).
     case once
-    /// None: only a slot that is on time, at most ``onTime`` seconds late.
+    /// None.
     case skip
     /// Every missed slot, the newest `limit` of them.
     case all(limit: Int)
 
-    /// How late a slot may be fired and still count as on time.
+    /// How late a slot may be and still count as on time, fired whatever the policy.
     public static let onTime: TimeInterval = 60
 
     /// The most slots fired at once with `all`.
@@ -104,7 +116,8 @@ public enum CatchUp: Sendable, Equatable {
     /// How many of the newest missed slots it may fire.
     var keeps: Int {
         switch self {
-        case .once, .skip: 1
+        case .once: 1
+        case .skip: 0
         case .all(let limit): max(1, min(limit, Self.maximumLimit))
         }
     }

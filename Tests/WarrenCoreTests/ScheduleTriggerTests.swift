@@ -71,7 +71,11 @@ struct ScheduleTriggerTests {
                 "2026-12-07T10:04:00.000Z", "2026-12-07T10:05:00.000Z",
             ]
         ),
-        (CatchUp.all(limit: 2), ["2026-12-07T10:04:00.000Z", "2026-12-07T10:05:00.000Z"]),
+        // The limit is of the missed slots; 10:05 is on time.
+        (
+            CatchUp.all(limit: 2),
+            ["2026-12-07T10:03:00.000Z", "2026-12-07T10:04:00.000Z", "2026-12-07T10:05:00.000Z"]
+        ),
     ])
     func eachCatchUpPolicyFiresWhatItSays(catchUp: CatchUp, expected: [String]) {
         for trigger in [ScheduleTrigger.every(seconds: 60), .cron(try! CronExpression("* * * * *"), zone: .gmt)] {
@@ -96,13 +100,34 @@ struct ScheduleTriggerTests {
             ])
     }
 
-    /// A long outage costs `all` no more than its limit, and an interval's catch-up is worked
-    /// out, not counted slot by slot.
+    /// A long outage costs `all` no more than its limit, beside the 61 slots still on time; the
+    /// newest missed slots are found without counting the outage slot by slot.
     @Test func aLongOutageFiresAtMostTheLimit() {
-        let everySecond = ScheduleTrigger.every(seconds: 1)
-        let due = everySecond.due(
-            after: Self.time("2026-01-01T00:00:00Z"), now: Self.time("2026-12-07T00:00:00Z"), catchUp: .all(limit: 3))
+        for everySecond in [ScheduleTrigger.every(seconds: 1), .cron(try! CronExpression("* * * * * *"), zone: .gmt)] {
+            let due = everySecond.due(
+                after: Self.time("2026-01-01T00:00:00Z"), now: Self.time("2026-12-07T00:00:00Z"),
+                catchUp: .all(limit: 3))
+            #expect(due.count == 64, "\(everySecond)")
+            #expect(
+                Self.texts(Array(due.prefix(4))) == [
+                    "2026-12-06T23:58:57.000Z", "2026-12-06T23:58:58.000Z", "2026-12-06T23:58:59.000Z",
+                    "2026-12-06T23:59:00.000Z",
+                ], "\(everySecond)")
+            #expect(Self.texts([due.last!]) == ["2026-12-07T00:00:00.000Z"])
+        }
+    }
+
+    /// Slots that a failover or a slow tick delayed by less than ``CatchUp/onTime`` are all
+    /// fired, whatever the policy: a beat that fires every second and was down five seconds
+    /// fires the five.
+    @Test(arguments: [CatchUp.once, .skip, .all(limit: 1)])
+    func slotsDelayedByAFailoverAreAllFired(catchUp: CatchUp) {
+        let due = ScheduleTrigger.every(seconds: 1).due(
+            after: Self.time("2026-12-07T10:00:00Z"), now: Self.time("2026-12-07T10:00:05.5Z"), catchUp: catchUp)
         #expect(
-            Self.texts(due) == ["2026-12-06T23:59:58.000Z", "2026-12-06T23:59:59.000Z", "2026-12-07T00:00:00.000Z"])
+            Self.texts(due) == [
+                "2026-12-07T10:00:01.000Z", "2026-12-07T10:00:02.000Z", "2026-12-07T10:00:03.000Z",
+                "2026-12-07T10:00:04.000Z", "2026-12-07T10:00:05.000Z",
+            ])
     }
 }

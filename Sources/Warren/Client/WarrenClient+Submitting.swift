@@ -152,7 +152,7 @@ extension WarrenClient {
 
     /// The task a submission asks for, checked against the advertised task types: it may name
     /// only a queue that a worker consumes or an operator declared, or a task type's default queue.
-    private func validated(_ submission: Submission) async throws -> NewTask {
+    func validated(_ submission: Submission) async throws -> NewTask {
         guard let type = try await catalogCache.type(named: submission.task) else {
             throw WarrenError(
                 .unknownTask,

@@ -18,6 +18,8 @@ public enum LoggingKey {
     public static let turnIn = "turn.in"
     /// How many things a message is about.
     public static let count = "count"
+    /// A periodic schedule's name.
+    public static let schedule = "schedule"
     /// Comma-separated task names.
     public static let tasks = "tasks"
     public static let concurrency = "worker.concurrency"
