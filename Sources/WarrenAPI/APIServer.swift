@@ -51,6 +51,7 @@ public enum APIServer {
         tasks.add(to: router)
         DeadLettersController(client: client, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
         QueuesController(client: client).add(to: router)
+        SchedulesController(client: client, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
         KeysController(client: client, maximumBodyBytes: configuration.maximumBodyBytes).add(to: router)
         MetricsController(client: client, key: configuration.metricsKey).add(to: router)
         OpenAPIController().add(to: router)

@@ -23,6 +23,9 @@ import WarrenTesting
         "DELETE /v1/dead-letters": .admin,
         "GET /v1/queues": .read, "POST /v1/queues/{name}/pause": .admin, "POST /v1/queues/{name}/resume": .admin,
         "GET /v1/keys": .admin, "POST /v1/keys": .admin, "DELETE /v1/keys/{id}": .admin,
+        "GET /v1/schedules": .read, "GET /v1/schedules/{name}": .read, "POST /v1/schedules": .admin,
+        "PATCH /v1/schedules/{name}": .admin, "DELETE /v1/schedules/{name}": .admin,
+        "POST /v1/schedules/{name}/run": .admin,
     ]
 
     /// The bootstrap admin key (`WARREN_API_KEYS`) of these tests.

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import ServiceLifecycle
 import Testing
 import Warren
@@ -205,6 +206,58 @@ import WarrenTesting
                 let replaced = try #require(try await client.schedule(named: "hourly"))
                 #expect(replaced.schedule.paused == false)
                 #expect(replaced.schedule.trigger == changed.trigger)
+            }
+        }
+    }
+
+    /// Over REST: add, read, pause, run now, remove; invalid schedules are 422s naming the field.
+    @Test func schedulesAreManagedOverREST() async throws {
+        try await Servers.withDatabase("warren_beat_api") { configuration in
+            try await withAPI(configuration) { api in
+                let refused = try await api.postJSON(
+                    "/v1/schedules", #"{"name": "bad", "cron": "61 * * * *", "zone": "Mars/Base", "task": "test.echo"}"#
+                )
+                #expect(refused.status == .unprocessableContent)
+                let errors = refused.json["errors"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                #expect(errors.contains("$.cron: minute: 61 is out of range 0–59"), "\(errors)")
+                #expect(errors.contains { $0.hasPrefix("$.zone: ") }, "\(errors)")
+                let neither = try await api.postJSON("/v1/schedules", #"{"name": "bad", "task": "test.echo"}"#)
+                #expect(neither.json["errors"] == ["$.cron: one of cron and every is required"])
+                let unknown = try await api.postJSON(
+                    "/v1/schedules", #"{"name": "bad", "every": "1m", "task": "no.such.task"}"#)
+                #expect(unknown.status == .unprocessableContent)
+                let created = try await api.postJSON(
+                    "/v1/schedules",
+                    #"{"name": "report", "cron": "0 0 * * *", "zone": "America/New_York", "task": "test.echo", "args": {"value": 2}}"#
+                )
+                #expect(created.status == .created)
+                #expect(
+                    created.json["next"]?.arrayValue?.first?["local"]?.stringValue?.hasSuffix("T00:00:00-05:00") == true
+                )
+                #expect(
+                    created.json["next"]?.arrayValue?.first?["utc"]?.stringValue?.hasSuffix("T05:00:00.000Z") == true)
+                let taken = try await api.postJSON(
+                    "/v1/schedules", #"{"name": "report", "every": "1m", "task": "test.echo", "args": {"value": 2}}"#)
+                #expect(taken.status == .conflict)
+                let paused = try await api.send(.patch, "/v1/schedules/report", body: #"{"paused": true}"#)
+                #expect(paused.status == .ok)
+                #expect(paused.json["paused"] == true)
+                #expect(paused.json["next"] == [])
+                let interval = try await api.send(
+                    .patch, "/v1/schedules/report", body: #"{"every": "90s", "paused": false}"#)
+                #expect(interval.json["every"] == "90s")
+                #expect(interval.json["cron"] == .null)
+                #expect(interval.json["zone"] == "UTC")
+                let badPatch = try await api.send(.patch, "/v1/schedules/report", body: #"{"every": "soon"}"#)
+                #expect(badPatch.json["errors"]?.arrayValue?.first?.stringValue?.hasPrefix("$.every: ") == true)
+                let ran = try await api.postJSON("/v1/schedules/report/run", "")
+                #expect(ran.status == .accepted)
+                #expect(ran.json["task"] == "test.echo")
+                let listed = try await api.get("/v1/schedules")
+                #expect(listed.json["schedules"]?.arrayValue?.map { $0["name"] } == ["report"])
+                #expect(try await api.send(.delete, "/v1/schedules/report").status == .noContent)
+                #expect(try await api.get("/v1/schedules/report").status == .notFound)
+                #expect(try await api.send(.delete, "/v1/schedules/report").status == .notFound)
             }
         }
     }

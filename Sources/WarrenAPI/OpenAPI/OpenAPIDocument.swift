@@ -1,14 +1,47 @@
+import WarrenCore
+
 /// The OpenAPI 3.1 document of the REST API, served at `/openapi.json` and rendered at `/docs`.
 /// A test checks that it names every route the router has, and CI runs schemathesis against a
 /// live API with it.
 enum OpenAPIDocument {
-    static let text = #"""
+    /// The document: ``core`` with the fragments of the other files merged in (their tags,
+    /// paths, parameters and schemas).
+    static let text: String = {
+        let fragments = [schedules]
+        guard case .object(var document) = try! JSONValue(parsing: Array(core.utf8)) else {
+            preconditionFailure("the OpenAPI document is not a JSON object")
+        }
+        for fragment in fragments {
+            guard case .object(let parts) = try! JSONValue(parsing: Array(fragment.utf8)) else {
+                preconditionFailure("the OpenAPI document is not a JSON object")
+            }
+            document["tags"] = .array((document["tags"]?.arrayValue ?? []) + (parts["tags"]?.arrayValue ?? []))
+            document["paths"] = merged(document["paths"], parts["paths"])
+            guard case .object(var components) = document["components"] ?? .null,
+                case .object(let added) = parts["components"] ?? .null
+            else { continue }
+            for (kind, members) in added { components[kind] = merged(components[kind], members) }
+            document["components"] = .object(components)
+        }
+        return JSONValue.object(document).prettyText
+    }()
+
+    /// The members of two objects; `b`'s win.
+    private static func merged(_ a: JSONValue?, _ b: JSONValue?) -> JSONValue {
+        guard case .object(var members) = a ?? .object([:]), case .object(let more) = b ?? .object([:]) else {
+            return a ?? .null
+        }
+        for (key, value) in more { members[key] = value }
+        return .object(members)
+    }
+
+    private static let core = #"""
         {
           "openapi": "3.1.0",
           "info": {
             "title": "Warren",
             "version": "1",
-            "description": "Warren's REST API: submit tasks to workers over RabbitMQ, follow them in PostgreSQL, replay or purge their dead letters, pause queues and manage API keys.\n\nEvery path but /healthz, /readyz, /metrics, /openapi.json and /docs needs an API key, as 'Authorization: Bearer <key>' or 'X-API-Key: <key>', once a key exists (an API on loopback with no key answers everyone): 401 without a valid key, 403 when its role (read < submit < admin) is not enough. Every error is an RFC 9457 problem document (application/problem+json). A path with another method is a 405, an unknown path a 404, both as problem documents."
+            "description": "Warren's REST API: submit tasks to workers over RabbitMQ, follow them in PostgreSQL, replay or purge their dead letters, pause queues, manage periodic schedules and API keys.\n\nEvery path but /healthz, /readyz, /metrics, /openapi.json and /docs needs an API key, as 'Authorization: Bearer <key>' or 'X-API-Key: <key>', once a key exists (an API on loopback with no key answers everyone): 401 without a valid key, 403 when its role (read < submit < admin) is not enough. Every error is an RFC 9457 problem document (application/problem+json). A path with another method is a 405, an unknown path a 404, both as problem documents."
           },
           "security": [
             {
