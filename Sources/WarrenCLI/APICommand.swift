@@ -14,9 +14,8 @@ struct APICommand: AsyncParsableCommand {
         abstract: "Serve the REST API.",
         discussion: """
             Listens on WARREN_HTTP_HOST:WARREN_HTTP_PORT (127.0.0.1:8080 by default) until SIGTERM or SIGINT.
-            Also runs the outbox relay: tasks accepted while RabbitMQ was down are published once it is back;
-            and retention: every minute it deletes finished tasks older than WARREN_RETAIN_SUCCESS (7d),
-            WARREN_RETAIN_FAILURE (90d) or WARREN_RETAIN_REVOKED (30d), and clears expired results.
+            Also runs the outbox relay: tasks accepted while RabbitMQ was down are published once it is back.
+            History retention is a schedule that `warren beat` runs.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -55,13 +54,9 @@ struct APICommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("Warren API listening on http://\(host):\(port)\n".utf8))
             }
             let relay = OutboxRelay(client: client, logger: logger)
-            let retention = RetentionService(
-                retention: HistoryRetention(
-                    databaseURL: configuration.databaseURL, policy: configuration.retention, logger: logger),
-                logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [app, relay, retention] + traceExport, gracefulShutdownSignals: [.sigterm, .sigint],
+                    services: [app, relay] + traceExport, gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             try await group.run()
         }

@@ -4,7 +4,7 @@
 // reached exactly one terminal state, and no task was recorded SUCCESS twice.
 //
 //   WarrenFaults [scenario …]      scenarios: sigkill poison runaway countdown rabbitmq-restart postgres-restart
-//                                  broker-alarm consumer-timeout inputs partition
+//                                  broker-alarm consumer-timeout inputs partition beat
 //
 // Restart scenarios need the local servers scripts/faults starts (RABBITMQ_NODENAME, WARREN_PG_DATA);
 // with servers of your own they are skipped, and so is the partition without root and `ip`.
@@ -36,6 +36,7 @@ let scenarios: [(String, () async throws -> Ledger.Row)] = [
     ("countdown", faults.countdown), ("rabbitmq-restart", faults.rabbitmqRestart),
     ("postgres-restart", faults.postgresRestart), ("broker-alarm", faults.brokerAlarm),
     ("consumer-timeout", faults.consumerTimeout), ("inputs", faults.inputs), ("partition", faults.partition),
+    ("beat", faults.beat),
 ]
 let chosen = Set(CommandLine.arguments.dropFirst())
 var ledger = Ledger()

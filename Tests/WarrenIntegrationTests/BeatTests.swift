@@ -261,4 +261,58 @@ import WarrenTesting
             }
         }
     }
+
+    /// Retention is the built-in schedule `warren.retention`, which every beat declares and the
+    /// leader runs itself; here given a one-second trigger at run time, it deletes old history.
+    @Test func theLeadingBeatRunsRetentionAsABuiltInSchedule() async throws {
+        try await Servers.withDatabase("warren_beat_retention") { configuration in
+            let pool = PostgresPool(uri: configuration.databaseURL, maximumConnections: 1)
+            try await closing(pool.close) {
+                let old = try await RetentionTests().seedTask(
+                    .success, finishedDaysAgo: 30, queue: "default", pool)
+                let recent = try await RetentionTests().seedTask(.success, finishedDaysAgo: 1, queue: "default", pool)
+                let beat = try BeatProcess(databaseURL: configuration.databaseURL)
+                try await eventually("the beat leads") { beat.isLeader }
+                try await WarrenClient.withClient(configuration: configuration, logger: Servers.logger) { client in
+                    let builtIn = try #require(try await client.schedule(named: "warren.retention"))
+                    #expect(builtIn.declaredInCode)
+                    #expect(builtIn.schedule.trigger == .every(seconds: 60))
+                    var faster = builtIn.schedule
+                    faster.trigger = .every(seconds: 1)
+                    _ = try await client.replaceSchedule(faster)
+                    try await eventually("retention ran") { try await client.status(of: old) == nil }
+                    #expect(try await client.status(of: recent) != nil)
+                    let ran = try #require(try await client.schedule(named: "warren.retention")?.lastFiring)
+                    #expect(ran.taskID == nil && ran.error == nil)
+                    await #expect(throws: WarrenError.self) {
+                        try await client.runScheduleNow(named: "warren.retention")
+                    }
+                }
+                try await beat.stop()
+            }
+        }
+    }
+
+    /// With `expires`, a fired task that has not started that long after its slot is revoked: here
+    /// no worker consumes its queue.
+    @Test func aFiredTaskNotStartedBeforeItsExpiryIsRevoked() async throws {
+        try await Servers.withDatabase("warren_beat_expiry") { configuration in
+            let queue = TestEnvironment.uniqueQueue("beat-expiry")
+            try await WarrenClient.withClient(configuration: configuration, logger: Servers.logger) { client in
+                try await client.declare(queue: queue)
+                _ = try await client.addSchedule(
+                    try Schedule(
+                        name: "expiring", trigger: .every(seconds: 1), task: TestTasks.Echo.name, args: ["value": 1],
+                        queue: queue, expires: .seconds(1)))
+                let beat = try BeatProcess(databaseURL: configuration.databaseURL)
+                var first: UUID?
+                try await eventually("a slot fired") {
+                    first = try await client.schedule(named: "expiring")?.lastFiring?.taskID
+                    return first != nil
+                }
+                try await eventually("its task is revoked") { try await client.status(of: first!)?.state == .revoked }
+                try await beat.stop()
+            }
+        }
+    }
 }

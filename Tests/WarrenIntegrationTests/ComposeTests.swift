@@ -11,8 +11,8 @@ import Yams
         let document = try #require(
             try Yams.load(yaml: String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])
         let services = try #require(document["services"] as? [String: Any])
-        #expect(Set(services.keys) == ["rabbitmq", "postgres", "migrate", "api", "worker", "prometheus"])
-        for name in ["migrate", "api", "worker"] {
+        #expect(Set(services.keys) == ["rabbitmq", "postgres", "migrate", "api", "worker", "beat", "prometheus"])
+        for name in ["migrate", "api", "worker", "beat"] {
             let service = try #require(services[name] as? [String: Any])
             let environment = try #require(service["environment"] as? [String: Any], "\(name) has no environment")
             #expect(environment["WARREN_AMQP_URL"] as? String == "amqp://warren:warren@rabbitmq:5672/%2f")
@@ -29,6 +29,7 @@ import Yams
                 "worker", "--concurrency", "8", "--metrics-port", "9464", "--metrics-host", "0.0.0.0",
             ])
         #expect((services["migrate"] as? [String: Any])?["command"] as? [String] == ["migrate"])
+        #expect((services["beat"] as? [String: Any])?["command"] as? [String] == ["beat"])
         for name in ["rabbitmq", "postgres"] {
             #expect((services[name] as? [String: Any])?["healthcheck"] != nil, "\(name) has no health check")
         }

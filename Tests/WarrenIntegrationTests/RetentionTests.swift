@@ -8,8 +8,8 @@ import WarrenTesting
 /// Retention (`HistoryRetention`, `warren history purge`), result TTLs and the result size limit,
 /// on the real database, broker and workers.
 ///
-/// Every test database holds the rows of tests running at the same time, and a `warren api` that
-/// a test starts applies the default policy. So these tests seed rows far older than any other
+/// Every test database holds the rows of tests running at the same time, and a beat that a test
+/// starts there applies the default policy. So these tests seed rows far older than any other
 /// test's, and only apply policies that agree with the default on every row they seed.
 @Suite(.timeLimit(.minutes(2))) struct RetentionTests {
     /// A task of `queue` that finished `daysAgo` days ago in `state` (or never finished, for a
@@ -52,7 +52,7 @@ import WarrenTesting
     }
 
     /// A task as ``seedTask(_:finishedDaysAgo:queue:_:)`` seeds it, with a dead letter, in one
-    /// transaction: a `warren api` that another test started may apply retention between two
+    /// transaction: a beat that another test started may apply retention between two
     /// statements, and delete the task before its dead letter exists.
     func seedTask(
         _ state: TaskState, finishedDaysAgo daysAgo: Double, queue: String, deadLetterDaysAgo letterDaysAgo: Double,

@@ -23,14 +23,21 @@ public struct Beat: Service {
     /// How often a standby tries for the lock, and the leader checks it still holds it.
     static let leaseCheck = Duration.seconds(1)
     /// Any fixed number: the lock only has to be the same for every Warren beat.
-    static let lockKey = 7_361_202_602
+    static let lockKey = 7_361_202_603
+
+    private let retention: RetentionRunner
 
     /// - Parameter schedules: the schedules declared in this application's code, synced to
-    ///   `warren.schedules` when the beat starts (see ``Schedule``).
+    ///   `warren.schedules` when the beat starts (see ``Schedule``), beside the built-in
+    ///   ``Schedule/retention``.
     public init(configuration: Configuration, schedules: [Schedule] = [], logger: Logger) {
         self.configuration = configuration
-        self.declared = schedules
+        self.declared = [Schedule.retention] + schedules
         self.logger = logger
+        self.retention = RetentionRunner(
+            retention: HistoryRetention(
+                databaseURL: configuration.databaseURL, policy: configuration.retention, logger: logger),
+            logger: logger)
     }
 
     public func run() async throws {
@@ -39,6 +46,7 @@ public struct Beat: Service {
             try await untilShutdown { try await sync(client) }
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await OutboxRelay(client: client, logger: logger).run() }
+                group.addTask { await retention.run() }
                 try await untilShutdown { try await lead(client) }
                 group.cancelAll()
             }
@@ -64,7 +72,6 @@ public struct Beat: Service {
     }
 
     private func sync(_ client: WarrenClient) async throws {
-        guard !declared.isEmpty else { return }
         try await client.store.sync(declared: declared)
         logger.info("schedules declared in code synced", metadata: [LoggingKey.count: "\(declared.count)"])
     }
@@ -123,6 +130,10 @@ public struct Beat: Service {
             guard !slots.isEmpty else { continue }
             var firings: [Firing] = []
             for slot in slots {
+                guard !schedule.runsInBeat else {
+                    firings.append(Firing(slot: slot, task: nil))
+                    continue
+                }
                 let task: Result<NewTask, WarrenError>
                 do {
                     task = .success(try await client.validated(schedule.submission))
@@ -137,7 +148,8 @@ public struct Beat: Service {
                         slot: slot, task: task, expiresAt: schedule.expires.map { slot.addingTimeInterval($0.seconds) })
                 )
             }
-            let tasks = try await client.store.fire(firings, of: schedule.name)
+            let (tasks, claimed) = try await client.store.fire(firings, of: schedule.name)
+            if schedule.runsInBeat, claimed > 0 { retention.request() }
             fired += tasks.count
             for task in tasks {
                 logger.info(
@@ -154,6 +166,47 @@ public struct Beat: Service {
             logger.info(
                 "revoked a fired task that did not start before its schedule's expiry",
                 metadata: [LoggingKey.taskID: "\(id)"])
+        }
+    }
+}
+
+/// Runs history retention when the built-in schedule fires: one pass at a time, beside the firing
+/// loop, going on from where the last one ended (so that a pass reads only the tasks that have
+/// grown old enough since), and from the oldest task again once a day, for tasks that finished
+/// long after they were submitted.
+final class RetentionRunner: Sendable {
+    private let retention: HistoryRetention
+    private let logger: Logger
+    private let requests: AsyncStream<Void>
+    private let requester: AsyncStream<Void>.Continuation
+
+    init(retention: HistoryRetention, logger: Logger) {
+        self.retention = retention
+        self.logger = logger
+        (requests, requester) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for a pass; one asked for while a pass runs follows it.
+    func request() { requester.yield() }
+
+    func run() async {
+        var position: RetentionPosition? = nil
+        var walkStarted = ContinuousClock.now
+        var failing = false
+        for await _ in requests {
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            if ContinuousClock.now - walkStarted > .seconds(86_400) {
+                position = nil
+                walkStarted = .now
+            }
+            do {
+                position = try await retention.passIfFree(from: position)
+                if failing { logger.notice("retention resumed") }
+                failing = false
+            } catch {
+                if !failing { logger.warning("retention cannot run", metadata: [LoggingKey.error: "\(error)"]) }
+                failing = true
+            }
         }
     }
 }

@@ -91,6 +91,18 @@ public struct Schedule: Sendable, Equatable {
         }
     }
 
+    /// The task name of the schedules a beat runs itself instead of submitting a task: a pass of
+    /// history retention (``HistoryRetention``, by `WARREN_RETAIN_*`).
+    public static let retentionTask = "warren.retention"
+
+    /// The built-in schedule of history retention, every minute, which every beat declares: pause
+    /// it, or give it another trigger, at run time like any other.
+    public static let retention = try! Schedule(
+        name: "warren.retention", trigger: .every(seconds: 60), task: retentionTask, catchUp: .skip)
+
+    /// Whether the beat runs it itself (``retentionTask``) rather than submitting its task.
+    var runsInBeat: Bool { task == Self.retentionTask }
+
     /// The submission each firing makes.
     var submission: Submission {
         Submission(task: task, args: args, queue: queue, priority: priority, retry: retry)

@@ -9,10 +9,11 @@ struct StoredSchedule: Sendable {
     var fireAfter: Date
 }
 
-/// One slot a beat fires: the task it submits, or why it could not make one.
+/// One slot a beat fires: the task it submits, or why it could not make one; nil for a schedule
+/// the beat runs itself.
 struct Firing: Sendable {
     var slot: Date
-    var task: Result<NewTask, WarrenError>
+    var task: Result<NewTask, WarrenError>?
     var expiresAt: Date?
 }
 
@@ -85,23 +86,23 @@ extension TaskStore {
     /// Fires `firings` of `schedule` in one transaction: each slot's firing is inserted with its
     /// task, PENDING and on the outbox for the relay to publish, unless the slot was fired
     /// already (by another beat); the schedule then fires from its newest slot on.
-    /// - Returns: the tasks created.
-    func fire(_ firings: [Firing], of schedule: String) async throws -> [NewTask] {
-        guard let newest = firings.map(\.slot).max() else { return [] }
+    /// - Returns: the tasks created, and how many slots were claimed.
+    func fire(_ firings: [Firing], of schedule: String) async throws -> (tasks: [NewTask], claimed: Int) {
+        guard let newest = firings.map(\.slot).max() else { return ([], 0) }
         return try await pool.transaction { connection in
             let claimed = try await connection.query(
                 """
                 INSERT INTO warren.schedule_firings (schedule, slot, task_id, error, expires_at)
                 SELECT \(schedule), to_timestamp(slot), task_id, error, to_timestamp(expires_at)
                 FROM unnest(\(firings.map(\.slot.timeIntervalSince1970))::float8[],
-                            \(firings.map { try? $0.task.get().id })::uuid[], \(firings.map(\.errorText))::text[],
+                            \(firings.map { try? $0.task?.get().id })::uuid[], \(firings.map(\.errorText))::text[],
                             \(firings.map { $0.expiresAt?.timeIntervalSince1970 })::float8[])
                     AS f(slot, task_id, error, expires_at)
                 ON CONFLICT (schedule, slot) DO NOTHING
                 RETURNING task_id
                 """)
             let claimedIDs = Set(try claimed.compactMap { try $0.decodeIfPresent("task_id", as: UUID.self) })
-            let tasks = firings.compactMap { try? $0.task.get() }.filter { claimedIDs.contains($0.id) }
+            let tasks = firings.compactMap { try? $0.task?.get() }.filter { claimedIDs.contains($0.id) }
             if !tasks.isEmpty {
                 let inserted = try await insert(tasks, on: connection)
                 try await revertToPending(Array(inserted), on: connection)
@@ -111,7 +112,7 @@ extension TaskStore {
                 UPDATE warren.schedules SET fire_after = greatest(fire_after, to_timestamp(\(newest.timeIntervalSince1970)))
                 WHERE name = \(schedule)
                 """)
-            return tasks
+            return (tasks, claimed.count)
         }
     }
 
@@ -135,7 +136,7 @@ extension TaskStore {
 
 extension Firing {
     var errorText: String? {
-        if case .failure(let error) = task { return error.message }
+        if case .failure(let error)? = task { return error.message }
         return nil
     }
 }

@@ -86,7 +86,7 @@ extension WarrenClient {
     /// - Throws: ``WarrenError`` `invalidArguments` (or `unknownTask`, `unknownQueue`) for a bad
     ///   schedule, `conflict` when its name is taken.
     public func addSchedule(_ schedule: Schedule) async throws -> ScheduleState {
-        _ = try await validated(schedule.submission)
+        try await check(schedule)
         return try await reportingServers {
             guard try await store.insertSchedule(schedule) else {
                 throw WarrenError(
@@ -100,7 +100,7 @@ extension WarrenClient {
     /// Replaces a schedule's definition. A new trigger fires from now on.
     /// - Returns: nil when there is no such schedule.
     public func replaceSchedule(_ schedule: Schedule) async throws -> ScheduleState? {
-        _ = try await validated(schedule.submission)
+        try await check(schedule)
         return try await reportingServers {
             guard try await store.updateSchedule(schedule) else { return nil }
             return try await store.scheduleStates(named: schedule.name).first
@@ -117,9 +117,30 @@ extension WarrenClient {
 
     /// Submits a schedule's task now, outside its slots.
     /// - Returns: nil when there is no such schedule.
+    /// - Throws: ``WarrenError`` `invalidArguments` for a schedule the beat runs itself.
     public func runScheduleNow(named name: String) async throws -> SubmissionReceipt? {
         guard let state = try await schedule(named: name) else { return nil }
+        guard !state.schedule.runsInBeat else {
+            throw WarrenError(
+                .invalidArguments,
+                "$.task: \(Schedule.retentionTask) runs in the leading beat, not as a task; run 'warren history purge' instead"
+            )
+        }
         return try await submit(state.schedule.submission)
+    }
+
+    /// Checks a schedule's task as a submission is checked; a schedule the beat runs itself has
+    /// no task to check, and takes no arguments.
+    private func check(_ schedule: Schedule) async throws {
+        guard schedule.runsInBeat else {
+            _ = try await validated(schedule.submission)
+            return
+        }
+        guard schedule.args == .object([:]), schedule.queue == nil, schedule.priority == nil, schedule.retry == nil
+        else {
+            throw WarrenError(
+                .invalidArguments, "$.args: \(Schedule.retentionTask) takes no arguments, queue, priority or retry")
+        }
     }
 }
 

@@ -6,8 +6,8 @@ import WarrenPostgres
 /// Deletes what a ``RetentionPolicy`` no longer keeps: finished tasks with their events, dead
 /// letters and result expiries, dead letters that have no task, and expired results. It works in
 /// batches of ``batchSize`` tasks, each one short statement, so no lock is held for long, and one
-/// process at a time (a PostgreSQL advisory lock). `warren api` runs it continuously
-/// (``RetentionService``); `warren history purge` runs a pass by hand.
+/// process at a time (a PostgreSQL advisory lock). The leading ``Beat`` runs a pass each time the
+/// built-in schedule ``Schedule/retention`` fires; `warren history purge` runs a pass by hand.
 public struct HistoryRetention: Sendable {
     /// What a pass has done.
     public struct Totals: Sendable, Equatable {
