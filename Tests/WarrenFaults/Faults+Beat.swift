@@ -50,9 +50,9 @@ extension Faults {
             restarted = true
         }
         try await Task.sleep(for: .seconds(25))
+        let stopped = Date()
         for beat in beats { beat.kill(SIGTERM) }
         for beat in beats { beat.waitUntilExit() }
-        let stopped = Date()
 
         let slots = try await query(
             "SELECT slot, task_id FROM warren.schedule_firings WHERE schedule = \(schedule) ORDER BY slot"
@@ -60,13 +60,20 @@ extension Faults {
         let ids = slots.map(\.1)
         let tasks: Int = try await query("SELECT count(*) AS n FROM warren.tasks WHERE queue = \(queue)").first!
             .decode("n")
+        // Every second from the first slot to the last before the beats were stopped; a slot in the
+        // second they stopped may have fired or not.
         let first = slots.first?.0.timeIntervalSince1970 ?? 0
-        let expected = Int(stopped.timeIntervalSince1970.rounded(.down) - 1 - first) + 1
-        let fired = Set(slots.map(\.0)).count
-        let doubled = max(0, tasks - fired)
-        let missed = max(0, expected - fired)
+        let lastDue = stopped.timeIntervalSince1970.rounded(.down) - 1
+        let expected = Int(lastDue - first) + 1
+        let distinct = Set(slots.map(\.0))
+        let fired = distinct.filter { $0.timeIntervalSince1970 <= lastDue }.count
+        let doubled = tasks - distinct.count
+        let missed = expected - fired
         row.notes.append(
-            "slots expected \(expected), fired \(fired), doubled \(doubled), missed \(missed); the standby led \(takeover) after the leader's SIGKILL; "
+            "slot ledger: expected \(expected), fired \(fired), doubled \(doubled), missed \(missed)"
+                + " (and \(distinct.count - fired) in the second the beats stopped)")
+        row.notes.append(
+            String(format: "the standby led %.1f s after the leader's SIGKILL; ", takeover.seconds)
                 + (restarted
                     ? "PostgreSQL restarted under the beats" : "PostgreSQL not restarted (needs the local servers)"))
         if doubled > 0 { row.problems.append("\(doubled) slots made more than one task") }
