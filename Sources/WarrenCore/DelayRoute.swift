@@ -38,10 +38,12 @@ public struct DelayRoute: Sendable, Equatable {
         self.queue = queue
     }
 
-    /// The seconds from `now` to `due`, rounded up, or nil when `due` is at most `now`.
+    /// The seconds from `now` to `due`, rounded to the nearest, or nil when that is none. The
+    /// message then arrives at most half a second early, and the worker holds it until it is due
+    /// (rounded up, it would arrive up to a second late).
     /// - Throws: ``WarrenError`` `invalidArguments` when `due` is further away than ``maximumSeconds``.
     public static func seconds(until due: Double, now: Double) throws -> Int? {
-        let remaining = (due - now).rounded(.up)
+        let remaining = (due - now).rounded()
         if remaining < 1 { return nil }
         guard remaining <= Double(maximumSeconds) else {
             throw WarrenError(.invalidArguments, "a delay must be at most \(maximumSeconds) seconds (48 days)")

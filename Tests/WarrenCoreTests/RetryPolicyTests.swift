@@ -122,8 +122,10 @@ import WarrenCore
         #expect(DelayRoute.next(level: 3) == DelayRoute.exchange(level: 2))
     }
 
-    @Test func roundsTheRemainingTimeUp() throws {
-        #expect(try DelayRoute.seconds(until: 100.2, now: 100) == 1)
+    @Test func roundsTheRemainingTimeToTheNearestSecond() throws {
+        #expect(try DelayRoute.seconds(until: 100.2, now: 100) == nil)
+        #expect(try DelayRoute.seconds(until: 100.6, now: 100) == 1)
+        #expect(try DelayRoute.seconds(until: 104.4, now: 100) == 4)
         #expect(try DelayRoute.seconds(until: 110, now: 100) == 10)
         #expect(try DelayRoute.seconds(until: 99, now: 100) == nil)
         #expect(throws: WarrenError.self) { try DelayRoute.seconds(until: 1e9, now: 0) }

@@ -193,6 +193,10 @@ final class Pipeline: Sendable {
             await delayAgain(delivery, envelope, logger)
             return
         }
+        // The delay queues wait whole seconds, rounded to the nearest: the rest is waited here.
+        if let eta = envelope.eta, eta.timeIntervalSinceNow > 0 {
+            try? await Task.sleep(for: .seconds(eta.timeIntervalSinceNow))
+        }
         if entry.options.rateLimit != nil, await !awaitTurn(delivery, envelope, logger) {
             return
         }
@@ -363,7 +367,7 @@ final class Pipeline: Sendable {
     /// A message that came before its due time (republished early, or a clock ahead of the
     /// producer's) goes back into the delay queues for the rest of its wait.
     private func delayAgain(_ delivery: AMQPDelivery, _ envelope: TaskEnvelope, _ logger: Logger) async {
-        let seconds = Int((envelope.eta!.timeIntervalSinceNow).rounded(.up))
+        let seconds = Int((envelope.eta!.timeIntervalSinceNow).rounded())
         logger.debug("early; delaying again", metadata: [LoggingKey.retryIn: "\(seconds)s"])
         await replace(delivery, with: TaskMessages.delay(delivery, seconds: seconds, queue: envelope.queue), logger)
     }
