@@ -36,13 +36,17 @@ struct SchedulesCommand: AsyncParsableCommand {
                         state.schedule.paused ? "paused" : "active",
                         state.nextSlots(1).first.map(ISO8601Timestamp.format) ?? "-",
                         state.lastFiring.map { ISO8601Timestamp.format($0.slot) } ?? "-",
-                        state.lastFiring.map { last in
-                            last.taskID.map { "\($0.uuidString.lowercased()) \(last.taskState?.rawValue ?? "")" }
-                                ?? "error: \(last.error ?? "")"
-                        } ?? "-",
+                        state.lastFiring.map(Self.lastTask) ?? "-",
                         state.declaredInCode ? "code" : "run time",
                     ]
                 })
+        }
+
+        /// The task a firing made and its state, why it made none, or that the beat ran it.
+        static func lastTask(_ last: ScheduleState.LastFiring) -> String {
+            if let id = last.taskID { return "\(id.uuidString.lowercased()) \(last.taskState?.rawValue ?? "")" }
+            if let error = last.error { return "error: \(error)" }
+            return "ran in the beat"
         }
 
         static func when(_ trigger: ScheduleTrigger) -> String {
