@@ -255,6 +255,9 @@ import WarrenTesting
                 #expect(ran.json["task"] == "test.echo")
                 let listed = try await api.get("/v1/schedules")
                 #expect(listed.json["schedules"]?.arrayValue?.map { $0["name"] } == ["report"])
+                // A NUL would cut the name short in PostgreSQL: it names no schedule.
+                #expect(try await api.send(.delete, "/v1/schedules/report%00x").status == .notFound)
+                #expect(try await api.get("/v1/schedules/report").status == .ok)
                 #expect(try await api.send(.delete, "/v1/schedules/report").status == .noContent)
                 #expect(try await api.get("/v1/schedules/report").status == .notFound)
                 #expect(try await api.send(.delete, "/v1/schedules/report").status == .notFound)

@@ -81,7 +81,8 @@ public struct Schedule: Sendable, Equatable {
         return zone
     }
 
-    static func validate(name: String) throws {
+    /// - Throws: ``WarrenError`` `invalidArguments` naming the field `name`.
+    public static func validate(name: String) throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-".utf8)
         guard !name.isEmpty, name.utf8.count <= 200, name.utf8.allSatisfy(allowed.contains) else {
             throw WarrenError(

@@ -93,7 +93,11 @@ extension WarrenClient {
                     .conflict,
                     "a schedule named \(schedule.name.debugDescription) exists; change it, or remove it first")
             }
-            return try await store.scheduleStates(named: schedule.name).first!
+            guard let state = try await store.scheduleStates(named: schedule.name).first else {
+                throw WarrenError(
+                    .conflict, "the schedule \(schedule.name.debugDescription) was removed as it was added")
+            }
+            return state
         }
     }
 

@@ -17,21 +17,21 @@ struct SchedulesController: Sendable {
             return try APIServer.json(.created, try await client.addSchedule(schedule).document)
         }
         router.get("/v1/schedules/:name") { _, context in
-            try APIServer.json(.ok, try await state(named: Self.name(context)).document)
+            try APIServer.json(.ok, try await state(named: try Self.name(context)).document)
         }
         router.patch("/v1/schedules/:name") { request, context in
-            let name = Self.name(context)
+            let name = try Self.name(context)
             let changed = try await state(named: name).schedule.patched(try await body(of: request))
             guard let state = try await client.replaceSchedule(changed) else { throw Self.notFound(name) }
             return try APIServer.json(.ok, state.document)
         }
         router.delete("/v1/schedules/:name") { _, context in
-            let name = Self.name(context)
+            let name = try Self.name(context)
             guard try await client.removeSchedule(named: name) else { throw Self.notFound(name) }
             return Response(status: .noContent)
         }
         router.post("/v1/schedules/:name/run") { _, context in
-            let name = Self.name(context)
+            let name = try Self.name(context)
             guard let receipt = try await client.runScheduleNow(named: name) else { throw Self.notFound(name) }
             return try APIServer.json(.accepted, receipt.document)
         }
@@ -48,10 +48,13 @@ struct SchedulesController: Sendable {
         return try JSONValue(parsing: body.readableBytesView)
     }
 
-    /// The `{name}` of the path, percent-decoded.
-    private static func name(_ context: APIRequestContext) -> String {
+    /// The `{name}` of the path, percent-decoded; a name no schedule can have (one holding NUL,
+    /// which PostgreSQL would cut short, among others) is a 404 here, before any statement.
+    private static func name(_ context: APIRequestContext) throws -> String {
         let raw = context.parameters.get("name") ?? ""
-        return raw.removingPercentEncoding ?? raw
+        let name = raw.removingPercentEncoding ?? raw
+        guard (try? Schedule.validate(name: name)) != nil else { throw notFound(name) }
+        return name
     }
 
     private static func notFound(_ name: String) -> WarrenError {
