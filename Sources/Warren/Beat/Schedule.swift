@@ -111,18 +111,7 @@ public struct Schedule: Sendable, Equatable {
 
     /// What identifies a declaration in code: when it changes, it replaces the stored schedule,
     /// run-time changes included.
-    var digest: String {
-        let columns = ScheduleColumns(self)
-        let document: JSONValue = [
-            "cron": columns.cron.map(JSONValue.string) ?? .null, "every": columns.every.map { JSONValue($0) } ?? .null,
-            "zone": .string(columns.zone),
-            "task": .string(task), "args": args, "queue": queue.map(JSONValue.string) ?? .null,
-            "priority": priority.map { JSONValue($0) } ?? .null, "retry": retry ?? .null,
-            "expires": expires.map { JSONValue($0.seconds) } ?? .null, "catch_up": .string(catchUp.name),
-            "catch_up_limit": catchUp.limit.map { JSONValue($0) } ?? .null, "paused": .bool(paused),
-        ]
-        return KeyDigest(of: document.jsonText).hex
-    }
+    var digest: String { KeyDigest(of: JSONValue.object(input).jsonText).hex }
 }
 
 extension CatchUp {
